@@ -1,0 +1,234 @@
+//! The HTTP face of the API: `POST /api/v1/<Call>` (and `/api/latest/<Call>`,
+//! which osc-cli uses), one JSON body in, one JSON body out, OAPI errors.
+
+use std::time::Instant;
+
+use account_contract::validation::MAX_BODY_BYTES;
+use account_contract::{ApiError, ErrorCode, ResponseContext, CALLS};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::auth::{self, Caller};
+use crate::calls;
+use crate::secrets::SecretBox;
+use crate::store::{Lockout, Store};
+use crate::{clock, ids};
+
+/// What every call can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub secrets: SecretBox,
+    pub lockout: Lockout,
+}
+
+/// One call in progress: who makes it, when, under which request ID.
+pub struct Ctx {
+    pub state: AppState,
+    pub caller: Caller,
+    pub request_id: String,
+    pub now: i64,
+}
+
+impl Ctx {
+    pub fn context(&self) -> ResponseContext {
+        ResponseContext { request_id: self.request_id.clone() }
+    }
+}
+
+/// The whole service: paths normalised, then routed.
+pub fn service(state: AppState, cors_origins: &[String]) -> axum::routing::IntoMakeService<tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>> {
+    use axum::ServiceExt;
+    let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
+    tower::ServiceExt::map_request(router(state, cors_origins), normalize).into_make_service()
+}
+
+/// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
+/// an extra slash, and signs the path without it.
+fn collapse_slashes(mut request: Request<Body>) -> Request<Body> {
+    let path = request.uri().path();
+    if path.contains("//") {
+        let mut clean = String::with_capacity(path.len());
+        for c in path.chars() {
+            if !(c == '/' && clean.ends_with('/')) {
+                clean.push(c);
+            }
+        }
+        let rebuilt = match request.uri().query() {
+            Some(q) => format!("{clean}?{q}"),
+            None => clean,
+        };
+        if let Ok(uri) = rebuilt.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
+}
+
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+    let router = Router::new()
+        .route("/api/v1/{call}", any(handle))
+        .route("/api/latest/{call}", any(handle))
+        .fallback(|| async { error_response(&ids::request_id(), no_such_call()) })
+        .with_state(state);
+    if cors_origins.is_empty() {
+        return router;
+    }
+    let origins: Vec<HeaderValue> = cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+    router.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::POST])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                "x-osc-date".parse().expect("header name"),
+                "x-amz-date".parse().expect("header name"),
+            ])
+            .expose_headers(["x-request-id".parse().expect("header name"), header::RETRY_AFTER]),
+    )
+}
+
+fn no_such_call() -> ApiError {
+    ApiError::new(ErrorCode::NoSuchCall, "No such call. Calls are POST /api/v1/<Call>.")
+}
+
+async fn handle(State(state): State<AppState>, Path(call): Path<String>, request: Request<Body>) -> Response {
+    let started = Instant::now();
+    let request_id = ids::request_id();
+    let result = serve(state, &call, &request_id, request).await;
+    let response = match result {
+        Ok(r) => r,
+        Err(e) => error_response(&request_id, e),
+    };
+    let call = if CALLS.contains(&call.as_str()) { call.as_str() } else { "-" };
+    tracing::info!(
+        request_id = %request_id,
+        call,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+async fn serve(state: AppState, call: &str, request_id: &str, request: Request<Body>) -> Result<Response, ApiError> {
+    if !CALLS.contains(&call) {
+        return Err(no_such_call());
+    }
+    if request.method() != Method::POST {
+        return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
+    }
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+        ApiError { status: 413, ..ApiError::new(ErrorCode::InvalidLength, format!("The request body is larger than {MAX_BODY_BYTES} bytes.")) }
+    })?;
+    let now = clock::now();
+    let caller = auth::authenticate(&state, call, &parts, &body, now).await?;
+    let ctx = Ctx { state, caller, request_id: request_id.to_owned(), now };
+    let b = &body[..];
+    match call {
+        "ReadAccounts" => ok(calls::accounts::read_accounts(&ctx, parse(b)?).await?),
+        "UpdateAccount" => ok(calls::accounts::update_account(&ctx, parse(b)?).await?),
+        "CheckAuthentication" => ok(calls::accounts::check_authentication(&ctx, parse(b)?).await?),
+        "CreateAccessKey" => ok(calls::access_keys::create(&ctx, parse(b)?).await?),
+        "ReadAccessKeys" => ok(calls::access_keys::read(&ctx, parse(b)?).await?),
+        "UpdateAccessKey" => ok(calls::access_keys::update(&ctx, parse(b)?).await?),
+        "DeleteAccessKey" => ok(calls::access_keys::delete(&ctx, parse(b)?).await?),
+        "UpdatePassword" => ok(calls::password::update_password(&ctx, parse(b)?).await?),
+        _ => Err(no_such_call()),
+    }
+}
+
+fn ok(body: impl Serialize) -> Result<Response, ApiError> {
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    let bytes = serde_json::to_vec(body).expect("responses serialize");
+    (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+pub fn error_response(request_id: &str, error: ApiError) -> Response {
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let retry_after = error.retry_after;
+    let mut response = json_response(status, &error.into_body(request_id.to_owned()));
+    if let Some(secs) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Reads a request body into its type; an empty body is `{}`. Errors say which
+/// parameter is wrong and how.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) { &b"{}"[..] } else { body };
+    // serde would also read a struct from a JSON array, by position: refuse it.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Err(e) => describe("", e),
+            Ok(_) => ApiError::new(ErrorCode::MalformedRequest, "The request body must be a JSON object."),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        describe(&path, e.into_inner())
+    })?;
+    de.end().map_err(|e| describe("", e))?;
+    Ok(value)
+}
+
+fn describe(path: &str, error: serde_json::Error) -> ApiError {
+    let msg = error.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    let at_root = path == "." || path.is_empty();
+    if !error.is_data() {
+        return ApiError::new(ErrorCode::MalformedRequest, format!("The request body is not valid JSON: {msg}."));
+    }
+    let quoted = msg.split('`').nth(1).unwrap_or_default();
+    let at = |name: &str| if at_root { name.to_owned() } else { format!("{path}.{name}") };
+    if msg.starts_with("unknown field") {
+        // The path already ends with the unknown name.
+        let name = if at_root { quoted.to_owned() } else { path.to_owned() };
+        ApiError::field(ErrorCode::InvalidParameter, &name, "is not a parameter of this call.")
+    } else if msg.starts_with("missing field") {
+        ApiError::field(ErrorCode::MissingParameter, &at(quoted), "is required.")
+    } else if at_root {
+        ApiError::new(ErrorCode::MalformedRequest, "The request body must be a JSON object.")
+    } else {
+        ApiError::field(ErrorCode::InvalidParameterType, path, format!("{msg}."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use account_contract::{CheckAuthenticationRequest, UpdateAccountRequest};
+
+    #[test]
+    fn parse_errors_name_the_parameter() {
+        let e = parse::<UpdateAccountRequest>(br#"{"City": 3}"#).unwrap_err();
+        assert_eq!((e.items[0].code.as_str(), e.items[0].field()), ("4108", Some("City")));
+        let e = parse::<UpdateAccountRequest>(br#"{"AdditionalEmails": ["a@b.c", 1]}"#).unwrap_err();
+        assert_eq!(e.items[0].field(), Some("AdditionalEmails[1]"));
+        let e = parse::<UpdateAccountRequest>(br#"{"AccountId": "1"}"#).unwrap_err();
+        assert_eq!((e.items[0].code.as_str(), e.items[0].field()), ("3001", Some("AccountId")));
+        let e = parse::<CheckAuthenticationRequest>(br#"{"Login": "a"}"#).unwrap_err();
+        assert_eq!((e.items[0].code.as_str(), e.items[0].field()), ("7000", Some("Password")));
+        for bad in [&b"{"[..], b"[]", b"\"x\"", b"{} {}"] {
+            assert_eq!(parse::<UpdateAccountRequest>(bad).unwrap_err().items[0].code, "4045");
+        }
+        assert_eq!(parse::<UpdateAccountRequest>(b"").unwrap(), UpdateAccountRequest::default());
+    }
+}

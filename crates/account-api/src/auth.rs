@@ -1,0 +1,206 @@
+//! Who is calling: a signed request (OSC4 or AWS4 form), or email/password
+//! (Basic) on the access-key calls, as OUTSCALE does it.
+
+use account_contract::signing::{self, Authorization, CanonicalRequest, MAX_CLOCK_SKEW_SECS};
+use account_contract::validation::check_secret_input;
+use account_contract::{ApiError, ErrorCode, KEY_ACTIVE, BASIC_AUTH_CALLS};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use base64::Engine;
+
+use crate::app::AppState;
+use crate::clock;
+use crate::secrets;
+use crate::store::{self, AccountRecord};
+
+/// The identity a request acts as.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: String,
+    /// The key that signed the request; `None` for email/password.
+    pub access_key_id: Option<String>,
+}
+
+fn denied(details: &str) -> ApiError {
+    ApiError::new(ErrorCode::AuthenticationFailed, details)
+}
+
+pub async fn authenticate(state: &AppState, call: &str, parts: &Parts, body: &[u8], now: i64) -> Result<Caller, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Err(denied("Authentication required: sign the request with an access key."));
+    };
+    let value = value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
+    if let Some(credentials) = value.strip_prefix("Basic ") {
+        return basic(state, call, &parts.headers, credentials, now).await;
+    }
+    match Authorization::parse(value) {
+        Some(auth) => signed(state, parts, body, auth, now).await,
+        None if value.starts_with("OSC4-HMAC-SHA256 ") || value.starts_with("AWS4-HMAC-SHA256 ") => {
+            Err(denied("The Authorization header is malformed."))
+        }
+        None => Err(ApiError::new(ErrorCode::UnknownAuthorizationType, "Unknown authorization type.")),
+    }
+}
+
+/// A request timestamp (`YYYYMMDDTHHMMSSZ`) within five minutes of now.
+fn check_timestamp(value: Option<&str>, header_name: &str, now: i64) -> Result<(), ApiError> {
+    let value = value.ok_or_else(|| denied(&format!("The {header_name} header is required.")))?;
+    let at = clock::parse_amz_date(value)
+        .ok_or_else(|| denied(&format!("The {header_name} header must read YYYYMMDDTHHMMSSZ.")))?;
+    if (at - now).abs() > MAX_CLOCK_SKEW_SECS {
+        return Err(denied(&format!("The request time ({header_name}) is more than 5 minutes from the server's.")));
+    }
+    Ok(())
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn basic(state: &AppState, call: &str, headers: &HeaderMap, credentials: &str, now: i64) -> Result<Caller, ApiError> {
+    if !BASIC_AUTH_CALLS.contains(&call) {
+        return Err(ApiError::new(
+            ErrorCode::LoginPasswordNotAllowed,
+            "The authentication using login/password is not allowed for this call.",
+        ));
+    }
+    check_timestamp(header_str(headers, "x-osc-date"), "X-Osc-Date", now)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(credentials.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
+    let (login, password) = decoded.split_once(':').ok_or_else(|| denied("The Basic credentials need login:password."))?;
+    let account = check_password(state, login, password, now).await?;
+    Ok(Caller { account_id: account.id().to_owned(), access_key_id: None })
+}
+
+/// A known hash to verify against when the login matches no account, so both
+/// cases take the same time.
+fn decoy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| secrets::hash_password("decoy password for unknown logins"))
+}
+
+/// Checks an email/password pair, counting failures toward the lockout.
+pub async fn check_password(state: &AppState, login: &str, password: &str, now: i64) -> Result<AccountRecord, ApiError> {
+    check_secret_input("Login", login)?;
+    check_secret_input("Password", password)?;
+    let lockout = state.lockout;
+    let login_owned = login.to_owned();
+    let (account, identity, locked) = state
+        .store
+        .read(move |c| {
+            let account = store::accounts::by_email(c, &login_owned)?;
+            let identity = lockout_identity(account.as_ref().map(|a| a.id()), &login_owned);
+            let locked = lockout.locked_for(c, &identity, now)?;
+            Ok((account, identity, locked))
+        })
+        .await?;
+    verify_with_lockout(state, account, identity, locked, password, now).await
+}
+
+/// The name failures are counted under: the account, or the login as typed when it matches none.
+pub fn lockout_identity(account_id: Option<&str>, login: &str) -> String {
+    match account_id {
+        Some(id) => format!("account:{id}"),
+        None => format!("login:{}", store::accounts::email_key(login)),
+    }
+}
+
+/// Verifies `password` for `account` unless locked; counts the outcome.
+pub async fn verify_with_lockout(
+    state: &AppState,
+    account: Option<AccountRecord>,
+    identity: String,
+    locked: Option<i64>,
+    password: &str,
+    now: i64,
+) -> Result<AccountRecord, ApiError> {
+    if let Some(secs) = locked {
+        return Err(ApiError::locked(secs as u64));
+    }
+    let hash = account.as_ref().map_or_else(|| decoy_hash().to_owned(), |a| a.password_hash.clone());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
+        .await
+        .map_err(store::internal)?;
+    let lockout = state.lockout;
+    match account {
+        Some(account) if matches => {
+            state.store.write(move |c| lockout.succeed(c, &identity)).await?;
+            Ok(account)
+        }
+        _ => match state.store.write(move |c| lockout.fail(c, &identity, now)).await? {
+            Some(secs) => Err(ApiError::locked(secs as u64)),
+            None => Err(denied("The login or password is incorrect.")),
+        },
+    }
+}
+
+async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorization, now: i64) -> Result<Caller, ApiError> {
+    let date_header = auth.algorithm.date_header();
+    for required in ["host", date_header] {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(denied(&format!("The signature must cover the {required} header.")));
+        }
+    }
+    let date_time = header_str(&parts.headers, date_header);
+    check_timestamp(date_time, date_header, now)?;
+    let date_time = date_time.unwrap_or_default();
+    if !date_time.starts_with(&auth.date) {
+        return Err(denied("The credential scope's date differs from the request time."));
+    }
+    if !matches!(auth.service.as_str(), "api" | "oapi") || auth.region.is_empty() {
+        return Err(denied("The credential scope must name a region and the api service."));
+    }
+
+    let key_id = auth.access_key.clone();
+    let key = state.store.read(move |c| store::access_keys::by_id(c, &key_id)).await?;
+    let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
+    if key.state != KEY_ACTIVE {
+        return Err(denied("The access key is inactive."));
+    }
+    if key.is_expired(now) {
+        return Err(denied("The access key has expired."));
+    }
+    let secret = state
+        .secrets
+        .open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed)
+        .ok_or_else(|| store::internal("an access key secret does not open with the server key"))?;
+
+    let signing_key = signing::signing_key(auth.algorithm, &secret, &auth.date, &auth.region, &auth.service);
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    // Some SDKs sign the host name without the port the request went to: try both.
+    let host = header_str(&parts.headers, "host").unwrap_or_default();
+    let mut hosts = vec![host];
+    if let Some((name, port)) = host.rsplit_once(':') {
+        let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        if is_port && (!name.contains(':') || name.ends_with(']')) {
+            hosts.push(name);
+        }
+    }
+    for candidate in hosts {
+        let list: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), if n == "host" { candidate } else { v.as_str() }))
+            .collect();
+        let canonical = CanonicalRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: &list,
+            body,
+        }
+        .text(&auth.signed_headers);
+        let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
+        if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
+            return Ok(Caller { account_id: key.account_id, access_key_id: Some(key.access_key_id) });
+        }
+    }
+    Err(denied("The request signature does not match."))
+}

@@ -1,0 +1,187 @@
+//! CreateAccessKey, ReadAccessKeys, UpdateAccessKey, DeleteAccessKey.
+//! A key with an expiration date is a session (the console signs in that way).
+
+use account_contract::validation::check_tag;
+use account_contract::{
+    AccessKeySecretKey, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse, DeleteAccessKeyRequest,
+    DeleteAccessKeyResponse, ErrorCode, ReadAccessKeysRequest, ReadAccessKeysResponse, UpdateAccessKeyRequest,
+    UpdateAccessKeyResponse, KEY_ACTIVE, KEY_INACTIVE,
+};
+
+use super::no_such_user;
+use crate::app::Ctx;
+use crate::store::access_keys::{self, KeyRecord};
+use crate::{clock, ids};
+
+/// Most access keys an account may hold (expired ones are purged after a day).
+pub const MAX_KEYS_PER_ACCOUNT: usize = 50;
+
+fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
+    let at = clock::parse_date_or_date_time(raw).ok_or_else(|| {
+        ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "ExpirationDate",
+            "must be an ISO 8601 date or date-time, like 2026-06-14T00:00:00.000Z.",
+        )
+    })?;
+    if at <= now {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, "ExpirationDate", "must be in the future."));
+    }
+    Ok(at)
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::field(ErrorCode::AccessKeyNotFound, "AccessKeyId", format!("no access key {id:?} in this account."))
+}
+
+pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAccessKeyResponse, ApiError> {
+    no_such_user(&req.user_name)?;
+    if let Some(tag) = &req.tag {
+        check_tag("Tag", tag)?;
+    }
+    let expires_at = req.expiration_date.as_deref().map(|d| expiration(d, ctx.now)).transpose()?;
+    let dry_run = req.dry_run == Some(true);
+    let now = ctx.now;
+    let account_id = ctx.caller.account_id.clone();
+    let access_key_id = ids::access_key_id();
+    let secret = ids::secret_key();
+    let (secret_nonce, secret_sealed) = ctx.state.secrets.seal(&access_key_id, &secret);
+    let record = KeyRecord {
+        access_key_id,
+        account_id: account_id.clone(),
+        secret_nonce,
+        secret_sealed,
+        state: KEY_ACTIVE.to_owned(),
+        tag: req.tag,
+        expires_at,
+        created_at: now,
+        modified_at: now,
+    };
+    let stored = record.clone();
+    ctx.state
+        .store
+        .write(move |c| {
+            if !dry_run {
+                access_keys::purge_expired(c, &account_id, now)?;
+            }
+            if access_keys::count_of_account(c, &account_id)? >= MAX_KEYS_PER_ACCOUNT {
+                return Err(ApiError::new(
+                    ErrorCode::TooManyAccessKeys,
+                    format!("An account holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
+                ));
+            }
+            if dry_run {
+                return Ok(());
+            }
+            access_keys::insert(c, &stored)
+        })
+        .await?;
+    if dry_run {
+        return Ok(CreateAccessKeyResponse { access_key: None, response_context: ctx.context() });
+    }
+    let shown = record.to_api();
+    Ok(CreateAccessKeyResponse {
+        access_key: Some(AccessKeySecretKey {
+            access_key_id: shown.access_key_id,
+            creation_date: shown.creation_date,
+            expiration_date: shown.expiration_date,
+            last_modification_date: shown.last_modification_date,
+            secret_key: Some(secret),
+            state: shown.state,
+            tag: shown.tag,
+        }),
+        response_context: ctx.context(),
+    })
+}
+
+pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKeysResponse, ApiError> {
+    no_such_user(&req.user_name)?;
+    let filters = req.filters.unwrap_or_default();
+    for state in filters.states.iter().flatten() {
+        check_state("Filters.States", state)?;
+    }
+    if req.dry_run == Some(true) {
+        return Ok(ReadAccessKeysResponse { access_keys: None, response_context: ctx.context() });
+    }
+    let account_id = ctx.caller.account_id.clone();
+    let keys = ctx.state.store.read(move |c| access_keys::of_account(c, &account_id)).await?;
+    let keys = keys
+        .iter()
+        .filter(|k| filters.access_key_ids.as_ref().is_none_or(|ids| ids.contains(&k.access_key_id)))
+        .filter(|k| filters.states.as_ref().is_none_or(|s| s.contains(&k.state)))
+        .filter(|k| req.tag.is_none() || k.tag == req.tag)
+        .map(KeyRecord::to_api)
+        .collect();
+    Ok(ReadAccessKeysResponse { access_keys: Some(keys), response_context: ctx.context() })
+}
+
+fn check_state(name: &str, state: &str) -> Result<(), ApiError> {
+    if state == KEY_ACTIVE || state == KEY_INACTIVE {
+        Ok(())
+    } else {
+        Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must be ACTIVE or INACTIVE."))
+    }
+}
+
+pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAccessKeyResponse, ApiError> {
+    no_such_user(&req.user_name)?;
+    if let Some(state) = &req.state {
+        check_state("State", state)?;
+    }
+    if let Some(tag) = &req.tag {
+        check_tag("Tag", tag)?;
+    }
+    let clear_expiration = req.clear_expiration_date == Some(true);
+    let expires_at = match (&req.expiration_date, clear_expiration) {
+        (Some(d), false) => Some(expiration(d, ctx.now)?),
+        _ => None,
+    };
+    let (account_id, now, dry_run) = (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let updated = ctx
+        .state
+        .store
+        .write(move |c| {
+            let mut key = access_keys::by_id(c, &req.access_key_id)?
+                .filter(|k| k.account_id == account_id)
+                .ok_or_else(|| not_found(&req.access_key_id))?;
+            if let Some(state) = req.state {
+                key.state = state;
+            }
+            if clear_expiration {
+                key.expires_at = None;
+            } else if expires_at.is_some() {
+                key.expires_at = expires_at;
+            }
+            if req.clear_tag == Some(true) {
+                key.tag = None;
+            } else if req.tag.is_some() {
+                key.tag = req.tag;
+            }
+            key.modified_at = now;
+            if !dry_run {
+                access_keys::save(c, &key)?;
+            }
+            Ok(key)
+        })
+        .await?;
+    let access_key = (!dry_run).then(|| updated.to_api());
+    Ok(UpdateAccessKeyResponse { access_key, response_context: ctx.context() })
+}
+
+pub async fn delete(ctx: &Ctx, req: DeleteAccessKeyRequest) -> Result<DeleteAccessKeyResponse, ApiError> {
+    no_such_user(&req.user_name)?;
+    let (account_id, dry_run) = (ctx.caller.account_id.clone(), req.dry_run == Some(true));
+    ctx.state
+        .store
+        .write(move |c| {
+            access_keys::by_id(c, &req.access_key_id)?
+                .filter(|k| k.account_id == account_id)
+                .ok_or_else(|| not_found(&req.access_key_id))?;
+            if !dry_run {
+                access_keys::delete(c, &req.access_key_id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(DeleteAccessKeyResponse { response_context: ctx.context() })
+}

@@ -1,0 +1,57 @@
+//! ReadAccounts, UpdateAccount, CheckAuthentication.
+
+use account_contract::validation::check_update_account;
+use account_contract::{
+    ApiError, CheckAuthenticationRequest, CheckAuthenticationResponse, ErrorCode, ReadAccountsRequest,
+    ReadAccountsResponse, UpdateAccountRequest, UpdateAccountResponse,
+};
+
+use crate::app::Ctx;
+use crate::auth;
+use crate::store::accounts;
+
+fn gone() -> ApiError {
+    ApiError::new(ErrorCode::AuthenticationFailed, "The account no longer exists.")
+}
+
+pub async fn read_accounts(ctx: &Ctx, req: ReadAccountsRequest) -> Result<ReadAccountsResponse, ApiError> {
+    if req.dry_run == Some(true) {
+        return Ok(ReadAccountsResponse { accounts: None, response_context: ctx.context() });
+    }
+    let record = ctx.state.store.account(ctx.caller.account_id.clone()).await?.ok_or_else(gone)?;
+    Ok(ReadAccountsResponse { accounts: Some(vec![record.account]), response_context: ctx.context() })
+}
+
+pub async fn update_account(ctx: &Ctx, req: UpdateAccountRequest) -> Result<UpdateAccountResponse, ApiError> {
+    check_update_account(&req)?;
+    let account_id = ctx.caller.account_id.clone();
+    if req.dry_run == Some(true) {
+        if let Some(email) = req.email.clone() {
+            let taken = ctx.state.store.read(move |c| accounts::email_taken_by_other(c, &account_id, &email)).await?;
+            if taken {
+                return Err(ApiError::field(ErrorCode::DuplicateEmail, "Email", "is already used by another account."));
+            }
+        }
+        return Ok(UpdateAccountResponse { account: None, response_context: ctx.context() });
+    }
+    let record = ctx
+        .state
+        .store
+        .write(move |c| {
+            accounts::update(c, &account_id, &req)?;
+            accounts::by_id(c, &account_id)
+        })
+        .await?
+        .ok_or_else(gone)?;
+    Ok(UpdateAccountResponse { account: Some(record.account), response_context: ctx.context() })
+}
+
+/// Failed checks count toward the lockout, dry run or not, so that `DryRun`
+/// cannot be used to guess passwords.
+pub async fn check_authentication(
+    ctx: &Ctx,
+    req: CheckAuthenticationRequest,
+) -> Result<CheckAuthenticationResponse, ApiError> {
+    auth::check_password(&ctx.state, &req.login, &req.password, ctx.now).await?;
+    Ok(CheckAuthenticationResponse { response_context: ctx.context() })
+}

@@ -1,0 +1,11 @@
+//! The account API: OUTSCALE-compatible account, access key and password calls,
+//! served over HTTP from a SQLite database.
+
+pub mod app;
+pub mod auth;
+pub mod calls;
+pub mod clock;
+pub mod demo;
+pub mod ids;
+pub mod secrets;
+pub mod store;

@@ -1,0 +1,94 @@
+//! What survives: restarts, crashes, concurrent writers; what never leaks: secrets at rest.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn an_acknowledged_update_survives_kill_9() {
+    let mut server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    for i in 0..20 {
+        c.signed(&key, "UpdateAccount", json!({"City": format!("City {i}")})).ok();
+    }
+    server.crash_and_restart();
+    let c = server.client();
+    assert_eq!(c.account(&key)["City"], "City 19", "the key and the last update are both still there");
+}
+
+#[test]
+fn a_copied_database_reveals_no_secret_key() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let key_file = server.dir.path().join("api.sqlite.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    for file in ["api.sqlite", "api.sqlite-wal"] {
+        let bytes = std::fs::read(server.dir.path().join(file)).unwrap_or_default();
+        assert!(!bytes.windows(40).any(|w| w == key.secret.as_bytes()), "{file} holds the secret in clear");
+    }
+}
+
+#[test]
+fn the_server_refuses_to_start_without_the_key_that_sealed_its_secrets() {
+    let server = Server::start();
+    server.client().permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    std::fs::remove_file(server.dir.path().join("api.sqlite.key")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+        .args(["--db", server.db_path().to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("server key"));
+}
+
+#[test]
+fn thirty_two_clients_updating_different_fields_lose_no_update() {
+    const FIELDS: [&str; 11] =
+        ["FirstName", "LastName", "JobTitle", "CompanyName", "VatNumber", "City", "ZipCode", "StateProvince", "Country", "PhoneNumber", "MobileNumber"];
+    const CLIENTS: usize = 32;
+    const ROUNDS: usize = 10;
+    let server = Server::start();
+    let c = server.client();
+    let key = Arc::new(c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD));
+    let value = |client: usize, round: usize| {
+        let field = FIELDS[client % FIELDS.len()];
+        if field.ends_with("Number") && field != "VatNumber" {
+            format!("+33 {client} {round}")
+        } else {
+            format!("c{client}-r{round}")
+        }
+    };
+    let threads: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let (key, base) = (key.clone(), server.base.clone());
+            std::thread::spawn(move || {
+                let c = Client { base, http: reqwest::blocking::Client::new() };
+                for round in 0..ROUNDS {
+                    let field = FIELDS[client % FIELDS.len()];
+                    c.signed(&key, "UpdateAccount", json!({ field: value(client, round) })).ok();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("client thread");
+    }
+    let account = c.account(&key);
+    for (i, field) in FIELDS.iter().enumerate() {
+        // Each field ends with the last value of one of the clients that wrote it.
+        let writers: Vec<usize> = (0..CLIENTS).filter(|c| c % FIELDS.len() == i).collect();
+        let finals: Vec<String> = writers.iter().map(|&w| value(w, ROUNDS - 1)).collect();
+        let got = account[field].as_str().unwrap().to_owned();
+        assert!(finals.contains(&got), "{field} = {got}, expected one of {finals:?}");
+    }
+    assert_eq!(account["Email"], DEMO_EMAIL);
+}

@@ -1,0 +1,114 @@
+//! UpdatePassword: current password, policy, history, other sessions.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const NEW: &str = "Blue-Harbour-Lantern-47";
+
+#[test]
+fn the_password_changes_and_the_old_one_stops_working() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW})).ok();
+    assert_eq!(r["LoggedOutSessions"], 0);
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
+    c.sign_in(DEMO_EMAIL, NEW);
+    c.signed(&key, "ReadAccounts", json!({})).ok();
+    // Stored as argon2id, never as the password itself.
+    let db = std::fs::read(server.db_path()).unwrap();
+    let wal = std::fs::read(server.db_path().with_extension("sqlite-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(!bytes.windows(NEW.len()).any(|w| w == NEW.as_bytes()));
+    }
+    assert!(db.windows(9).any(|w| w == b"$argon2id") || wal.windows(9).any(|w| w == b"$argon2id"));
+}
+
+#[test]
+fn a_wrong_current_password_is_refused_and_counts_toward_the_lockout() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    for _ in 0..3 {
+        let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(400, "4048");
+        assert!(r.details()[0].starts_with("CurrentPassword: "));
+    }
+    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(429, "13");
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(429, "13");
+    c.signed(&key, "UpdatePassword", json!({"NewPassword": NEW})).err(400, "7000");
+}
+
+#[test]
+fn every_broken_rule_of_the_policy_is_reported() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let rules = |pw: &str| -> Vec<String> {
+        let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": pw})).err(400, "4048");
+        r.details()
+            .iter()
+            .map(|d| {
+                let rule = d.strip_prefix("NewPassword: [").expect("names NewPassword and its rule");
+                rule.split(']').next().unwrap().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(rules("Sh0rt!"), ["length"]);
+    assert_eq!(rules("onlylowercaseletters"), ["uppercase", "digit", "special"]);
+    assert_eq!(rules("Blue-Harbour-Lantern-47é"), ["allowed-characters"]);
+    assert_eq!(rules(&"aA1!".repeat(51)), ["length"]);
+    assert_eq!(rules("Password!Password1"), ["strong"]);
+    assert_eq!(rules(DEMO_PASSWORD), ["not-recently-used"]);
+    c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+}
+
+#[test]
+fn none_of_the_last_ten_passwords_may_be_reused() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let passwords: Vec<String> = (0..10).map(|i| format!("Quiet-Meadow-Falcon-{i}{i}x")).collect();
+    let mut current = DEMO_PASSWORD.to_owned();
+    for p in &passwords {
+        c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": p})).ok();
+        current = p.clone();
+    }
+    // The demo password is now 11 changes back: allowed again. The one before is not.
+    let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": passwords[1]}));
+    assert_eq!(r.err(400, "4048").details()[0], "NewPassword: [not-recently-used] must differ from your last 10 passwords.");
+    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": DEMO_PASSWORD})).ok();
+}
+
+#[test]
+fn signing_out_other_sessions_deletes_the_other_temporary_keys_only() {
+    let server = Server::start();
+    let c = server.client();
+    let here = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let phone = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let laptop = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let ci = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let r = c
+        .signed(&here, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW, "LogoutOtherSessions": true}))
+        .ok();
+    assert_eq!(r["LoggedOutSessions"], 2);
+    c.signed(&phone, "ReadAccounts", json!({})).err(401, "1");
+    c.signed(&laptop, "ReadAccounts", json!({})).err(401, "1");
+    c.signed(&here, "ReadAccounts", json!({})).ok();
+    c.signed(&ci, "ReadAccounts", json!({})).ok();
+}
+
+#[test]
+fn dry_run_checks_the_policy_and_changes_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let here = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let other = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let body = json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW, "LogoutOtherSessions": true, "DryRun": true});
+    assert_eq!(c.signed(&here, "UpdatePassword", body).ok()["LoggedOutSessions"], 0);
+    c.signed(&here, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": "weak", "DryRun": true}))
+        .err(400, "4048");
+    c.signed(&other, "ReadAccounts", json!({})).ok();
+    c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+}

@@ -1,0 +1,20 @@
+//! The API contract shared by the console (wasm) and the account API (native).
+//!
+//! Everything here follows the OUTSCALE API (OAPI) 1.40 spec: request and response
+//! shapes, the error body, the OSC4/AWS4 request signature. The one addition is the
+//! `UpdatePassword` call, documented in `docs/API.md`.
+//!
+//! This crate has no clock, no I/O and no randomness, so it builds for
+//! `wasm32-unknown-unknown` and its tests run natively in seconds.
+
+pub mod error;
+pub mod fields;
+pub mod policy;
+pub mod signing;
+pub mod types;
+pub mod validation;
+
+pub use error::{ApiError, ErrorBody, ErrorCode, ErrorItem};
+pub use fields::AccountField;
+pub use policy::{PasswordPolicy, PasswordRule, PASSWORD_POLICY};
+pub use types::*;

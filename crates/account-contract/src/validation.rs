@@ -1,0 +1,177 @@
+//! Field validation shared by the console (before sending) and the server (always).
+//! Every error names its parameter, so the console can show it next to the field.
+
+use crate::error::{ApiError, ErrorCode};
+use crate::fields::{AccountField, FieldKind};
+use crate::types::UpdateAccountRequest;
+
+/// Longest email address (RFC 5321 path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+/// Most additional emails an account may have.
+pub const ADDITIONAL_EMAILS_MAX: usize = 10;
+/// Longest access key tag.
+pub const TAG_MAX_CHARS: usize = 255;
+/// Longest password-like input accepted at all (the policy then says what is valid).
+pub const SECRET_INPUT_MAX_CHARS: usize = 1024;
+/// Largest request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Checks an address against OAPI's pattern `^.+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$`,
+/// refusing white space and control characters in the local part too.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let local_ok = !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c.is_control());
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    local_ok && domain_ok
+}
+
+fn is_phone(s: &str) -> bool {
+    s.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+}
+
+/// Checks one value of an account field.
+pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
+    let name = field.name();
+    let chars = value.chars().count();
+    if chars > field.max_chars() {
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            name,
+            format!("must be at most {} characters long.", field.max_chars()),
+        ));
+    }
+    if value.is_empty() {
+        return if field.may_be_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::field(ErrorCode::InvalidLength, name, "must not be empty."))
+        };
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must not contain control characters."));
+    }
+    match field.kind() {
+        FieldKind::Email if !is_email(value) => {
+            Err(ApiError::field(ErrorCode::InvalidEmail, name, "is not a valid email address."))
+        }
+        FieldKind::Phone if !is_phone(value) => Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            name,
+            "may contain only digits, spaces and + - . ( ) /.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks the list of additional emails; errors name the item (`AdditionalEmails[2]`).
+pub fn check_additional_emails(list: &[String]) -> Result<(), ApiError> {
+    if list.len() > ADDITIONAL_EMAILS_MAX {
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            "AdditionalEmails",
+            format!("at most {ADDITIONAL_EMAILS_MAX} additional emails."),
+        ));
+    }
+    let mut errors: Option<ApiError> = None;
+    for (i, email) in list.iter().enumerate() {
+        let name = format!("AdditionalEmails[{i}]");
+        let problem = if email.chars().count() > EMAIL_MAX_CHARS {
+            Some(ApiError::field(ErrorCode::InvalidLength, &name, format!("must be at most {EMAIL_MAX_CHARS} characters long.")))
+        } else if !is_email(email) {
+            Some(ApiError::field(ErrorCode::InvalidEmail, &name, "is not a valid email address."))
+        } else if list[..i].iter().any(|e| e.eq_ignore_ascii_case(email)) {
+            Some(ApiError::field(ErrorCode::InvalidParameterValue, &name, "is listed twice."))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            errors = Some(match errors {
+                Some(e) => e.and(p),
+                None => p,
+            });
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Checks every field of an update; reports all problems at once.
+pub fn check_update_account(update: &UpdateAccountRequest) -> Result<(), ApiError> {
+    let mut errors: Option<ApiError> = None;
+    let mut push = |e: ApiError| {
+        errors = Some(match errors.take() {
+            Some(all) => all.and(e),
+            None => e,
+        })
+    };
+    for field in AccountField::ALL {
+        if let Some(value) = field.of_update(update) {
+            if let Err(e) = check_field(field, value) {
+                push(e);
+            }
+        }
+    }
+    if let Some(list) = &update.additional_emails {
+        if let Err(e) = check_additional_emails(list) {
+            push(e);
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Checks an access key tag.
+pub fn check_tag(name: &str, tag: &str) -> Result<(), ApiError> {
+    if tag.chars().count() > TAG_MAX_CHARS {
+        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {TAG_MAX_CHARS} characters long.")));
+    }
+    if tag.chars().any(char::is_control) {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must not contain control characters."));
+    }
+    Ok(())
+}
+
+/// Checks that a secret-like input (password, login) is not absurdly long.
+pub fn check_secret_input(name: &str, value: &str) -> Result<(), ApiError> {
+    if value.chars().count() > SECRET_INPUT_MAX_CHARS {
+        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {SECRET_INPUT_MAX_CHARS} characters long.")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_follow_the_oapi_pattern() {
+        for ok in ["a@example.com", "jean.dupont+x@sub.example.fr", "a@b-c.d"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@b", "@b.c", "a@b.", "a@.b", "a b@c.d", "a@b_c.d", "a@b..c"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn update_reports_every_bad_field() {
+        let u = UpdateAccountRequest {
+            email: Some("nope".into()),
+            zip_code: Some("x".repeat(17)),
+            additional_emails: Some(vec!["ok@example.com".into(), "bad".into(), "OK@example.com".into()]),
+            city: Some(String::new()),
+            ..Default::default()
+        };
+        let e = check_update_account(&u).unwrap_err();
+        let fields: Vec<_> = e.items.iter().filter_map(|i| i.field()).collect();
+        assert_eq!(fields, ["Email", "ZipCode", "AdditionalEmails[1]", "AdditionalEmails[2]"]);
+        assert_eq!(e.items[0].code, "4020");
+        assert!(check_update_account(&UpdateAccountRequest { email: Some(String::new()), ..Default::default() }).is_err());
+    }
+
+    #[test]
+    fn phones_take_digits_and_separators() {
+        assert!(check_field(AccountField::PhoneNumber, "+33 (0)1 23-45.67").is_ok());
+        assert!(check_field(AccountField::PhoneNumber, "call me").is_err());
+    }
+}
