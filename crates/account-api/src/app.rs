@@ -27,6 +27,17 @@ pub struct AppState {
     pub store: Store,
     pub secrets: SecretBox,
     pub lockout: Lockout,
+    /// Host names clients may sign besides the `Host` header received, for a server
+    /// behind a proxy that rewrites it (such as `trunk serve`).
+    pub public_hosts: std::sync::Arc<Vec<String>>,
+}
+
+/// How the server is put together.
+#[derive(Default)]
+pub struct Options {
+    pub cors_origins: Vec<String>,
+    /// The built console to serve at `/`, if any.
+    pub console_dir: Option<std::path::PathBuf>,
 }
 
 /// One call in progress: who makes it, when, under which request ID.
@@ -44,10 +55,13 @@ impl Ctx {
 }
 
 /// The whole service: paths normalised, then routed.
-pub fn service(state: AppState, cors_origins: &[String]) -> axum::routing::IntoMakeService<tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>> {
+pub fn service(
+    state: AppState,
+    options: &Options,
+) -> axum::routing::IntoMakeService<tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>> {
     use axum::ServiceExt;
     let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
-    tower::ServiceExt::map_request(router(state, cors_origins), normalize).into_make_service()
+    tower::ServiceExt::map_request(router(state, options), normalize).into_make_service()
 }
 
 /// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
@@ -72,16 +86,20 @@ fn collapse_slashes(mut request: Request<Body>) -> Request<Body> {
     request
 }
 
-pub fn router(state: AppState, cors_origins: &[String]) -> Router {
-    let router = Router::new()
+pub fn router(state: AppState, options: &Options) -> Router {
+    let api = Router::new()
         .route("/api/v1/{call}", any(handle))
         .route("/api/latest/{call}", any(handle))
-        .fallback(|| async { error_response(&ids::request_id(), no_such_call()) })
+        .route("/api/{*rest}", any(|| async { error_response(&ids::request_id(), no_such_call()) }))
         .with_state(state);
-    if cors_origins.is_empty() {
+    let router = match &options.console_dir {
+        Some(dir) => api.merge(crate::console::routes(dir)),
+        None => api.fallback(|| async { error_response(&ids::request_id(), no_such_call()) }),
+    };
+    if options.cors_origins.is_empty() {
         return router;
     }
-    let origins: Vec<HeaderValue> = cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+    let origins: Vec<HeaderValue> = options.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
     router.layer(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))

@@ -178,6 +178,7 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
     // Some SDKs sign the host name without the port the request went to: try both.
     let host = header_str(&parts.headers, "host").unwrap_or_default();
     let mut hosts = vec![host];
+    hosts.extend(state.public_hosts.iter().map(String::as_str));
     if let Some((name, port)) = host.rsplit_once(':') {
         let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
         if is_port && (!name.contains(':') || name.ends_with(']')) {

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod calls;
 pub mod clock;
+pub mod console;
 pub mod demo;
 pub mod ids;
 pub mod secrets;

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use account_api::app::{service, AppState};
+use account_api::app::{service, AppState, Options};
 use account_api::secrets::SecretBox;
 use account_api::store::{Lockout, Store};
 use account_api::{demo, store};
@@ -50,6 +50,13 @@ struct Serve {
     /// Seconds in one lockout unit: 4 failed attempts lock one unit, each 4 more one unit more, up to 10.
     #[arg(long, env = "ACCOUNT_API_LOCKOUT_UNIT_SECS", default_value_t = 60)]
     lockout_unit_secs: i64,
+    /// Host names (with port) that clients may sign besides the Host header received:
+    /// set it behind a proxy that rewrites Host, such as `trunk serve`.
+    #[arg(long = "public-host", env = "ACCOUNT_API_PUBLIC_HOSTS", value_delimiter = ',')]
+    public_hosts: Vec<String>,
+    /// Serve the built console (`trunk build` output) from this folder at `/`.
+    #[arg(long = "console", env = "ACCOUNT_API_CONSOLE_DIR")]
+    console_dir: Option<PathBuf>,
     /// Do not create the demo account in an empty database.
     #[arg(long)]
     no_demo: bool,
@@ -113,12 +120,25 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
         }
     }
     let listen = options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address"));
-    let state = AppState { store, secrets, lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) } };
-    let app = service(state, &options.cors_origins);
+    let state = AppState {
+        store,
+        secrets,
+        lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
+        public_hosts: std::sync::Arc::new(options.public_hosts.clone()),
+    };
+    if let Some(dir) = &options.console_dir {
+        if !dir.join("index.html").exists() {
+            return Err(format!("{} has no index.html: run `trunk build --release` first", dir.display()));
+        }
+    }
+    let app = service(state, &Options { cors_origins: options.cors_origins.clone(), console_dir: options.console_dir.clone() });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
+        if options.console_dir.is_some() {
+            println!("Console on http://{local}/");
+        }
         println!("Account API listening on http://{local}/api/v1/");
         tracing::info!(%local, "listening");
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())

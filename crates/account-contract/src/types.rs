@@ -1,6 +1,7 @@
 //! Requests and responses, named and shaped as in the OAPI spec: PascalCase fields,
-//! optional fields left out when absent, unknown fields refused
-//! (`additionalProperties: false`).
+//! optional fields left out when absent. Requests refuse unknown fields
+//! (`additionalProperties: false`); responses are read leniently, so a console
+//! keeps working when a newer API adds a field.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ pub struct ResponseContext {
 
 /// Information about the account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -72,7 +73,7 @@ pub struct ReadAccountsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct ReadAccountsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<Account>>,
@@ -114,7 +115,7 @@ pub struct UpdateAccountRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct UpdateAccountResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
@@ -132,7 +133,7 @@ pub struct CheckAuthenticationRequest {
 
 /// The answer of calls that return nothing but their context.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct EmptyResponse {
     pub response_context: ResponseContext,
 }
@@ -142,7 +143,7 @@ pub type DeleteAccessKeyResponse = EmptyResponse;
 
 /// Information about an access key, without its secret.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct AccessKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
@@ -160,7 +161,7 @@ pub struct AccessKey {
 
 /// An access key with its secret: returned once, by `CreateAccessKey`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct AccessKeySecretKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
@@ -192,7 +193,7 @@ pub struct CreateAccessKeyRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct CreateAccessKeyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key: Option<AccessKeySecretKey>,
@@ -222,7 +223,7 @@ pub struct ReadAccessKeysRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct ReadAccessKeysResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_keys: Option<Vec<AccessKey>>,
@@ -250,7 +251,7 @@ pub struct UpdateAccessKeyRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct UpdateAccessKeyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key: Option<AccessKey>,
@@ -281,7 +282,7 @@ pub struct UpdatePasswordRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase")]
 pub struct UpdatePasswordResponse {
     /// How many other sessions (temporary access keys) were deleted.
     pub logged_out_sessions: u32,

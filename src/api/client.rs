@@ -1,0 +1,131 @@
+//! One call to an OAPI endpoint with fetch: JSON in, JSON out, signed in the
+//! browser (OSC4) or with email/password (Basic), errors in the OAPI format.
+
+use account_contract::signing::{self, Algorithm, SigningKey};
+use account_contract::{ApiError, ErrorBody, ErrorCode, ErrorItem};
+use base64::Engine;
+use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::config::Endpoint;
+
+pub enum Credentials<'a> {
+    Key { id: &'a str, secret: &'a str },
+    Password { login: &'a str, password: &'a str },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// The API answered with an OAPI error.
+    Api(ApiError),
+    /// No answer at all: network down, endpoint unreachable, request blocked.
+    Unreachable,
+    /// An answer that is not the API's (a proxy's error page, say), with its status.
+    Unexpected(u16),
+    /// No session to sign with.
+    SignedOut,
+}
+
+impl CallError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Api(e) => Some(e.status),
+            CallError::Unexpected(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait when the identity is locked after failed attempts.
+    pub fn locked_for(&self) -> Option<u64> {
+        match self {
+            CallError::Api(e) if e.has_code(ErrorCode::TemporarilyLocked) || e.status == 429 => {
+                Some(e.retry_after.unwrap_or(60))
+            }
+            _ => None,
+        }
+    }
+
+    /// The errors that name a parameter, as (parameter, error).
+    pub fn field_errors(&self) -> Vec<(String, ErrorItem)> {
+        match self {
+            CallError::Api(e) => {
+                e.items.iter().filter_map(|i| i.field().map(|f| (f.to_owned(), i.clone()))).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A server-side failure (5xx or an answer we cannot read).
+    pub fn is_server_failure(&self) -> bool {
+        matches!(self, CallError::Unexpected(_)) || self.status().is_some_and(|s| s >= 500)
+    }
+}
+
+/// `YYYYMMDDTHHMMSSZ` from the browser's clock.
+fn amz_now() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    // 2026-11-28T10:15:00.123Z → 20261128T101500Z
+    let digits: String = iso.chars().take(19).filter(|c| c.is_ascii_digit() || *c == 'T').collect();
+    format!("{digits}Z")
+}
+
+fn path_of(url: &str) -> String {
+    if url.starts_with('/') {
+        return url.to_owned();
+    }
+    web_sys::Url::new(url).map(|u| u.pathname()).unwrap_or_else(|_| url.to_owned())
+}
+
+fn signing_host(endpoint: &Endpoint) -> String {
+    if let Some(host) = &endpoint.host {
+        return host.clone();
+    }
+    if !endpoint.url.starts_with('/') {
+        if let Ok(u) = web_sys::Url::new(&endpoint.url) {
+            return u.host();
+        }
+    }
+    web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default()
+}
+
+pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
+    endpoint: &Endpoint,
+    credentials: Credentials<'_>,
+    name: &str,
+    req: &Req,
+) -> Result<Resp, CallError> {
+    let body = serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))?;
+    let (status, text) = send(endpoint, credentials, name, body).await?;
+    serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
+}
+
+/// The untyped part of a call, kept out of the generic function so the wasm holds
+/// one copy of it, not one per request type.
+async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, body: String) -> Result<(u16, String), CallError> {
+    let url = format!("{}/{name}", endpoint.url.trim_end_matches('/'));
+    let date = amz_now();
+    let mut request = Request::post(&url).header("Content-Type", signing::CONTENT_TYPE);
+    request = match credentials {
+        Credentials::Key { id, secret } => {
+            let key = SigningKey { algorithm: Algorithm::Osc4, access_key: id, secret_key: secret, region: &endpoint.region, service: "api" };
+            let signed = signing::sign(&key, &signing_host(endpoint), &path_of(&url), body.as_bytes(), &date);
+            request.header("Authorization", &signed.authorization).header(signed.date_header.0, &signed.date_header.1)
+        }
+        Credentials::Password { login, password } => {
+            let basic = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+            request.header("Authorization", &format!("Basic {basic}")).header("X-Osc-Date", &date)
+        }
+    };
+    let response = request.body(body).map_err(|_| CallError::Unreachable)?.send().await.map_err(|_| CallError::Unreachable)?;
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+    let text = response.text().await.map_err(|_| CallError::Unreachable)?;
+    if (200..300).contains(&status) {
+        return Ok((status, text));
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) if !body.errors.is_empty() => Err(CallError::Api(ApiError { status, items: body.errors, retry_after })),
+        _ => Err(CallError::Unexpected(status)),
+    }
+}

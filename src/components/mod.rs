@@ -1,0 +1,13 @@
+//! Widgets shared by the pages.
+
+pub mod copy_button;
+pub mod form_field;
+pub mod icons;
+pub mod language;
+pub mod page_heading;
+pub mod password_checklist;
+pub mod password_input;
+pub mod profile_menu;
+pub mod shell;
+pub mod text;
+pub mod theme;

@@ -1,0 +1,42 @@
+//! The frame around every page: header (product name, language, theme, profile
+//! menu), the main region, and the screen-reader announcer.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::components::language::LanguageSwitch;
+use crate::components::profile_menu::ProfileMenu;
+use crate::components::theme::ThemeSwitch;
+use crate::components::text::text;
+use crate::i18n::*;
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    // Reloading or closing the tab with unsaved changes asks first.
+    let _ = window_event_listener(ev::beforeunload, move |e| {
+        if state.unsaved.get_untracked() {
+            e.prevent_default();
+            e.set_return_value("");
+        }
+    });
+    view! {
+        <a class="skip-link" href="#main">{text(i18n, |l| td_string!(l, skip_to_content))}</a>
+        <header class="top-bar">
+            <span class="product">{text(i18n, |l| td_string!(l, app_name))}</span>
+            <div class="top-bar-actions">
+                <LanguageSwitch />
+                <ThemeSwitch />
+                <Show when=move || state.session.with(Option::is_some)>
+                    <ProfileMenu />
+                </Show>
+            </div>
+        </header>
+        <main id="main">{children()}</main>
+        <div class="visually-hidden" role="status" aria-live="polite">
+            {move || state.announcement.get()}
+        </div>
+    }
+}

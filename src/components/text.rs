@@ -1,0 +1,17 @@
+//! Translated texts that follow the language switch.
+//!
+//! leptos_i18n's `t!` makes a new closure type at each use, and Leptos compiles
+//! view code for each type: with a hundred texts that is most of the size
+//! budget. Every plain text goes through [`text`] instead, one closure type for
+//! all, picked by a function pointer.
+
+use leptos_i18n::I18nContext;
+
+use crate::i18n::Locale;
+
+pub type Translation = fn(Locale) -> &'static str;
+
+/// The text `get` gives for the current language, kept current.
+pub fn text(i18n: I18nContext<Locale>, get: Translation) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || get(i18n.get_locale())
+}

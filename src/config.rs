@@ -1,0 +1,60 @@
+//! The runtime configuration, `config.json`, served beside the app: which API
+//! endpoints a person can sign in to. Changing it needs no rebuild.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleConfig {
+    pub default_endpoint: String,
+    /// How long a console session (its temporary access key) lives.
+    #[serde(default = "default_session_seconds")]
+    pub session_seconds: u32,
+    pub endpoints: Vec<Endpoint>,
+}
+
+fn default_session_seconds() -> u32 {
+    3600
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoint {
+    pub id: String,
+    pub label: String,
+    /// Where the browser sends calls: `<url>/<Call>`.
+    pub url: String,
+    /// The region named in signatures.
+    pub region: String,
+    /// The host named in signatures, when the browser's own differs (behind a proxy).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Whether the endpoint has this project's `UpdatePassword` extension.
+    #[serde(default)]
+    pub password_change: bool,
+}
+
+impl ConsoleConfig {
+    pub fn endpoint(&self, id: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.id == id)
+    }
+
+    pub fn default_endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint(&self.default_endpoint).or(self.endpoints.first())
+    }
+}
+
+pub async fn load() -> Result<ConsoleConfig, String> {
+    let response = gloo_net::http::Request::get("/config.json")
+        .send()
+        .await
+        .map_err(|e| format!("config.json: {e}"))?;
+    if !response.ok() {
+        return Err(format!("config.json: HTTP {}", response.status()));
+    }
+    let config: ConsoleConfig = response.json().await.map_err(|e| format!("config.json: {e}"))?;
+    if config.endpoints.is_empty() {
+        return Err("config.json lists no endpoint".into());
+    }
+    Ok(config)
+}

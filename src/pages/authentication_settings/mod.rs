@@ -1,0 +1,29 @@
+//! Paramètres d'authentification: the password (Mot de passe → Modifier) and the
+//! console's open sessions.
+
+mod password_change;
+mod sessions;
+
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::components::page_heading::PageHeading;
+use crate::components::text::text;
+use crate::i18n::*;
+use password_change::PasswordSection;
+use sessions::SessionsSection;
+
+#[component]
+pub fn AuthenticationSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let password_change = state.current_endpoint().is_some_and(|e| e.password_change);
+    view! {
+        <PageHeading>{text(i18n, |l| td_string!(l, auth_title))}</PageHeading>
+        <p class="intro">{text(i18n, |l| td_string!(l, auth_intro))}</p>
+        <div class="sections">
+            <PasswordSection supported=password_change />
+            <SessionsSection />
+        </div>
+    }
+}

@@ -1,0 +1,95 @@
+//! The console's open sessions for this account (its tagged, temporary access
+//! keys), with a way to sign out all the others.
+
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::app::AppState;
+use crate::components::text::text;
+use crate::i18n::*;
+
+/// A date from the API, in the reader's language.
+fn local_date(iso: &str, locale: Locale) -> String {
+    let date = js_sys::Date::new(&iso.into());
+    let tag = if locale == Locale::fr { "fr-FR" } else { "en-GB" };
+    let text: String = date.to_locale_string(tag, &wasm_bindgen::JsValue::UNDEFINED).into();
+    if text == "Invalid Date" { iso.to_owned() } else { text }
+}
+
+#[component]
+pub fn SessionsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let state = expect_context::<AppState>();
+    let sessions = LocalResource::new(move || api.console_sessions());
+    let mine = state.session.with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
+    let mine = StoredValue::new(mine);
+    let signed_out = RwSignal::new(false);
+
+    let sign_out_others = Action::new_local(move |ids: &Vec<String>| {
+        let ids = ids.clone();
+        async move {
+            for id in ids {
+                api.delete_access_key(id).await?;
+            }
+            Ok::<(), crate::api::CallError>(())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = sign_out_others.value().get() {
+            signed_out.set(result.is_ok());
+            sessions.refetch();
+        }
+    });
+    let others = move || -> Vec<String> {
+        match sessions.get() {
+            Some(Ok(list)) => list
+                .iter()
+                .filter(|k| k.expiration_date.is_some())
+                .filter_map(|k| k.access_key_id.clone())
+                .filter(|id| *id != mine.get_value())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
+            <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
+            <p class="success" role="status">{move || signed_out.get().then(|| text(i18n, |l| td_string!(l, sessions_signed_out)))}</p>
+            {move || match sessions.get() {
+                None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="plain session-list">
+                        {list.into_iter().map(|k| {
+                            let this = k.access_key_id.as_deref() == Some(mine.get_value().as_str());
+                            let created = k.creation_date.clone().unwrap_or_default();
+                            let expires = k.expiration_date.clone().unwrap_or_default();
+                            view! {
+                                <li class:current=this>
+                                    <strong>{move || if this { text(i18n, |l| td_string!(l, session_this)).into_any() } else { text(i18n, |l| td_string!(l, session_other)).into_any() }}</strong>
+                                    " — "
+                                    <span>{move || {
+                                        let locale = i18n.get_locale();
+                                        t_string!(i18n, session_dates, created = local_date(&created, locale), expires = local_date(&expires, locale)).to_string()
+                                    }}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            {move || if others().is_empty() {
+                view! { <p class="hint">{text(i18n, |l| td_string!(l, sessions_none_other))}</p> }.into_any()
+            } else {
+                view! {
+                    <button type="button" on:click=move |_| { sign_out_others.dispatch_local(others()); }>
+                        {text(i18n, |l| td_string!(l, sessions_sign_out_others))}
+                    </button>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,97 @@
+//! How each account field is labelled, grouped and typed on screen, and how a
+//! field error reads.
+
+use account_contract::validation::ADDITIONAL_EMAILS_MAX;
+use account_contract::{AccountField, ErrorCode, ErrorItem};
+
+use crate::i18n::*;
+
+/// The sections of the page, with the fields each shows.
+pub const SECTIONS: [(Section, &[AccountField]); 4] = {
+    use AccountField::*;
+    [
+        (Section::Identity, &[FirstName, LastName, JobTitle]),
+        (Section::Contact, &[Email, PhoneNumber, MobileNumber]),
+        (Section::Company, &[CompanyName, VatNumber]),
+        (Section::Address, &[City, ZipCode, StateProvince, Country]),
+    ]
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Identity,
+    Contact,
+    Company,
+    Address,
+}
+
+pub fn section_title(i18n: leptos_i18n::I18nContext<Locale>, section: Section) -> String {
+    match section {
+        Section::Identity => t_string!(i18n, section_identity),
+        Section::Contact => t_string!(i18n, section_contact),
+        Section::Company => t_string!(i18n, section_company),
+        Section::Address => t_string!(i18n, section_address),
+    }
+    .to_string()
+}
+
+pub fn field_label(i18n: leptos_i18n::I18nContext<Locale>, field: AccountField) -> String {
+    use AccountField::*;
+    match field {
+        Email => t_string!(i18n, field_email),
+        FirstName => t_string!(i18n, field_first_name),
+        LastName => t_string!(i18n, field_last_name),
+        JobTitle => t_string!(i18n, field_job_title),
+        PhoneNumber => t_string!(i18n, field_phone_number),
+        MobileNumber => t_string!(i18n, field_mobile_number),
+        CompanyName => t_string!(i18n, field_company_name),
+        VatNumber => t_string!(i18n, field_vat_number),
+        City => t_string!(i18n, field_city),
+        ZipCode => t_string!(i18n, field_zip_code),
+        StateProvince => t_string!(i18n, field_state_province),
+        Country => t_string!(i18n, field_country),
+    }
+    .to_string()
+}
+
+/// The input type and `autocomplete` token of a field.
+pub fn input_kind(field: AccountField) -> (&'static str, &'static str) {
+    use AccountField::*;
+    match field {
+        Email => ("email", "email"),
+        FirstName => ("text", "given-name"),
+        LastName => ("text", "family-name"),
+        JobTitle => ("text", "organization-title"),
+        PhoneNumber => ("tel", "work tel"),
+        MobileNumber => ("tel", "mobile tel"),
+        CompanyName => ("text", "organization"),
+        VatNumber => ("text", "off"),
+        City => ("text", "address-level2"),
+        ZipCode => ("text", "postal-code"),
+        StateProvince => ("text", "address-level1"),
+        Country => ("text", "country-name"),
+    }
+}
+
+/// The element id of a parameter's input (`AdditionalEmails[2]` → `field-AdditionalEmails-2`).
+pub fn input_id(parameter: &str) -> String {
+    format!("field-{}", parameter.replace('[', "-").replace(']', ""))
+}
+
+/// A field error in the reader's language; the API's own words when we have none.
+pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, item: &ErrorItem, max_chars: usize) -> String {
+    let message = item.message();
+    match ErrorCode::from_code(&item.code) {
+        Some(ErrorCode::InvalidEmail) => t_string!(i18n, invalid_email).to_string(),
+        Some(ErrorCode::DuplicateEmail) => t_string!(i18n, duplicate_email).to_string(),
+        Some(ErrorCode::InvalidLength) if message.contains("must not be empty") => t_string!(i18n, error_required).to_string(),
+        Some(ErrorCode::InvalidLength) if message.contains("additional emails") => {
+            t_string!(i18n, too_many_emails, max = ADDITIONAL_EMAILS_MAX).to_string()
+        }
+        Some(ErrorCode::InvalidLength) => t_string!(i18n, too_long, max = max_chars).to_string(),
+        Some(ErrorCode::InvalidParameterValue) if message.contains("listed twice") => t_string!(i18n, listed_twice).to_string(),
+        Some(ErrorCode::InvalidParameterValue) if message.contains("control characters") => t_string!(i18n, invalid_chars).to_string(),
+        Some(ErrorCode::InvalidParameterValue) if message.contains("digits") => t_string!(i18n, invalid_phone).to_string(),
+        _ => item.details.clone(),
+    }
+}

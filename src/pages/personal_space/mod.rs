@@ -1,0 +1,88 @@
+//! Espace personnel: the account's information (ReadAccounts), and its edit panel
+//! (UpdateAccount).
+
+mod details;
+mod edit_form;
+mod labels;
+
+use account_contract::Account;
+use leptos::html::Button;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::page_heading::PageHeading;
+use crate::components::text::text;
+use crate::i18n::*;
+use details::AccountDetails;
+use edit_form::EditForm;
+
+#[component]
+pub fn PersonalSpace() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let loaded = LocalResource::new(move || api.read_account());
+    let account = RwSignal::new(None::<Account>);
+    Effect::new(move |_| {
+        if let Some(Ok(a)) = loaded.get() {
+            account.set(Some(a));
+        }
+    });
+    let editing = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let edit_button = NodeRef::<Button>::new();
+
+    let on_saved = Callback::new(move |updated: Account| {
+        account.set(Some(updated));
+        editing.set(false);
+        saved.set(true);
+        request_animation_frame(move || {
+            if let Some(b) = edit_button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    });
+    let on_cancel = Callback::new(move |_: ()| {
+        editing.set(false);
+        request_animation_frame(move || {
+            if let Some(b) = edit_button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    });
+    let start_editing = move |_| {
+        saved.set(false);
+        editing.set(true);
+    };
+
+    view! {
+        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
+        <p class="intro">{text(i18n, |l| td_string!(l, personal_space_intro))}</p>
+        <p class="success" role="status">
+            {move || saved.get().then(|| text(i18n, |l| td_string!(l, saved)))}
+        </p>
+        {move || match (account.with(Option::is_some), loaded.get()) {
+            (true, _) => view! {
+                <Show
+                    when=move || editing.get()
+                    fallback=move || view! {
+                        <div class="toolbar">
+                            <button type="button" class="primary" node_ref=edit_button on:click=start_editing>
+                                {text(i18n, |l| td_string!(l, edit))}
+                            </button>
+                        </div>
+                        <AccountDetails account=account />
+                    }
+                >
+                    <EditForm original=account.get_untracked().unwrap_or_default() on_saved on_cancel />
+                </Show>
+            }.into_any(),
+            (false, Some(Err(_))) => view! {
+                <div class="alert" role="alert">
+                    <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
+                    <button type="button" on:click=move |_| loaded.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
+                </div>
+            }.into_any(),
+            _ => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,228 @@
+//! Sign-in: email and password (Basic → a short-lived, tagged access key that
+//! signs everything after), or an access key and its secret key.
+
+use account_contract::{
+    Account, CreateAccessKeyRequest, CreateAccessKeyResponse, ReadAccountsRequest, ReadAccountsResponse,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{call, CallError, Credentials, Session, CONSOLE_TAG};
+use crate::app::{AppState, Notice};
+use crate::components::form_field::FormField;
+use crate::components::page_heading::PageHeading;
+use crate::components::password_input::PasswordInput;
+use crate::config::Endpoint;
+use crate::components::text::text;
+use crate::i18n::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Password,
+    Keys,
+}
+
+#[derive(Clone)]
+struct SignInForm {
+    endpoint: Endpoint,
+    method: Method,
+    login: String,
+    secret: String,
+    session_seconds: u32,
+}
+
+/// Why signing in failed, in the words the page shows.
+#[derive(Clone, Debug, PartialEq)]
+enum Failure {
+    BadCredentials(Method),
+    Locked(u64),
+    Unreachable(String),
+    Server(u16),
+    Other(String),
+}
+
+fn failure(e: CallError, form: &SignInForm) -> Failure {
+    if let Some(secs) = e.locked_for() {
+        return Failure::Locked(secs);
+    }
+    match e {
+        CallError::Unreachable => Failure::Unreachable(form.endpoint.url.clone()),
+        CallError::Api(a) if a.status == 401 => Failure::BadCredentials(form.method),
+        CallError::Api(a) if a.status < 500 => Failure::Other(a.items.first().map(|i| i.details.clone()).unwrap_or_default()),
+        e => Failure::Server(e.status().unwrap_or(0)),
+    }
+}
+
+/// An ISO 8601 date-time `seconds` from now.
+fn expiration_in(seconds: u32) -> String {
+    let at = js_sys::Date::now() + f64::from(seconds) * 1000.0;
+    js_sys::Date::new(&at.into()).to_iso_string().into()
+}
+
+async fn sign_in(form: SignInForm) -> Result<Session, Failure> {
+    let (key_id, secret, owns_key) = match form.method {
+        Method::Password => {
+            let creds = Credentials::Password { login: &form.login, password: &form.secret };
+            let req = CreateAccessKeyRequest {
+                expiration_date: Some(expiration_in(form.session_seconds)),
+                tag: Some(CONSOLE_TAG.into()),
+                ..Default::default()
+            };
+            let resp: CreateAccessKeyResponse =
+                call(&form.endpoint, creds, "CreateAccessKey", &req).await.map_err(|e| failure(e, &form))?;
+            let key = resp.access_key.unwrap_or_default();
+            match (key.access_key_id, key.secret_key) {
+                (Some(id), Some(secret)) => (id, secret, true),
+                _ => return Err(Failure::Server(200)),
+            }
+        }
+        Method::Keys => (form.login.trim().to_owned(), form.secret.trim().to_owned(), false),
+    };
+    let creds = Credentials::Key { id: &key_id, secret: &secret };
+    let resp: ReadAccountsResponse =
+        call(&form.endpoint, creds, "ReadAccounts", &ReadAccountsRequest::default()).await.map_err(|e| failure(e, &form))?;
+    let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(Failure::Server(200))?;
+    Ok(Session {
+        endpoint_id: form.endpoint.id.clone(),
+        access_key_id: key_id,
+        secret_key: secret,
+        login: account.email.clone().unwrap_or_else(|| form.login.clone()),
+        account_id: account.account_id.unwrap_or_default(),
+        owns_key,
+    })
+}
+
+/// Where to go after signing in: the page asked for, if it is one of ours.
+fn next_path(raw: Option<String>) -> String {
+    raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/sign-in"))
+        .unwrap_or_else(|| "/personal-space".into())
+}
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let endpoints = state.config.with_value(|c| c.endpoints.clone());
+    let default_endpoint = state.config.with_value(|c| c.default_endpoint().map(|e| e.id.clone()).unwrap_or_default());
+    let endpoint_id = RwSignal::new(default_endpoint);
+    let method = RwSignal::new(Method::Password);
+    let login = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+
+    // Already signed in (a reload of /sign-in): go on.
+    if state.session.get_untracked().is_some() {
+        navigate(&next_path(query.get_untracked().get("next")), Default::default());
+    }
+
+    let action = Action::new_local(move |form: &SignInForm| sign_in(form.clone()));
+    let pending = action.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(session)) = action.value().get() {
+            state.sign_in(session);
+            secret.set(String::new());
+            navigate(&next_path(query.get_untracked().get("next")), Default::default());
+        }
+    });
+
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let (l, s) = (login.get_untracked(), secret.get_untracked());
+        missing.set(l.trim().is_empty() || s.is_empty());
+        if missing.get_untracked() {
+            return;
+        }
+        let Some(endpoint) = state.config.with_value(|c| c.endpoint(&endpoint_id.get_untracked()).cloned()) else { return };
+        let session_seconds = state.config.with_value(|c| c.session_seconds);
+        action.dispatch_local(SignInForm { endpoint, method: method.get_untracked(), login: l, secret: s, session_seconds });
+    };
+
+    let message = move || -> Option<String> {
+        if let Some(Err(f)) = action.value().get() {
+            return Some(match f {
+                Failure::BadCredentials(Method::Password) => t_string!(i18n, error_bad_credentials).to_string(),
+                Failure::BadCredentials(Method::Keys) => t_string!(i18n, error_bad_keys).to_string(),
+                Failure::Locked(seconds) => t_string!(i18n, error_locked, seconds).to_string(),
+                Failure::Unreachable(url) => t_string!(i18n, error_unreachable, url).to_string(),
+                Failure::Server(status) => t_string!(i18n, error_server, status).to_string(),
+                Failure::Other(details) => t_string!(i18n, error_generic, details).to_string(),
+            });
+        }
+        None
+    };
+    let notice = move || match state.notice.get() {
+        Some(Notice::SessionExpired) => Some(t_string!(i18n, sign_in_expired).to_string()),
+        Some(Notice::SignedOut) => Some(t_string!(i18n, sign_in_signed_out).to_string()),
+        None => None,
+    };
+    let required_error = move |value: RwSignal<String>| {
+        Signal::derive(move || (missing.get() && value.with(|v| v.trim().is_empty())).then(|| t_string!(i18n, error_required).to_string()))
+    };
+    let show_endpoints = endpoints.len() > 1;
+    // An email is no access key: each method starts with empty fields.
+    let switch_method = move |m: Method| {
+        method.set(m);
+        login.set(String::new());
+        secret.set(String::new());
+        missing.set(false);
+    };
+
+    view! {
+        <section class="card narrow" aria-labelledby="page-heading">
+            <PageHeading>{text(i18n, |l| td_string!(l, sign_in_title))}</PageHeading>
+            <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
+            <p class="notice" role="status">{notice}</p>
+            <form novalidate on:submit=submit>
+                <Show when=move || show_endpoints>
+                    <div class="field">
+                        <label for="endpoint">{text(i18n, |l| td_string!(l, sign_in_endpoint))}</label>
+                        <select id="endpoint" on:change=move |e| endpoint_id.set(event_target_value(&e)) prop:value=move || endpoint_id.get()>
+                            {endpoints.iter().map(|e| view! { <option value=e.id.clone()>{e.label.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <fieldset class="choices">
+                    <legend>{text(i18n, |l| td_string!(l, sign_in_method))}</legend>
+                    <label>
+                        <input type="radio" name="method" prop:checked=move || method.get() == Method::Password
+                            on:change=move |_| switch_method(Method::Password) />
+                        {text(i18n, |l| td_string!(l, sign_in_method_password))}
+                    </label>
+                    <label>
+                        <input type="radio" name="method" prop:checked=move || method.get() == Method::Keys
+                            on:change=move |_| switch_method(Method::Keys) />
+                        {text(i18n, |l| td_string!(l, sign_in_method_keys))}
+                    </label>
+                </fieldset>
+                {move || if method.get() == Method::Password {
+                    view! {
+                        <FormField id="login" input_type="email" autocomplete="username" required=true
+                            label=Signal::derive(move || t_string!(i18n, sign_in_email).to_string())
+                            value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
+                        <PasswordInput id="password" autocomplete="current-password" value=secret
+                            label=Signal::derive(move || t_string!(i18n, sign_in_password).to_string())
+                            error=required_error(secret) />
+                    }.into_any()
+                } else {
+                    view! {
+                        <FormField id="access-key" autocomplete="username" required=true
+                            label=Signal::derive(move || t_string!(i18n, sign_in_access_key).to_string())
+                            value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
+                        <PasswordInput id="secret-key" autocomplete="current-password" value=secret
+                            label=Signal::derive(move || t_string!(i18n, sign_in_secret_key).to_string())
+                            error=required_error(secret) />
+                    }.into_any()
+                }}
+                <div class="alert" role="alert">{message}</div>
+                <button type="submit" class="primary" aria-disabled=move || pending.get().then_some("true")>
+                    {move || if pending.get() { text(i18n, |l| td_string!(l, sign_in_pending)).into_any() } else { text(i18n, |l| td_string!(l, sign_in_submit)).into_any() }}
+                </button>
+            </form>
+        </section>
+    }
+}
