@@ -3,6 +3,8 @@
 
 mod api;
 mod app;
+#[cfg(test)]
+mod browser_tests;
 mod components;
 mod config;
 mod pages;

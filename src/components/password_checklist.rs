@@ -110,8 +110,9 @@ pub fn PasswordChecklist(#[prop(into)] id: String, password: RwSignal<String>) -
 #[cfg(test)]
 mod tests {
     use super::estimate_strength;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn longer_and_more_varied_is_stronger() {
         assert_eq!(estimate_strength(""), 0);
         assert!(estimate_strength("aaaaaaaaaaaaaaaaa") < estimate_strength("Blue-Harbour-Lantern-47"));

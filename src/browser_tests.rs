@@ -1,0 +1,93 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium):
+//! each mounts one widget, drives it, and reads the DOM.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+use crate::components::form_field::FormField;
+use crate::components::password_checklist::PasswordChecklist;
+use crate::components::password_input::PasswordInput;
+use crate::i18n::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    leptos::mount::mount_to(root.clone(), view).forget();
+    root
+}
+
+fn count(root: &web_sys::HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn input(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlInputElement {
+    root.query_selector(selector).unwrap().expect(selector).unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn the_checklist_follows_the_password_as_it_is_typed() {
+    let password = RwSignal::new(String::new());
+    let root = mount(move || view! { <I18nContextProvider><PasswordChecklist id="rules" password /></I18nContextProvider> });
+    leptos::task::tick().await;
+    assert_eq!(count(&root, ".rule.met"), 1, "the empty password only uses allowed characters");
+    password.set("Blue-Harbour-Lantern-47".into());
+    leptos::task::tick().await;
+    assert_eq!(count(&root, ".rule.met"), 6);
+    assert_eq!(count(&root, ".rule.pending"), 2, "reuse and strength are checked by the server");
+    password.set("Blue-Harbour-Lantern-é".into());
+    leptos::task::tick().await;
+    assert_eq!(count(&root, ".rule.unmet"), 2, "no digit, a character out of the policy");
+    let meter = root.query_selector("meter").unwrap().unwrap();
+    assert!(meter.get_attribute("aria-valuetext").is_some_and(|t| !t.is_empty()));
+}
+
+#[wasm_bindgen_test]
+async fn a_field_error_is_tied_to_its_input() {
+    let error = RwSignal::new(None::<String>);
+    let value = RwSignal::new("a@b".to_string());
+    let root = mount(move || {
+        view! {
+            <FormField id="email" label="Adresse e-mail" value=value on_input=Callback::new(move |v| value.set(v))
+                error=error input_type="email" autocomplete="email" />
+        }
+    });
+    leptos::task::tick().await;
+    let field = input(&root, "#email");
+    assert_eq!(field.value(), "a@b");
+    assert_eq!(field.get_attribute("aria-invalid"), None);
+    error.set(Some("Adresse e-mail invalide.".into()));
+    leptos::task::tick().await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("email-error"));
+    let message = root.query_selector("#email-error").unwrap().unwrap();
+    assert_eq!(message.text_content().as_deref(), Some("Adresse e-mail invalide."));
+    assert!(!message.has_attribute("hidden"));
+    let label = root.query_selector("label[for=email]").unwrap().unwrap();
+    assert_eq!(label.text_content().as_deref(), Some("Adresse e-mail"));
+}
+
+#[wasm_bindgen_test]
+async fn show_and_hide_is_a_labelled_toggle() {
+    let value = RwSignal::new("secret".to_string());
+    let root = mount(move || {
+        view! {
+            <I18nContextProvider>
+                <PasswordInput id="pw" label="Mot de passe" value error=Signal::derive(|| None::<String>) autocomplete="current-password" />
+            </I18nContextProvider>
+        }
+    });
+    leptos::task::tick().await;
+    assert_eq!(input(&root, "#pw").type_(), "password");
+    let toggle: web_sys::HtmlElement = root.query_selector("button.reveal").unwrap().unwrap().unchecked_into();
+    assert_eq!(toggle.get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(toggle.get_attribute("aria-controls").as_deref(), Some("pw"));
+    assert!(toggle.get_attribute("aria-label").is_some_and(|l| l.contains("Mot de passe")));
+    toggle.click();
+    leptos::task::tick().await;
+    assert_eq!(input(&root, "#pw").type_(), "text");
+    assert_eq!(toggle.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(input(&root, "#pw").value(), "secret", "nothing typed is lost");
+}
