@@ -29,6 +29,7 @@ test('the profile menu works with the keyboard and the mouse', async ({ page }) 
   await page.keyboard.press(' ');
   await expect(page.getByRole('menuitem', { name: 'Espace personnel' })).toBeFocused();
   await page.keyboard.press('Escape');
+  await expect(button).toBeFocused();
   await page.keyboard.press('ArrowUp');
   await expect(page.getByRole('menuitem', { name: 'Se déconnecter' })).toBeFocused();
   await page.keyboard.press('Escape');
@@ -43,7 +44,9 @@ test('the profile menu works with the keyboard and the mouse', async ({ page }) 
   // Enter on an item goes there, and the focus moves to the new page's heading.
   await button.focus();
   await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: 'Espace personnel' })).toBeFocused();
   await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: "Paramètres d'authentification" })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/authentication-settings$/);
   await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeFocused();
