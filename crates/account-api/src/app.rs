@@ -161,6 +161,11 @@ async fn serve(state: AppState, call: &str, request_id: &str, request: Request<B
         "UpdateAccessKey" => ok(calls::access_keys::update(&ctx, parse(b)?).await?),
         "DeleteAccessKey" => ok(calls::access_keys::delete(&ctx, parse(b)?).await?),
         "UpdatePassword" => ok(calls::password::update_password(&ctx, parse(b)?).await?),
+        "CreateUser" => ok(calls::users::create(&ctx, parse(b)?).await?),
+        "ReadUsers" => ok(calls::users::read(&ctx, parse(b)?).await?),
+        "UpdateUser" => ok(calls::users::update(&ctx, parse(b)?).await?),
+        "DeleteUser" => ok(calls::users::delete(&ctx, parse(b)?).await?),
+        "ReadIdentity" => ok(calls::identity::read(&ctx, parse(b)?).await?),
         _ => Err(no_such_call()),
     }
 }

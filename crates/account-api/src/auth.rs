@@ -11,14 +11,75 @@ use base64::Engine;
 use crate::app::AppState;
 use crate::clock;
 use crate::secrets;
-use crate::store::{self, AccountRecord};
+use crate::store::{self, AccountRecord, UserRecord};
 
 /// The identity a request acts as.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: String,
+    /// The EIM user acting; `None` for the account itself.
+    pub user_id: Option<String>,
     /// The key that signed the request; `None` for email/password.
     pub access_key_id: Option<String>,
+}
+
+/// Who a login and password belong to: the account (email login) or one of its
+/// EIM users (`ACCOUNT_ID/username`).
+#[derive(Debug, Clone)]
+pub enum Identity {
+    Account(AccountRecord),
+    User(UserRecord),
+}
+
+impl Identity {
+    pub fn account_id(&self) -> &str {
+        match self {
+            Identity::Account(a) => a.id(),
+            Identity::User(u) => &u.account_id,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Identity::Account(_) => None,
+            Identity::User(u) => Some(&u.user_id),
+        }
+    }
+
+    pub fn password_hash(&self) -> Option<&str> {
+        match self {
+            Identity::Account(a) => Some(&a.password_hash),
+            Identity::User(u) => u.password_hash.as_deref(),
+        }
+    }
+
+    /// The name failures are counted under.
+    pub fn lockout_key(&self) -> String {
+        match self {
+            Identity::Account(a) => format!("account:{}", a.id()),
+            Identity::User(u) => format!("user:{}", u.user_id),
+        }
+    }
+
+    pub fn caller(&self, access_key_id: Option<String>) -> Caller {
+        Caller { account_id: self.account_id().to_owned(), user_id: self.user_id().map(str::to_owned), access_key_id }
+    }
+}
+
+/// The identity a login names, if any.
+pub fn resolve_login(conn: &rusqlite::Connection, login: &str) -> Result<Option<Identity>, ApiError> {
+    match account_contract::validation::split_user_login(login) {
+        Some((account_id, user_name)) => Ok(store::users::by_name(conn, account_id, user_name)?.map(Identity::User)),
+        None => Ok(store::accounts::by_email(conn, login)?.map(Identity::Account)),
+    }
+}
+
+/// The identity that signs a call.
+pub fn identity_of(conn: &rusqlite::Connection, caller: &Caller) -> Result<Option<Identity>, ApiError> {
+    match &caller.user_id {
+        Some(user_id) => Ok(store::users::by_id(conn, user_id)?.map(Identity::User)),
+        None => Ok(store::accounts::by_id(conn, &caller.account_id)?.map(Identity::Account)),
+    }
 }
 
 fn denied(details: &str) -> ApiError {
@@ -71,8 +132,8 @@ async fn basic(state: &AppState, call: &str, headers: &HeaderMap, credentials: &
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
     let (login, password) = decoded.split_once(':').ok_or_else(|| denied("The Basic credentials need login:password."))?;
-    let account = check_password(state, login, password, now).await?;
-    Ok(Caller { account_id: account.id().to_owned(), access_key_id: None })
+    let identity = check_password(state, login, password, now).await?;
+    Ok(identity.caller(None))
 }
 
 /// A known hash to verify against when the login matches no account, so both
@@ -82,56 +143,57 @@ fn decoy_hash() -> &'static str {
     HASH.get_or_init(|| secrets::hash_password("decoy password for unknown logins"))
 }
 
-/// Checks an email/password pair, counting failures toward the lockout.
-pub async fn check_password(state: &AppState, login: &str, password: &str, now: i64) -> Result<AccountRecord, ApiError> {
+/// Checks a login/password pair, counting failures toward the lockout.
+pub async fn check_password(state: &AppState, login: &str, password: &str, now: i64) -> Result<Identity, ApiError> {
     check_secret_input("Login", login)?;
     check_secret_input("Password", password)?;
     let lockout = state.lockout;
     let login_owned = login.to_owned();
-    let (account, identity, locked) = state
+    let (identity, key, locked) = state
         .store
         .read(move |c| {
-            let account = store::accounts::by_email(c, &login_owned)?;
-            let identity = lockout_identity(account.as_ref().map(|a| a.id()), &login_owned);
-            let locked = lockout.locked_for(c, &identity, now)?;
-            Ok((account, identity, locked))
+            let identity = resolve_login(c, &login_owned)?;
+            let key = identity.as_ref().map(Identity::lockout_key).unwrap_or_else(|| unknown_login_key(&login_owned));
+            let locked = lockout.locked_for(c, &key, now)?;
+            Ok((identity, key, locked))
         })
         .await?;
-    verify_with_lockout(state, account, identity, locked, password, now).await
+    verify_with_lockout(state, identity, key, locked, password, now).await
 }
 
-/// The name failures are counted under: the account, or the login as typed when it matches none.
-pub fn lockout_identity(account_id: Option<&str>, login: &str) -> String {
-    match account_id {
-        Some(id) => format!("account:{id}"),
-        None => format!("login:{}", store::accounts::email_key(login)),
-    }
+/// Failures for a login that matches nobody are counted under the login as typed.
+fn unknown_login_key(login: &str) -> String {
+    format!("login:{}", store::accounts::email_key(login))
 }
 
-/// Verifies `password` for `account` unless locked; counts the outcome.
+/// Verifies `password` for `identity` unless locked; counts the outcome. An
+/// identity without a password (an EIM user who has not set one up) never matches.
 pub async fn verify_with_lockout(
     state: &AppState,
-    account: Option<AccountRecord>,
-    identity: String,
+    identity: Option<Identity>,
+    lockout_key: String,
     locked: Option<i64>,
     password: &str,
     now: i64,
-) -> Result<AccountRecord, ApiError> {
+) -> Result<Identity, ApiError> {
     if let Some(secs) = locked {
         return Err(ApiError::locked(secs as u64));
     }
-    let hash = account.as_ref().map_or_else(|| decoy_hash().to_owned(), |a| a.password_hash.clone());
+    let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
+    let has_hash = hash.is_some();
+    let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
     let password = password.to_owned();
     let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
         .await
-        .map_err(store::internal)?;
+        .map_err(store::internal)?
+        && has_hash;
     let lockout = state.lockout;
-    match account {
-        Some(account) if matches => {
-            state.store.write(move |c| lockout.succeed(c, &identity)).await?;
-            Ok(account)
+    match identity {
+        Some(identity) if matches => {
+            state.store.write(move |c| lockout.succeed(c, &lockout_key)).await?;
+            Ok(identity)
         }
-        _ => match state.store.write(move |c| lockout.fail(c, &identity, now)).await? {
+        _ => match state.store.write(move |c| lockout.fail(c, &lockout_key, now)).await? {
             Some(secs) => Err(ApiError::locked(secs as u64)),
             None => Err(denied("The login or password is incorrect.")),
         },
@@ -200,7 +262,7 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
         .text(&auth.signed_headers);
         let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
         if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
-            return Ok(Caller { account_id: key.account_id, access_key_id: Some(key.access_key_id) });
+            return Ok(Caller { account_id: key.account_id, user_id: key.user_id, access_key_id: Some(key.access_key_id) });
         }
     }
     Err(denied("The request signature does not match."))

@@ -2,7 +2,8 @@
 
 use account_contract::{ApiError, ErrorCode, UpdateAccountRequest, PASSWORD_POLICY};
 
-use crate::store::{accounts, NewAccount, Store};
+use crate::secrets::SecretBox;
+use crate::store::{access_keys, accounts, users, KeyRecord, NewAccount, Store, UserRecord};
 use crate::{clock, ids, secrets};
 
 /// The demo account's credentials (public: they are in the README).
@@ -53,4 +54,62 @@ pub fn ensure_demo_account(store: &Store) -> Result<Option<String>, ApiError> {
         ..Default::default()
     };
     create_account(store, DEMO_EMAIL, DEMO_PASSWORD, profile).map(Some)
+}
+
+/// The demo EIM user: no password yet, so it can try "Set up a password".
+pub const DEMO_USER: &str = "demo-user";
+
+/// An access key made from the command line: shown once.
+pub struct NewKey {
+    pub access_key_id: String,
+    pub secret_key: String,
+}
+
+/// Creates an EIM user in the account that signs in with `account_email`, and a
+/// permanent access key for it.
+pub fn create_user(
+    store: &Store,
+    secrets: &SecretBox,
+    account_email: &str,
+    user_name: &str,
+    user_email: Option<String>,
+) -> Result<(UserRecord, NewKey), ApiError> {
+    account_contract::validation::check_user_name("UserName", user_name)?;
+    if let Some(email) = &user_email {
+        account_contract::validation::check_email("UserEmail", email)?;
+    }
+    let account = store
+        .read_blocking(|c| accounts::by_email(c, account_email))?
+        .ok_or_else(|| ApiError::field(ErrorCode::InvalidParameterValue, "Email", "no account has this email."))?;
+    let now = clock::now();
+    let user = UserRecord {
+        user_id: ids::user_id(),
+        account_id: account.id().to_owned(),
+        user_name: user_name.to_owned(),
+        user_email,
+        path: "/".into(),
+        password_hash: None,
+        created_at: now,
+        modified_at: now,
+    };
+    let key = NewKey { access_key_id: ids::access_key_id(), secret_key: ids::secret_key() };
+    let (secret_nonce, secret_sealed) = secrets.seal(&key.access_key_id, &key.secret_key);
+    let record = KeyRecord {
+        access_key_id: key.access_key_id.clone(),
+        account_id: user.account_id.clone(),
+        user_id: Some(user.user_id.clone()),
+        secret_nonce,
+        secret_sealed,
+        state: account_contract::KEY_ACTIVE.into(),
+        tag: None,
+        expires_at: None,
+        created_at: now,
+        modified_at: now,
+    };
+    let stored = user.clone();
+    store.write_blocking(move |c| {
+        users::insert(c, &stored)?;
+        access_keys::insert(c, &record)
+    })?;
+    Ok((user, key))
 }

@@ -29,6 +29,11 @@ pub fn secret_key() -> String {
     random_from(UPPER_ALNUM, 40)
 }
 
+/// A 32-character EIM user ID.
+pub fn user_id() -> String {
+    random_from(UPPER_ALNUM, 32)
+}
+
 pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

@@ -37,6 +37,19 @@ enum Command {
     Serve(Serve),
     /// Create an account; the password is read from the terminal without echo, or from stdin.
     CreateAccount(CreateAccount),
+    /// Create an EIM user (no password yet) in an account, with an access key for it.
+    CreateUser(CreateUser),
+}
+
+#[derive(Args)]
+struct CreateUser {
+    /// The email the account signs in with.
+    #[arg(long)]
+    account_email: String,
+    #[arg(long)]
+    user_name: String,
+    #[arg(long)]
+    user_email: Option<String>,
 }
 
 #[derive(Args, Default)]
@@ -85,6 +98,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::CreateAccount(c)) => create_account(&cli.storage, c),
+        Some(Command::CreateUser(c)) => create_user(&cli.storage, c),
         Some(Command::Serve(s)) => serve(&cli.storage, s),
         None => serve(&cli.storage, Serve { listen: None, lockout_unit_secs: 60, ..Default::default() }),
     };
@@ -117,6 +131,14 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
     if !options.no_demo {
         if let Some(id) = demo::ensure_demo_account(&store).map_err(|e| e.to_string())? {
             println!("Created the demo account {id}: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
+            let (user, key) = demo::create_user(&store, &secrets, demo::DEMO_EMAIL, demo::DEMO_USER, None)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created the demo EIM user {} (no password yet): access key {} / secret key {}",
+                user.login(),
+                key.access_key_id,
+                key.secret_key
+            );
         }
     }
     let listen = options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address"));
@@ -184,5 +206,14 @@ fn create_account(storage: &Storage, c: CreateAccount) -> Result<(), String> {
     };
     let id = demo::create_account(&store, &c.email, &password, profile).map_err(|e| e.to_string())?;
     println!("Created account {id} for {}", c.email);
+    Ok(())
+}
+
+fn create_user(storage: &Storage, c: CreateUser) -> Result<(), String> {
+    let (store, secrets) = open(storage)?;
+    let (user, key) =
+        demo::create_user(&store, &secrets, &c.account_email, &c.user_name, c.user_email).map_err(|e| e.to_string())?;
+    println!("Created user {} ({}); it signs in as {} once it has a password.", user.user_name, user.user_id, user.login());
+    println!("Access key: {}\nSecret key: {}", key.access_key_id, key.secret_key);
     Ok(())
 }

@@ -65,6 +65,8 @@ pub enum ErrorCode {
     NoSuchUser,
     /// 7000: a required parameter is missing.
     MissingParameter,
+    /// 9022: the user name is taken in this account.
+    DuplicateUserName,
     /// 9007: the email address belongs to another account.
     DuplicateEmail,
     /// 10005: too many access keys.
@@ -96,6 +98,7 @@ impl ErrorCode {
             NoSuchUser => "5075",
             MissingParameter => "7000",
             DuplicateEmail => "9007",
+            DuplicateUserName => "9022",
             TooManyAccessKeys => "10005",
             Internal => "2000",
         }
@@ -112,7 +115,7 @@ impl ErrorCode {
             AccessKeyNotFound | InvalidEmail | MalformedRequest | InvalidParameterValue
             | InvalidPassword | InvalidLength | InvalidParameterType => "InvalidParameterValue",
             NoSuchCall | NoSuchUser => "InvalidResource",
-            DuplicateEmail => "ResourceConflict",
+            DuplicateEmail | DuplicateUserName => "ResourceConflict",
             TooManyAccessKeys => "TooManyResources (QuotaExceded)",
             Internal => "InternalError",
         }
@@ -126,21 +129,21 @@ impl ErrorCode {
             TemporarilyLocked | Throttled => 429,
             NoSuchCall => 404,
             MethodNotAllowed => 405,
-            DuplicateEmail => 409,
+            DuplicateEmail | DuplicateUserName => 409,
             Internal => 500,
             _ => 400,
         }
     }
 
     /// Every code, so tests and documentation can walk them.
-    pub const ALL: [ErrorCode; 21] = {
+    pub const ALL: [ErrorCode; 22] = {
         use ErrorCode::*;
         [
             AuthenticationFailed, MethodNotAllowed, UnauthorizedOperation, LoginPasswordNotAllowed,
             UnknownAuthorizationType, TemporarilyLocked, Throttled, InvalidParameter,
             AccessKeyNotFound, InvalidEmail, MalformedRequest, InvalidParameterValue,
             InvalidPassword, InvalidLength, InvalidParameterType, NoSuchCall, NoSuchUser,
-            MissingParameter, DuplicateEmail, TooManyAccessKeys, Internal,
+            MissingParameter, DuplicateEmail, DuplicateUserName, TooManyAccessKeys, Internal,
         ]
     };
 

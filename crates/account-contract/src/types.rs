@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The calls this API serves, in the order of `docs/API.md`.
-pub const CALLS: [&str; 8] = [
+pub const CALLS: [&str; 13] = [
     "ReadAccounts",
     "UpdateAccount",
     "CheckAuthentication",
@@ -15,6 +15,11 @@ pub const CALLS: [&str; 8] = [
     "UpdateAccessKey",
     "DeleteAccessKey",
     "UpdatePassword",
+    "CreateUser",
+    "ReadUsers",
+    "UpdateUser",
+    "DeleteUser",
+    "ReadIdentity",
 ];
 
 /// The calls that accept email/password (Basic) authentication, as on OUTSCALE.
@@ -286,6 +291,122 @@ pub struct UpdatePasswordRequest {
 pub struct UpdatePasswordResponse {
     /// How many other sessions (temporary access keys) were deleted.
     pub logged_out_sessions: u32,
+    pub response_context: ResponseContext,
+}
+
+/// An EIM user: an identity inside an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct User {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modification_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outscale_login_allowed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+    pub user_name: String,
+}
+
+/// The answer of CreateUser and UpdateUser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    pub response_context: ResponseContext,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FiltersUsers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ReadUsersRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<FiltersUsers>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_item: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results_per_page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReadUsersResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<User>>,
+    pub response_context: ResponseContext,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_user_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_user_name: Option<String>,
+    pub user_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DeleteUserRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    pub user_name: String,
+}
+
+/// Extension (not in OAPI): who signs the call, and whether it has a password yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ReadIdentityRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReadIdentityResponse {
+    pub account_id: String,
+    /// Set for an EIM user; absent for the account itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+    /// What this identity signs in with: the account's email, or `ACCOUNT_ID/username`.
+    pub login: String,
+    pub has_password: bool,
     pub response_context: ResponseContext,
 }
 

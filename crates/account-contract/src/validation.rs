@@ -131,6 +131,46 @@ pub fn check_tag(name: &str, tag: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Longest EIM user name.
+pub const USER_NAME_MAX_CHARS: usize = 64;
+
+/// Checks an EIM user name: 1–64 letters, digits and `+=,.@-_`, as OUTSCALE allows.
+pub fn check_user_name(name: &str, value: &str) -> Result<(), ApiError> {
+    let ok_chars = value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
+    if value.is_empty() || value.chars().count() > USER_NAME_MAX_CHARS {
+        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be 1 to {USER_NAME_MAX_CHARS} characters long.")));
+    }
+    if !ok_chars {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "may contain only letters, digits and + = , . @ - _."));
+    }
+    Ok(())
+}
+
+/// Checks an EIM path: starts and ends with `/`, at most 512 characters.
+pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
+    if value.len() > 512 || !value.starts_with('/') || !value.ends_with('/') || value.chars().any(char::is_control) {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must start and end with / (at most 512 characters)."));
+    }
+    Ok(())
+}
+
+/// Checks an email-valued parameter.
+pub fn check_email(name: &str, value: &str) -> Result<(), ApiError> {
+    if value.chars().count() > EMAIL_MAX_CHARS {
+        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {EMAIL_MAX_CHARS} characters long.")));
+    }
+    if !is_email(value) {
+        return Err(ApiError::field(ErrorCode::InvalidEmail, name, "is not a valid email address."));
+    }
+    Ok(())
+}
+
+/// Splits an EIM login `ACCOUNT_ID/username`; `None` for an email login.
+pub fn split_user_login(login: &str) -> Option<(&str, &str)> {
+    let (account, user) = login.split_once('/')?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !user.is_empty()).then_some((account, user))
+}
+
 /// Checks that a secret-like input (password, login) is not absurdly long.
 pub fn check_secret_input(name: &str, value: &str) -> Result<(), ApiError> {
     if value.chars().count() > SECRET_INPUT_MAX_CHARS {

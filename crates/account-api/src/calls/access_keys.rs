@@ -8,12 +8,12 @@ use account_contract::{
     UpdateAccessKeyResponse, KEY_ACTIVE, KEY_INACTIVE,
 };
 
-use super::no_such_user;
+use super::key_owner;
 use crate::app::Ctx;
 use crate::store::access_keys::{self, KeyRecord};
 use crate::{clock, ids};
 
-/// Most access keys an account may hold (expired ones are purged after a day).
+/// Most access keys an identity may hold (expired ones are purged after a day).
 pub const MAX_KEYS_PER_ACCOUNT: usize = 50;
 
 fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
@@ -31,11 +31,11 @@ fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::field(ErrorCode::AccessKeyNotFound, "AccessKeyId", format!("no access key {id:?} in this account."))
+    ApiError::field(ErrorCode::AccessKeyNotFound, "AccessKeyId", format!("no access key {id:?} for this identity."))
 }
 
 pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAccessKeyResponse, ApiError> {
-    no_such_user(&req.user_name)?;
+    let owner = key_owner(ctx, &req.user_name).await?;
     if let Some(tag) = &req.tag {
         check_tag("Tag", tag)?;
     }
@@ -49,6 +49,7 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
     let record = KeyRecord {
         access_key_id,
         account_id: account_id.clone(),
+        user_id: owner.clone(),
         secret_nonce,
         secret_sealed,
         state: KEY_ACTIVE.to_owned(),
@@ -64,10 +65,10 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
             if !dry_run {
                 access_keys::purge_expired(c, &account_id, now)?;
             }
-            if access_keys::count_of_account(c, &account_id)? >= MAX_KEYS_PER_ACCOUNT {
+            if access_keys::count_of_owner(c, &account_id, owner.as_deref())? >= MAX_KEYS_PER_ACCOUNT {
                 return Err(ApiError::new(
                     ErrorCode::TooManyAccessKeys,
-                    format!("An account holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
+                    format!("An identity holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
                 ));
             }
             if dry_run {
@@ -95,7 +96,7 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
 }
 
 pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKeysResponse, ApiError> {
-    no_such_user(&req.user_name)?;
+    let owner = key_owner(ctx, &req.user_name).await?;
     let filters = req.filters.unwrap_or_default();
     for state in filters.states.iter().flatten() {
         check_state("Filters.States", state)?;
@@ -104,7 +105,7 @@ pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKey
         return Ok(ReadAccessKeysResponse { access_keys: None, response_context: ctx.context() });
     }
     let account_id = ctx.caller.account_id.clone();
-    let keys = ctx.state.store.read(move |c| access_keys::of_account(c, &account_id)).await?;
+    let keys = ctx.state.store.read(move |c| access_keys::of_owner(c, &account_id, owner.as_deref())).await?;
     let keys = keys
         .iter()
         .filter(|k| filters.access_key_ids.as_ref().is_none_or(|ids| ids.contains(&k.access_key_id)))
@@ -124,7 +125,7 @@ fn check_state(name: &str, state: &str) -> Result<(), ApiError> {
 }
 
 pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAccessKeyResponse, ApiError> {
-    no_such_user(&req.user_name)?;
+    let owner = key_owner(ctx, &req.user_name).await?;
     if let Some(state) = &req.state {
         check_state("State", state)?;
     }
@@ -142,7 +143,7 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
         .store
         .write(move |c| {
             let mut key = access_keys::by_id(c, &req.access_key_id)?
-                .filter(|k| k.account_id == account_id)
+                .filter(|k| k.account_id == account_id && k.user_id == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
             if let Some(state) = req.state {
                 key.state = state;
@@ -169,13 +170,13 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
 }
 
 pub async fn delete(ctx: &Ctx, req: DeleteAccessKeyRequest) -> Result<DeleteAccessKeyResponse, ApiError> {
-    no_such_user(&req.user_name)?;
+    let owner = key_owner(ctx, &req.user_name).await?;
     let (account_id, dry_run) = (ctx.caller.account_id.clone(), req.dry_run == Some(true));
     ctx.state
         .store
         .write(move |c| {
             access_keys::by_id(c, &req.access_key_id)?
-                .filter(|k| k.account_id == account_id)
+                .filter(|k| k.account_id == account_id && k.user_id == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
             if !dry_run {
                 access_keys::delete(c, &req.access_key_id)?;

@@ -6,6 +6,7 @@ use account_contract::{
     ReadAccountsResponse, UpdateAccountRequest, UpdateAccountResponse,
 };
 
+use super::account_only;
 use crate::app::Ctx;
 use crate::auth;
 use crate::store::accounts;
@@ -15,6 +16,7 @@ fn gone() -> ApiError {
 }
 
 pub async fn read_accounts(ctx: &Ctx, req: ReadAccountsRequest) -> Result<ReadAccountsResponse, ApiError> {
+    account_only(ctx)?;
     if req.dry_run == Some(true) {
         return Ok(ReadAccountsResponse { accounts: None, response_context: ctx.context() });
     }
@@ -23,6 +25,7 @@ pub async fn read_accounts(ctx: &Ctx, req: ReadAccountsRequest) -> Result<ReadAc
 }
 
 pub async fn update_account(ctx: &Ctx, req: UpdateAccountRequest) -> Result<UpdateAccountResponse, ApiError> {
+    account_only(ctx)?;
     check_update_account(&req)?;
     let account_id = ctx.caller.account_id.clone();
     if req.dry_run == Some(true) {

@@ -2,14 +2,41 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod identity;
 pub mod password;
+pub mod users;
 
 use account_contract::{ApiError, ErrorCode};
 
-/// EIM users are not served yet: a `UserName` names nobody.
-pub(crate) fn no_such_user(user_name: &Option<String>) -> Result<(), ApiError> {
-    match user_name {
-        Some(name) => Err(ApiError::field(ErrorCode::NoSuchUser, "UserName", format!("no user named {name:?}."))),
+use crate::app::Ctx;
+use crate::store;
+
+/// Calls about the account itself and its users are the account's, not its EIM users'.
+pub(crate) fn account_only(ctx: &Ctx) -> Result<(), ApiError> {
+    match ctx.caller.user_id {
         None => Ok(()),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::UnauthorizedOperation,
+            "This call is for the account itself, not for its EIM users.",
+        )),
+    }
+}
+
+/// The identity whose access keys a call acts on (`UserName`): a user manages its
+/// own keys, the account manages its own and every user's. `None` is the account.
+pub(crate) async fn key_owner(ctx: &Ctx, user_name: &Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(name) = user_name.clone() else { return Ok(ctx.caller.user_id.clone()) };
+    account_contract::validation::check_user_name("UserName", &name)?;
+    let account_id = ctx.caller.account_id.clone();
+    let user = ctx.state.store.read(move |c| store::users::by_name(c, &account_id, &name)).await?;
+    match (&ctx.caller.user_id, user) {
+        (None, Some(u)) => Ok(Some(u.user_id)),
+        (Some(me), Some(u)) if *me == u.user_id => Ok(Some(u.user_id)),
+        (Some(_), _) => Err(ApiError::new(ErrorCode::UnauthorizedOperation, "An EIM user manages only its own access keys.")),
+        (None, None) => Err(ApiError::field(
+            ErrorCode::NoSuchUser,
+            "UserName",
+            format!("no user named {:?} in this account.", user_name.as_deref().unwrap_or_default()),
+        )),
     }
 }

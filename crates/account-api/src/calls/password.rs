@@ -1,5 +1,6 @@
-//! UpdatePassword, this API's one extension to OAPI (see docs/API.md): changes the
-//! password of the identity that signs the call.
+//! UpdatePassword, this API's extension to OAPI (see docs/API.md): changes the
+//! password of the identity that signs the call, the account or an EIM user. A
+//! user without a password yet sets one up without `CurrentPassword`.
 
 use account_contract::validation::check_secret_input;
 use account_contract::{
@@ -7,19 +8,22 @@ use account_contract::{
 };
 
 use crate::app::Ctx;
-use crate::auth;
+use crate::auth::{self, Identity};
 use crate::secrets;
-use crate::store::{self, accounts, access_keys, AccountRecord};
+use crate::store::{self, access_keys, accounts, users};
 
 pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<UpdatePasswordResponse, ApiError> {
-    let current = req
-        .current_password
-        .as_deref()
-        .ok_or_else(|| ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required."))?;
-    check_secret_input("CurrentPassword", current)?;
     check_secret_input("NewPassword", &req.new_password)?;
-    let account = check_current_password(ctx, current).await?;
-    check_policy(ctx, &account, &req.new_password).await?;
+    let identity = signer(ctx).await?;
+    if identity.password_hash().is_some() {
+        let current = req
+            .current_password
+            .as_deref()
+            .ok_or_else(|| ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required."))?;
+        check_secret_input("CurrentPassword", current)?;
+        check_current_password(ctx, identity.clone(), current).await?;
+    }
+    check_policy(ctx, &identity, &req.new_password).await?;
 
     if req.dry_run == Some(true) {
         return Ok(UpdatePasswordResponse { logged_out_sessions: 0, response_context: ctx.context() });
@@ -28,15 +32,19 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
         let p = req.new_password.clone();
         tokio::task::spawn_blocking(move || secrets::hash_password(&p)).await.map_err(store::internal)?
     };
-    let (account_id, keep, now) = (ctx.caller.account_id.clone(), ctx.caller.access_key_id.clone(), ctx.now);
+    let (keep, now) = (ctx.caller.access_key_id.clone(), ctx.now);
     let logout = req.logout_other_sessions == Some(true);
     let logged_out = ctx
         .state
         .store
         .write(move |c| {
-            accounts::set_password(c, &account_id, &new_hash, now, PASSWORD_POLICY.history)?;
+            let keep_history = PASSWORD_POLICY.history;
+            match &identity {
+                Identity::Account(a) => accounts::set_password(c, a.id(), &new_hash, now, keep_history)?,
+                Identity::User(u) => users::set_password(c, u, &new_hash, now, keep_history)?,
+            }
             if logout {
-                access_keys::delete_other_sessions(c, &account_id, keep.as_deref(), now)
+                access_keys::delete_other_sessions(c, identity.account_id(), identity.user_id(), keep.as_deref(), now)
             } else {
                 Ok(0)
             }
@@ -45,24 +53,23 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
     Ok(UpdatePasswordResponse { logged_out_sessions: logged_out, response_context: ctx.context() })
 }
 
+async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
+    let caller = ctx.caller.clone();
+    ctx.state
+        .store
+        .read(move |c| auth::identity_of(c, &caller))
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists."))
+}
+
 /// The signer's own password, with the same lockout as a sign-in. A wrong one is a
 /// parameter error (4048) on `CurrentPassword`, not an authentication failure: the
 /// request itself is properly signed.
-async fn check_current_password(ctx: &Ctx, current: &str) -> Result<AccountRecord, ApiError> {
-    let (account_id, now, lockout) = (ctx.caller.account_id.clone(), ctx.now, ctx.state.lockout);
-    let (account, identity, locked) = ctx
-        .state
-        .store
-        .read(move |c| {
-            let identity = auth::lockout_identity(Some(&account_id), "");
-            let locked = lockout.locked_for(c, &identity, now)?;
-            Ok((accounts::by_id(c, &account_id)?, identity, locked))
-        })
-        .await?;
-    if account.is_none() {
-        return Err(ApiError::new(ErrorCode::AuthenticationFailed, "The account no longer exists."));
-    }
-    auth::verify_with_lockout(&ctx.state, account, identity, locked, current, now).await.map_err(|e| {
+async fn check_current_password(ctx: &Ctx, identity: Identity, current: &str) -> Result<(), ApiError> {
+    let (key, now, lockout) = (identity.lockout_key(), ctx.now, ctx.state.lockout);
+    let key_for_read = key.clone();
+    let locked = ctx.state.store.read(move |c| lockout.locked_for(c, &key_for_read, now)).await?;
+    auth::verify_with_lockout(&ctx.state, Some(identity), key, locked, current, now).await.map(drop).map_err(|e| {
         if e.has_code(ErrorCode::AuthenticationFailed) {
             ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
         } else {
@@ -72,22 +79,20 @@ async fn check_current_password(ctx: &Ctx, current: &str) -> Result<AccountRecor
 }
 
 /// Every rule of the policy; all the broken ones are reported, one error each.
-async fn check_policy(ctx: &Ctx, account: &AccountRecord, new_password: &str) -> Result<(), ApiError> {
+async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Result<(), ApiError> {
     let mut broken = PASSWORD_POLICY.local_failures(new_password);
     // Past the length limit the other checks mean nothing, and zxcvbn slows down.
     if !broken.contains(&PasswordRule::Length) {
-        let account_id = account.id().to_owned();
+        let owner = identity.clone();
         let recent = ctx
             .state
             .store
-            .read(move |c| accounts::recent_password_hashes(c, &account_id, PASSWORD_POLICY.history))
+            .read(move |c| match &owner {
+                Identity::Account(a) => accounts::recent_password_hashes(c, a.id(), PASSWORD_POLICY.history),
+                Identity::User(u) => users::recent_password_hashes(c, &u.user_id, PASSWORD_POLICY.history),
+            })
             .await?;
-        let words: Vec<String> = AccountField::ALL
-            .iter()
-            .filter_map(|f| f.of_account(&account.account).cloned())
-            .chain(account.email().split(['@', '.']).map(str::to_owned))
-            .chain([account.id().to_owned()])
-            .collect();
+        let words = own_words(identity);
         let password = new_password.to_owned();
         let (weak, reused) = tokio::task::spawn_blocking(move || {
             let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -105,6 +110,22 @@ async fn check_policy(ctx: &Ctx, account: &AccountRecord, new_password: &str) ->
         }
     }
     policy_error(&broken)
+}
+
+/// Words a guesser would try first: the identity's own names, email and IDs.
+fn own_words(identity: &Identity) -> Vec<String> {
+    let mut words = vec![identity.account_id().to_owned()];
+    match identity {
+        Identity::Account(a) => {
+            words.extend(AccountField::ALL.iter().filter_map(|f| f.of_account(&a.account).cloned()));
+            words.extend(a.email().split(['@', '.']).map(str::to_owned));
+        }
+        Identity::User(u) => {
+            words.push(u.user_name.clone());
+            words.extend(u.user_email.iter().flat_map(|e| e.split(['@', '.'])).map(str::to_owned));
+        }
+    }
+    words
 }
 
 fn policy_error(broken: &[PasswordRule]) -> Result<(), ApiError> {

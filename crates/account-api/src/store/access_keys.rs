@@ -12,6 +12,8 @@ use crate::clock;
 pub struct KeyRecord {
     pub access_key_id: String,
     pub account_id: String,
+    /// The EIM user the key belongs to; `None` for the account itself.
+    pub user_id: Option<String>,
     pub secret_nonce: Vec<u8>,
     pub secret_sealed: Vec<u8>,
     pub state: String,
@@ -40,7 +42,7 @@ impl KeyRecord {
 }
 
 const SELECT: &str = "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
-    created_at, modified_at FROM access_keys";
+    created_at, modified_at, user_id FROM access_keys";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
     Ok(KeyRecord {
@@ -53,6 +55,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
         expires_at: row.get(6)?,
         created_at: row.get(7)?,
         modified_at: row.get(8)?,
+        user_id: row.get(9)?,
     })
 }
 
@@ -62,25 +65,32 @@ pub fn by_id(conn: &Connection, access_key_id: &str) -> Result<Option<KeyRecord>
         .map_err(internal)
 }
 
-pub fn of_account(conn: &Connection, account_id: &str) -> Result<Vec<KeyRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1 ORDER BY created_at, access_key_id"))
-        .and_then(|mut s| s.query_map([account_id], from_row)?.collect())
-        .map_err(internal)
+/// The keys of one identity: the account itself (`user_id` `None`) or one of its users.
+pub fn of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<Vec<KeyRecord>, ApiError> {
+    conn.prepare_cached(&format!(
+        "{SELECT} WHERE account_id = ?1 AND user_id IS ?2 ORDER BY created_at, access_key_id"
+    ))
+    .and_then(|mut s| s.query_map(params![account_id, user_id], from_row)?.collect())
+    .map_err(internal)
 }
 
-pub fn count_of_account(conn: &Connection, account_id: &str) -> Result<usize, ApiError> {
-    conn.query_row("SELECT COUNT(*) FROM access_keys WHERE account_id = ?1", [account_id], |r| r.get::<_, i64>(0))
-        .map(|n| n as usize)
-        .map_err(internal)
+pub fn count_of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<usize, ApiError> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS ?2",
+        params![account_id, user_id],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n as usize)
+    .map_err(internal)
 }
 
 pub fn insert(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO access_keys (access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
-            created_at, modified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            created_at, modified_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state, k.tag, k.expires_at,
-            k.created_at, k.modified_at
+            k.created_at, k.modified_at, k.user_id
         ],
     )
     .map(drop)
@@ -111,12 +121,19 @@ pub fn purge_expired(conn: &Connection, account_id: &str, now: i64) -> Result<()
     .map_err(internal)
 }
 
-/// Signs out every other session: deletes the account's temporary keys (those with
+/// Signs out every other session: deletes the identity's temporary keys (those with
 /// an expiration date) except `keep`. Permanent keys stay. Returns how many went.
-pub fn delete_other_sessions(conn: &Connection, account_id: &str, keep: Option<&str>, now: i64) -> Result<u32, ApiError> {
+pub fn delete_other_sessions(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<u32, ApiError> {
     conn.execute(
-        "DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND access_key_id != ?2 AND expires_at > ?3",
-        params![account_id, keep.unwrap_or(""), now],
+        "DELETE FROM access_keys WHERE account_id = ?1 AND user_id IS ?2 AND expires_at IS NOT NULL
+            AND access_key_id != ?3 AND expires_at > ?4",
+        params![account_id, user_id, keep.unwrap_or(""), now],
     )
     .map(|n| n as u32)
     .map_err(internal)

@@ -29,6 +29,7 @@ const SELECT: &str = "SELECT account_id, customer_id, additional_emails, outscal
     city, zip_code, state_province, country FROM accounts";
 
 /// An account as stored: what the API shows, plus its password hash.
+#[derive(Debug, Clone)]
 pub struct AccountRecord {
     pub account: Account,
     pub password_hash: String,
@@ -135,7 +136,7 @@ pub fn recent_password_hashes(conn: &Connection, account_id: &str, limit: usize)
         .collect();
     let mut stmt = conn
         .prepare_cached(
-            "SELECT password_hash FROM password_history WHERE account_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+            "SELECT password_hash FROM password_history WHERE account_id = ?1 AND user_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
         )
         .map_err(internal)?;
     let older = stmt
@@ -156,8 +157,9 @@ pub fn set_password(conn: &Connection, account_id: &str, new_hash: &str, now: i6
         )?;
         conn.execute("UPDATE accounts SET password_hash = ?2 WHERE account_id = ?1", params![account_id, new_hash])?;
         conn.execute(
-            "DELETE FROM password_history WHERE account_id = ?1 AND rowid NOT IN (
-                SELECT rowid FROM password_history WHERE account_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+            "DELETE FROM password_history WHERE account_id = ?1 AND user_id IS NULL AND rowid NOT IN (
+                SELECT rowid FROM password_history WHERE account_id = ?1 AND user_id IS NULL
+                ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
             params![account_id, keep.saturating_sub(1) as i64],
         )?;
         Ok(())

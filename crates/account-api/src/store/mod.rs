@@ -5,11 +5,13 @@
 pub mod access_keys;
 pub mod accounts;
 mod lockout;
+pub mod users;
 mod writer;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use access_keys::KeyRecord;
 pub use lockout::Lockout;
+pub use users::UserRecord;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,21 @@ const MIGRATIONS: &[&str] = &[
         failures INTEGER NOT NULL,
         locked_until INTEGER NOT NULL
      );",
+    // 2: EIM users; access keys and password history may belong to one.
+    "CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        user_email TEXT,
+        path TEXT NOT NULL DEFAULT '/',
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        UNIQUE (account_id, user_name)
+     );
+     ALTER TABLE access_keys ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     ALTER TABLE password_history ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     CREATE INDEX access_keys_user ON access_keys(user_id);",
 ];
 
 #[derive(Clone)]

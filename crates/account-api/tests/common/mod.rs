@@ -20,14 +20,16 @@ pub const LOCK_UNIT: u64 = 2;
 pub struct Server {
     pub dir: tempfile::TempDir,
     pub base: String,
+    /// The demo EIM user's login and key, as the server printed them on creation.
+    pub demo_user: Option<(String, Key)>,
     child: Child,
 }
 
 impl Server {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (child, base) = spawn(&dir.path().join("api.sqlite"));
-        Self { dir, base, child }
+        let (child, base, demo_user) = spawn(&dir.path().join("api.sqlite"));
+        Self { dir, base, demo_user, child }
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -38,7 +40,7 @@ impl Server {
     pub fn crash_and_restart(&mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().expect("reap");
-        let (child, base) = spawn(&self.db_path());
+        let (child, base, _) = spawn(&self.db_path());
         self.child = child;
         self.base = base;
     }
@@ -68,7 +70,7 @@ impl Drop for Server {
     }
 }
 
-fn spawn(db: &std::path::Path) -> (Child, String) {
+fn spawn(db: &std::path::Path) -> (Child, String, Option<(String, Key)>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_account-api"))
         .args(["--db", db.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
         .args(["--lockout-unit-secs", &LOCK_UNIT.to_string()])
@@ -78,13 +80,20 @@ fn spawn(db: &std::path::Path) -> (Child, String) {
         .spawn()
         .expect("start account-api");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut demo_user = None;
     loop {
         let line = lines.next().expect("server printed its address").expect("stdout");
+        if let Some(rest) = line.strip_prefix("Created the demo EIM user ") {
+            // "<login> (no password yet): access key <AK> / secret key <SK>"
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let key = Key { id: words[words.len() - 5].to_owned(), secret: words[words.len() - 1].to_owned() };
+            demo_user = Some((words[0].to_owned(), key));
+        }
         if let Some(rest) = line.strip_prefix("Account API listening on ") {
             let base = rest.trim_end_matches("/api/v1/").to_owned();
             // Keep draining stdout so the server never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            return (child, base);
+            return (child, base, demo_user);
         }
     }
 }

@@ -1,0 +1,132 @@
+//! CreateUser, ReadUsers, UpdateUser, DeleteUser: the account manages its EIM users.
+
+use account_contract::validation::{check_email, check_path, check_user_name};
+use account_contract::{
+    ApiError, CreateUserRequest, DeleteUserRequest, EmptyResponse, ErrorCode, ReadUsersRequest, ReadUsersResponse,
+    UpdateUserRequest, UserResponse,
+};
+
+use super::account_only;
+use crate::app::Ctx;
+use crate::ids;
+use crate::store::{users, UserRecord};
+
+/// Most users an account may have.
+pub const MAX_USERS_PER_ACCOUNT: usize = 500;
+
+fn no_such_user(name: &str) -> ApiError {
+    ApiError::field(ErrorCode::NoSuchUser, "UserName", format!("no user named {name:?} in this account."))
+}
+
+pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, ApiError> {
+    account_only(ctx)?;
+    check_user_name("UserName", &req.user_name)?;
+    if let Some(email) = &req.user_email {
+        check_email("UserEmail", email)?;
+    }
+    if let Some(path) = &req.path {
+        check_path("Path", path)?;
+    }
+    let record = UserRecord {
+        user_id: ids::user_id(),
+        account_id: ctx.caller.account_id.clone(),
+        user_name: req.user_name,
+        user_email: req.user_email,
+        path: req.path.unwrap_or_else(|| "/".into()),
+        password_hash: None,
+        created_at: ctx.now,
+        modified_at: ctx.now,
+    };
+    let (stored, dry_run) = (record.clone(), req.dry_run == Some(true));
+    ctx.state
+        .store
+        .write(move |c| {
+            if users::of_account(c, &stored.account_id)?.len() >= MAX_USERS_PER_ACCOUNT {
+                return Err(ApiError::new(ErrorCode::TooManyAccessKeys, format!("At most {MAX_USERS_PER_ACCOUNT} users.")));
+            }
+            if dry_run {
+                return match users::by_name(c, &stored.account_id, &stored.user_name)? {
+                    Some(_) => Err(ApiError::field(ErrorCode::DuplicateUserName, "UserName", "is taken.")),
+                    None => Ok(()),
+                };
+            }
+            users::insert(c, &stored)
+        })
+        .await?;
+    let user = (!dry_run).then(|| record.to_api());
+    Ok(UserResponse { user, response_context: ctx.context() })
+}
+
+pub async fn read(ctx: &Ctx, req: ReadUsersRequest) -> Result<ReadUsersResponse, ApiError> {
+    account_only(ctx)?;
+    if req.dry_run == Some(true) {
+        return Ok(ReadUsersResponse { users: None, response_context: ctx.context() });
+    }
+    let account_id = ctx.caller.account_id.clone();
+    let all = ctx.state.store.read(move |c| users::of_account(c, &account_id)).await?;
+    let ids = req.filters.and_then(|f| f.user_ids);
+    let first = req.first_item.unwrap_or(0) as usize;
+    let per_page = req.results_per_page.map_or(usize::MAX, |n| n as usize);
+    let list = all
+        .iter()
+        .filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id)))
+        .skip(first)
+        .take(per_page)
+        .map(UserRecord::to_api)
+        .collect();
+    Ok(ReadUsersResponse { users: Some(list), response_context: ctx.context() })
+}
+
+pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, ApiError> {
+    account_only(ctx)?;
+    check_user_name("UserName", &req.user_name)?;
+    if let Some(name) = &req.new_user_name {
+        check_user_name("NewUserName", name)?;
+    }
+    if let Some(email) = &req.new_user_email {
+        check_email("NewUserEmail", email)?;
+    }
+    if let Some(path) = &req.new_path {
+        check_path("NewPath", path)?;
+    }
+    let (account_id, now, dry_run) = (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let user = ctx
+        .state
+        .store
+        .write(move |c| {
+            let mut user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
+            if let Some(name) = req.new_user_name {
+                user.user_name = name;
+            }
+            if let Some(email) = req.new_user_email {
+                user.user_email = Some(email);
+            }
+            if let Some(path) = req.new_path {
+                user.path = path;
+            }
+            user.modified_at = now;
+            if !dry_run {
+                users::save(c, &user)?;
+            }
+            Ok(user)
+        })
+        .await?;
+    Ok(UserResponse { user: (!dry_run).then(|| user.to_api()), response_context: ctx.context() })
+}
+
+pub async fn delete(ctx: &Ctx, req: DeleteUserRequest) -> Result<EmptyResponse, ApiError> {
+    account_only(ctx)?;
+    check_user_name("UserName", &req.user_name)?;
+    let (account_id, dry_run) = (ctx.caller.account_id.clone(), req.dry_run == Some(true));
+    ctx.state
+        .store
+        .write(move |c| {
+            let user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
+            if !dry_run {
+                users::delete(c, &user.user_id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(EmptyResponse { response_context: ctx.context() })
+}
