@@ -133,8 +133,10 @@ fn Console(config: ConsoleConfig) -> impl IntoView {
 fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let state = expect_context::<AppState>();
     let location = use_location();
+    // Only signing in or out re-renders the page, not a change inside the session.
+    let signed_in = Memo::new(move |_| state.session.with(Option::is_some));
     move || {
-        if state.session.with(Option::is_some) {
+        if signed_in.get() {
             children().into_any()
         } else {
             let here = location.pathname.get_untracked();

@@ -3,7 +3,6 @@
 
 use account_contract::signing::{self, Algorithm, SigningKey};
 use account_contract::{ApiError, ErrorBody, ErrorCode, ErrorItem};
-use base64::Engine;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -70,6 +69,13 @@ fn amz_now() -> String {
     format!("{digits}Z")
 }
 
+/// `base64(login:password)` with the browser's own encoder (`btoa` takes a binary
+/// string: one character per UTF-8 byte).
+fn basic_credentials(login: &str, password: &str) -> Option<String> {
+    let binary: String = format!("{login}:{password}").bytes().map(char::from).collect();
+    web_sys::window()?.btoa(&binary).ok()
+}
+
 fn path_of(url: &str) -> String {
     if url.starts_with('/') {
         return url.to_owned();
@@ -113,7 +119,7 @@ async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, bod
             request.header("Authorization", &signed.authorization).header(signed.date_header.0, &signed.date_header.1)
         }
         Credentials::Password { login, password } => {
-            let basic = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+            let basic = basic_credentials(login, password).ok_or(CallError::Unexpected(0))?;
             request.header("Authorization", &format!("Basic {basic}")).header("X-Osc-Date", &date)
         }
     };

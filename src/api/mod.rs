@@ -2,6 +2,7 @@
 //! `Api`, the one handle pages use to make calls.
 
 mod client;
+pub mod messages;
 pub mod session;
 
 pub use client::{call, CallError, Credentials};
@@ -37,15 +38,29 @@ impl Api {
         let endpoint = self.state.endpoint_of(&session);
         let creds = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
         let result = call(&endpoint, creds, name, req).await;
-        if matches!(&result, Err(e) if e.status() == Some(401)) && name != "CheckAuthentication" {
+        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make.
+        let session_refused = matches!(&result, Err(CallError::Api(e)) if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation));
+        if session_refused && name != "CheckAuthentication" {
             self.state.session_expired();
         }
         result
     }
 
-    /// Whether the session still works (a cheap signed call).
+    /// Whether the session still works (a cheap signed call any identity may make).
     pub async fn session_is_valid(self) -> bool {
-        !matches!(self.read_account().await, Err(e) if e.status() == Some(401) || e == CallError::SignedOut)
+        let probe = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
+        let result = self.call::<_, ReadAccessKeysResponse>("ReadAccessKeys", &probe).await;
+        !matches!(result, Err(e) if e.status() == Some(401) || e == CallError::SignedOut)
+    }
+
+    /// Records that the signed-in identity now has a password.
+    pub fn password_was_set(self) {
+        self.state.session.update(|s| {
+            if let Some(s) = s {
+                s.has_password = true;
+                session::save(s);
+            }
+        });
     }
 
     pub async fn read_account(self) -> Result<Account, CallError> {

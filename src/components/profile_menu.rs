@@ -118,6 +118,7 @@ pub fn ProfileMenu() -> impl IntoView {
             }
         }
     };
+    let go_personal_space = go.clone();
     let sign_out = move |_| {
         close(false);
         if !state.confirm_leave(&t_string!(i18n, leave_unsaved).to_string()) {
@@ -161,9 +162,12 @@ pub fn ProfileMenu() -> impl IntoView {
                 hidden=move || !open.get()
                 on:keydown=on_menu_key
             >
-                <a role="menuitem" tabindex="-1" href="/personal-space" on:click=go("/personal-space")>
-                    {text(i18n, |l| td_string!(l, menu_personal_space))}
-                </a>
+                // An EIM user has no account information to edit.
+                <Show when=move || !state.session.with(|s| s.as_ref().is_some_and(|s| s.is_user()))>
+                    <a role="menuitem" tabindex="-1" href="/personal-space" on:click=go_personal_space("/personal-space")>
+                        {text(i18n, |l| td_string!(l, menu_personal_space))}
+                    </a>
+                </Show>
                 <a role="menuitem" tabindex="-1" href="/authentication-settings" on:click=go("/authentication-settings")>
                     {text(i18n, |l| td_string!(l, menu_authentication_settings))}
                 </a>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
@@ -10,6 +9,6 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageHeading>{text(i18n, |l| td_string!(l, not_found_title))}</PageHeading>
-        <p><A href="/personal-space">{text(i18n, |l| td_string!(l, not_found_back))}</A></p>
+        <p><a href="/personal-space">{text(i18n, |l| td_string!(l, not_found_back))}</a></p>
     }
 }

@@ -3,10 +3,12 @@
 
 use account_contract::{
     Account, CreateAccessKeyRequest, CreateAccessKeyResponse, ReadAccountsRequest, ReadAccountsResponse,
+    ReadIdentityRequest, ReadIdentityResponse,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::api::messages::failure_text;
 use crate::api::{call, CallError, Credentials, Session, CONSOLE_TAG};
 use crate::app::{AppState, Notice};
 use crate::components::form_field::FormField;
@@ -31,35 +33,13 @@ struct SignInForm {
     session_seconds: u32,
 }
 
-/// Why signing in failed, in the words the page shows.
-#[derive(Clone, Debug, PartialEq)]
-enum Failure {
-    BadCredentials(Method),
-    Locked(u64),
-    Unreachable(String),
-    Server(u16),
-    Other(String),
-}
-
-fn failure(e: CallError, form: &SignInForm) -> Failure {
-    if let Some(secs) = e.locked_for() {
-        return Failure::Locked(secs);
-    }
-    match e {
-        CallError::Unreachable => Failure::Unreachable(form.endpoint.url.clone()),
-        CallError::Api(a) if a.status == 401 => Failure::BadCredentials(form.method),
-        CallError::Api(a) if a.status < 500 => Failure::Other(a.items.first().map(|i| i.details.clone()).unwrap_or_default()),
-        e => Failure::Server(e.status().unwrap_or(0)),
-    }
-}
-
 /// An ISO 8601 date-time `seconds` from now.
 fn expiration_in(seconds: u32) -> String {
     let at = js_sys::Date::now() + f64::from(seconds) * 1000.0;
     js_sys::Date::new(&at.into()).to_iso_string().into()
 }
 
-async fn sign_in(form: SignInForm) -> Result<Session, Failure> {
+async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
     let (key_id, secret, owns_key) = match form.method {
         Method::Password => {
             let creds = Credentials::Password { login: &form.login, password: &form.secret };
@@ -69,33 +49,56 @@ async fn sign_in(form: SignInForm) -> Result<Session, Failure> {
                 ..Default::default()
             };
             let resp: CreateAccessKeyResponse =
-                call(&form.endpoint, creds, "CreateAccessKey", &req).await.map_err(|e| failure(e, &form))?;
+                call(&form.endpoint, creds, "CreateAccessKey", &req).await?;
             let key = resp.access_key.unwrap_or_default();
             match (key.access_key_id, key.secret_key) {
                 (Some(id), Some(secret)) => (id, secret, true),
-                _ => return Err(Failure::Server(200)),
+                _ => return Err(CallError::Unexpected(200)),
             }
         }
         Method::Keys => (form.login.trim().to_owned(), form.secret.trim().to_owned(), false),
     };
-    let creds = Credentials::Key { id: &key_id, secret: &secret };
+    let creds = || Credentials::Key { id: &key_id, secret: &secret };
+    // This project's API says who signed in (an account or an EIM user); on
+    // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
+    if form.endpoint.password_change {
+        let who: ReadIdentityResponse =
+            call(&form.endpoint, creds(), "ReadIdentity", &ReadIdentityRequest::default()).await?;
+        return Ok(Session {
+            endpoint_id: form.endpoint.id.clone(),
+            access_key_id: key_id.clone(),
+            secret_key: secret.clone(),
+            login: who.login,
+            account_id: who.account_id,
+            user_name: who.user_name,
+            user_email: who.user_email,
+            has_password: who.has_password,
+            owns_key,
+        });
+    }
     let resp: ReadAccountsResponse =
-        call(&form.endpoint, creds, "ReadAccounts", &ReadAccountsRequest::default()).await.map_err(|e| failure(e, &form))?;
-    let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(Failure::Server(200))?;
+        call(&form.endpoint, creds(), "ReadAccounts", &ReadAccountsRequest::default()).await?;
+    let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
     Ok(Session {
         endpoint_id: form.endpoint.id.clone(),
-        access_key_id: key_id,
-        secret_key: secret,
+        access_key_id: key_id.clone(),
+        secret_key: secret.clone(),
         login: account.email.clone().unwrap_or_else(|| form.login.clone()),
         account_id: account.account_id.unwrap_or_default(),
+        user_name: None,
+        user_email: None,
+        has_password: true,
         owns_key,
     })
 }
 
-/// Where to go after signing in: the page asked for, if it is one of ours.
-fn next_path(raw: Option<String>) -> String {
+/// Where to go after signing in: the page asked for, if it is one of ours; else
+/// Espace personnel (Paramètres d'authentification for an EIM user).
+fn next_path(raw: Option<String>, user: bool) -> String {
+    let home = if user { "/authentication-settings" } else { "/personal-space" };
     raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/sign-in"))
-        .unwrap_or_else(|| "/personal-space".into())
+        .filter(|p| !(user && p == "/personal-space"))
+        .unwrap_or_else(|| home.into())
 }
 
 #[component]
@@ -113,17 +116,18 @@ pub fn SignIn() -> impl IntoView {
     let missing = RwSignal::new(false);
 
     // Already signed in (a reload of /sign-in): go on.
-    if state.session.get_untracked().is_some() {
-        navigate(&next_path(query.get_untracked().get("next")), Default::default());
+    if let Some(session) = state.session.get_untracked() {
+        navigate(&next_path(query.get_untracked().get("next"), session.is_user()), Default::default());
     }
 
     let action = Action::new_local(move |form: &SignInForm| sign_in(form.clone()));
     let pending = action.pending();
     Effect::new(move |_| {
         if let Some(Ok(session)) = action.value().get() {
+            let user = session.is_user();
             state.sign_in(session);
             secret.set(String::new());
-            navigate(&next_path(query.get_untracked().get("next")), Default::default());
+            navigate(&next_path(query.get_untracked().get("next"), user), Default::default());
         }
     });
 
@@ -143,17 +147,15 @@ pub fn SignIn() -> impl IntoView {
     };
 
     let message = move || -> Option<String> {
-        if let Some(Err(f)) = action.value().get() {
-            return Some(match f {
-                Failure::BadCredentials(Method::Password) => t_string!(i18n, error_bad_credentials).to_string(),
-                Failure::BadCredentials(Method::Keys) => t_string!(i18n, error_bad_keys).to_string(),
-                Failure::Locked(seconds) => t_string!(i18n, error_locked, seconds).to_string(),
-                Failure::Unreachable(url) => t_string!(i18n, error_unreachable, url).to_string(),
-                Failure::Server(status) => t_string!(i18n, error_server, status).to_string(),
-                Failure::Other(details) => t_string!(i18n, error_generic, details).to_string(),
+        let Some(Err(e)) = action.value().get() else { return None };
+        if e.status() == Some(401) {
+            return Some(match method.get_untracked() {
+                Method::Password => t_string!(i18n, error_bad_credentials).to_string(),
+                Method::Keys => t_string!(i18n, error_bad_keys).to_string(),
             });
         }
-        None
+        let url = state.config.with_value(|c| c.endpoint(&endpoint_id.get_untracked()).map(|e| e.url.clone()));
+        Some(failure_text(i18n, &e, &url.unwrap_or_default()))
     };
     let notice = move || match state.notice.get() {
         Some(Notice::SessionExpired) => Some(t_string!(i18n, sign_in_expired).to_string()),
@@ -201,8 +203,9 @@ pub fn SignIn() -> impl IntoView {
                 </fieldset>
                 {move || if method.get() == Method::Password {
                     view! {
-                        <FormField id="login" input_type="email" autocomplete="username" required=true
+                        <FormField id="login" autocomplete="username" required=true
                             label=Signal::derive(move || t_string!(i18n, sign_in_email).to_string())
+                            hint=Some(Signal::derive(move || t_string!(i18n, sign_in_login_hint).to_string()))
                             value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
                         <PasswordInput id="password" autocomplete="current-password" value=secret
                             label=Signal::derive(move || t_string!(i18n, sign_in_password).to_string())

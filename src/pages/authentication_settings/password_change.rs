@@ -6,7 +6,8 @@ use account_contract::{ErrorCode, PasswordRule, UpdatePasswordRequest, PASSWORD_
 use leptos::html::Button;
 use leptos::prelude::*;
 
-use crate::api::{use_api, CallError};
+use crate::api::messages::failure_text;
+use crate::api::use_api;
 use crate::app::AppState;
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
 use crate::components::password_input::PasswordInput;
@@ -18,19 +19,6 @@ enum Step {
     Closed,
     ConfirmIdentity,
     ChooseNew,
-}
-
-/// The message for a failed call, when it is not about a field.
-fn call_failure(i18n: leptos_i18n::I18nContext<Locale>, e: &CallError, url: &str) -> String {
-    if let Some(seconds) = e.locked_for() {
-        return t_string!(i18n, error_locked, seconds).to_string();
-    }
-    match e {
-        CallError::Unreachable => t_string!(i18n, error_unreachable, url = url.to_owned()).to_string(),
-        e if e.is_server_failure() => t_string!(i18n, error_server, status = e.status().unwrap_or(0)).to_string(),
-        CallError::Api(a) => t_string!(i18n, error_generic, details = a.to_string()).to_string(),
-        _ => String::new(),
-    }
 }
 
 fn focus(id: &'static str) {
@@ -62,6 +50,10 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<u32>);
     let open_button = NodeRef::<Button>::new();
+    // An EIM user without a password sets one up: no current password to check.
+    let setting_up = Memo::new(move |_| state.session.with(|s| s.as_ref().is_some_and(|s| !s.has_password)));
+    let set_up_done = RwSignal::new(false);
+    let login = move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
 
     let reset = move || {
         current.set(String::new());
@@ -107,7 +99,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             current_error.set(Some(t_string!(i18n, wrong_password).to_string()));
             focus("current-password");
         }
-        Some(Err(e)) => failure.set(Some(call_failure(i18n, &e, &endpoint_url.get_value()))),
+        Some(Err(e)) => failure.set(Some(failure_text(i18n, &e, &endpoint_url.get_value()))),
         None => {}
     });
     let submit_current = move |e: leptos::ev::SubmitEvent| {
@@ -129,6 +121,12 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
     let update = Action::new_local(move |req: &UpdatePasswordRequest| api.update_password(req.clone()));
     Effect::new(move |_| match update.value().get() {
         Some(Ok(count)) => {
+            if setting_up.get_untracked() {
+                set_up_done.set(true);
+                api.password_was_set();
+            } else {
+                set_up_done.set(false);
+            }
             done.set(Some(count));
             close();
         }
@@ -151,7 +149,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                 new_error.set(Some(messages.join(" ")));
                 focus("new-password");
             } else if e.status() != Some(401) {
-                failure.set(Some(call_failure(i18n, &e, &endpoint_url.get_value())));
+                failure.set(Some(failure_text(i18n, &e, &endpoint_url.get_value())));
             }
         }
         None => {}
@@ -181,7 +179,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             return;
         }
         update.dispatch_local(UpdatePasswordRequest {
-            current_password: Some(current.get_untracked()),
+            current_password: (!setting_up.get_untracked()).then(|| current.get_untracked()),
             new_password: new,
             logout_other_sessions: Some(logout_others.get_untracked()),
             dry_run: None,
@@ -195,7 +193,12 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                 1 => t_string!(i18n, logged_out_one).to_string(),
                 count => t_string!(i18n, logged_out_many, count).to_string(),
             };
-            format!("{} {}", t_string!(i18n, password_updated), sessions)
+            let updated = if set_up_done.get() {
+                t_string!(i18n, password_created).to_string()
+            } else {
+                t_string!(i18n, password_updated).to_string()
+            };
+            format!("{updated} {sessions}")
         })
     };
 
@@ -208,12 +211,29 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             } else {
                 view! {
                     <Show when=move || step.get() == Step::Closed>
-                        <p>{text(i18n, |l| td_string!(l, password_section_intro))}</p>
+                        <p>
+                            {move || if setting_up.get() {
+                                t_string!(i18n, password_none, login = login()).to_string()
+                            } else {
+                                t_string!(i18n, password_section_intro).to_string()
+                            }}
+                        </p>
                         <button type="button" class="primary" node_ref=open_button on:click=move |_| {
                             done.set(None);
-                            step.set(Step::ConfirmIdentity);
-                            focus("current-password");
-                        }>{text(i18n, |l| td_string!(l, password_update))}</button>
+                            if setting_up.get_untracked() {
+                                step.set(Step::ChooseNew);
+                                focus("new-password");
+                            } else {
+                                step.set(Step::ConfirmIdentity);
+                                focus("current-password");
+                            }
+                        }>
+                            {move || if setting_up.get() {
+                                t_string!(i18n, setup_password)
+                            } else {
+                                t_string!(i18n, password_update)
+                            }}
+                        </button>
                     </Show>
                     <Show when=move || step.get() == Step::ConfirmIdentity>
                         <form novalidate on:submit=submit_current aria-labelledby="step1-title">

@@ -18,6 +18,50 @@ use edit_form::EditForm;
 
 #[component]
 pub fn PersonalSpace() -> impl IntoView {
+    let state = expect_context::<crate::app::AppState>();
+    if state.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.is_user())) {
+        view! { <UserSpace /> }.into_any()
+    } else {
+        view! { <AccountSpace /> }.into_any()
+    }
+}
+
+/// What an EIM user sees: who they are, read-only. The account's information is
+/// the account's to manage.
+#[component]
+fn UserSpace() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<crate::app::AppState>();
+    let session = state.session.get_untracked().unwrap_or_else(|| unreachable!("RequireSession"));
+    let rows = [
+        (text(i18n, |l| td_string!(l, field_login)), session.login.clone()),
+        (text(i18n, |l| td_string!(l, field_user_name)), session.user_name.clone().unwrap_or_default()),
+        (text(i18n, |l| td_string!(l, field_user_email)), session.user_email.clone().unwrap_or_default()),
+        (text(i18n, |l| td_string!(l, field_account_id)), session.account_id.clone()),
+    ];
+    view! {
+        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
+        <p class="intro">{text(i18n, |l| td_string!(l, user_space_intro))}</p>
+        <section class="card" aria-labelledby="page-heading">
+            <dl>
+                {rows.into_iter().map(|(label, value)| view! {
+                    <div class="row read-only">
+                        <dt>{label}</dt>
+                        {if value.is_empty() {
+                            view! { <dd class="unset">{text(i18n, |l| td_string!(l, not_set))}</dd> }.into_any()
+                        } else {
+                            view! { <dd>{value}</dd> }.into_any()
+                        }}
+                    </div>
+                }).collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+/// The account's own space: its information, and the edit panel.
+#[component]
+fn AccountSpace() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let loaded = LocalResource::new(move || api.read_account());
