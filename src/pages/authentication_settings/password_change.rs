@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api::messages::failure_text;
 use crate::api::use_api;
 use crate::app::AppState;
+use crate::components::focus::focus_by_id;
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
 use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
@@ -19,17 +20,6 @@ enum Step {
     Closed,
     ConfirmIdentity,
     ChooseNew,
-}
-
-fn focus(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(id) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 #[component]
@@ -93,11 +83,11 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             current_error.set(None);
             failure.set(None);
             step.set(Step::ChooseNew);
-            focus("new-password");
+            focus_by_id("new-password");
         }
         Some(Err(e)) if e.status() == Some(401) => {
             current_error.set(Some(t_string!(i18n, wrong_password).to_string()));
-            focus("current-password");
+            focus_by_id("current-password");
         }
         Some(Err(e)) => failure.set(Some(failure_text(i18n, &e, &endpoint_url.get_value()))),
         None => {}
@@ -110,7 +100,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
         failure.set(None);
         if current.with_untracked(String::is_empty) {
             current_error.set(Some(t_string!(i18n, error_required).to_string()));
-            focus("current-password");
+            focus_by_id("current-password");
             return;
         }
         current_error.set(None);
@@ -136,7 +126,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                 // The current password changed meanwhile: back to step 1, typed text kept.
                 current_error.set(Some(t_string!(i18n, wrong_password).to_string()));
                 step.set(Step::ConfirmIdentity);
-                focus("current-password");
+                focus_by_id("current-password");
             } else if !fields.is_empty() {
                 let messages: Vec<String> = fields
                     .iter()
@@ -147,7 +137,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                     })
                     .collect();
                 new_error.set(Some(messages.join(" ")));
-                focus("new-password");
+                focus_by_id("new-password");
             } else if e.status() != Some(401) {
                 failure.set(Some(failure_text(i18n, &e, &endpoint_url.get_value())));
             }
@@ -171,11 +161,11 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
         }));
         confirm_error.set((new != again).then(|| t_string!(i18n, mismatch).to_string()));
         if !broken.is_empty() {
-            focus("new-password");
+            focus_by_id("new-password");
             return;
         }
         if new != again {
-            focus("confirm-password");
+            focus_by_id("confirm-password");
             return;
         }
         update.dispatch_local(UpdatePasswordRequest {
@@ -222,10 +212,10 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                             done.set(None);
                             if setting_up.get_untracked() {
                                 step.set(Step::ChooseNew);
-                                focus("new-password");
+                                focus_by_id("new-password");
                             } else {
                                 step.set(Step::ConfirmIdentity);
-                                focus("current-password");
+                                focus_by_id("current-password");
                             }
                         }>
                             {move || if setting_up.get() {

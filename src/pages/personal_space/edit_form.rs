@@ -10,23 +10,13 @@ use super::details::section_key;
 use super::labels::{error_text, field_label, input_id, input_kind, section_title, SECTIONS};
 use crate::api::{use_api, CallError};
 use crate::app::AppState;
+use crate::components::focus::focus_by_id;
 use crate::components::form_field::FormField;
 use crate::components::text::text;
 use crate::i18n::*;
 
 fn max_chars_of(parameter: &str) -> usize {
     AccountField::ALL.iter().find(|f| f.name() == parameter).map_or(EMAIL_MAX_CHARS, |f| f.max_chars())
-}
-
-fn focus_by_id(id: String) {
-    request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&id) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 #[component]
@@ -142,7 +132,7 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
             }
         });
         server_errors.update(|s| s.retain(|(p, _)| !p.starts_with("AdditionalEmails")));
-        focus_by_id("add-email".into());
+        focus_by_id("add-email");
     };
     let additional_emails = move || {
         (0..email_count.get())
