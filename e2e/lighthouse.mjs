@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { desktopConfig, startFlow } from 'lighthouse';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 import { repoRoot, startServer } from './server.mjs';
 
 const DEMO = { email: 'demo@example.com', password: 'Cockpit-Demo-2026!Saint-Cloud' };
@@ -27,16 +28,7 @@ const OUT_DIR = path.join(repoRoot, 'e2e', 'test-results');
 const REPORT = path.join(OUT_DIR, 'lighthouse.html');
 const RESULT = path.join(OUT_DIR, 'lighthouse.json');
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--lang=fr-FR',
-];
+const LIGHTHOUSE_CHROMIUM_ARGS = [...CHROMIUM_ARGS, '--lang=fr-FR'];
 
 /**
  * The form control whose <label> (or aria-label) reads one of names.
@@ -102,9 +94,9 @@ async function main() {
   let browser;
   try {
     browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: LIGHTHOUSE_CHROMIUM_ARGS,
       defaultViewport: null,
     });
     const page = await browser.newPage();

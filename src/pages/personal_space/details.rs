@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::labels::{field_label, section_title, Section, SECTIONS};
 use crate::components::copy_button::CopyButton;
-use crate::components::text::text;
+use crate::components::text::{text, Translation};
 use crate::i18n::*;
 
 #[component]
@@ -30,22 +30,8 @@ pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
             <section class="card" aria-labelledby="section-account">
                 <h2 id="section-account">{text(i18n, |l| td_string!(l, section_account))}</h2>
                 <dl>
-                    <div class="row read-only">
-                        <dt>{text(i18n, |l| td_string!(l, field_account_id))} <span class="badge">{text(i18n, |l| td_string!(l, read_only))}</span></dt>
-                        <dd>
-                            <span class="mono">{account_id}</span>
-                            <CopyButton value=Signal::derive(account_id)
-                                field=Signal::derive(move || t_string!(i18n, field_account_id).to_string()) />
-                        </dd>
-                    </div>
-                    <div class="row read-only">
-                        <dt>{text(i18n, |l| td_string!(l, field_customer_id))} <span class="badge">{text(i18n, |l| td_string!(l, read_only))}</span></dt>
-                        <dd>
-                            <span class="mono">{customer_id}</span>
-                            <CopyButton value=Signal::derive(customer_id)
-                                field=Signal::derive(move || t_string!(i18n, field_customer_id).to_string()) />
-                        </dd>
-                    </div>
+                    <IdRow label=|l| td_string!(l, field_account_id) value=Signal::derive(account_id) />
+                    <IdRow label=|l| td_string!(l, field_customer_id) value=Signal::derive(customer_id) />
                 </dl>
             </section>
             {SECTIONS.iter().map(|(section, fields)| {
@@ -81,6 +67,21 @@ pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
                     </section>
                 }
             }).collect_view()}
+        </div>
+    }
+}
+
+/// A read-only identifier (account ID, customer ID), with its copy button.
+#[component]
+fn IdRow(label: Translation, value: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="row read-only">
+            <dt>{text(i18n, label)} " " <span class="badge">{text(i18n, |l| td_string!(l, read_only))}</span></dt>
+            <dd>
+                <span class="mono">{value}</span>
+                <CopyButton value field=Signal::derive(move || label(i18n.get_locale()).to_owned()) />
+            </dd>
         </div>
     }
 }
