@@ -30,6 +30,7 @@ pub struct AppState {
     /// Host names clients may sign besides the `Host` header received, for a server
     /// behind a proxy that rewrites it (such as `trunk serve`).
     pub public_hosts: std::sync::Arc<Vec<String>>,
+    pub throttle: std::sync::Arc<crate::throttle::PasswordThrottle>,
 }
 
 /// How the server is put together.
@@ -40,10 +41,11 @@ pub struct Options {
     pub console_dir: Option<std::path::PathBuf>,
 }
 
-/// One call in progress: who makes it, when, under which request ID.
+/// One call in progress: who makes it, from where, when, under which request ID.
 pub struct Ctx {
     pub state: AppState,
     pub caller: Caller,
+    pub client: std::net::IpAddr,
     pub request_id: String,
     pub now: i64,
 }
@@ -58,10 +60,22 @@ impl Ctx {
 pub fn service(
     state: AppState,
     options: &Options,
-) -> axum::routing::IntoMakeService<tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>> {
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
+    tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>,
+    std::net::SocketAddr,
+> {
     use axum::ServiceExt;
     let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
-    tower::ServiceExt::map_request(router(state, options), normalize).into_make_service()
+    tower::ServiceExt::map_request(router(state, options), normalize)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>()
+}
+
+/// The address the request came from (loopback when unknown, as in unit tests).
+fn client_of(request: &Request<Body>) -> std::net::IpAddr {
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0.ip())
 }
 
 /// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
@@ -144,13 +158,14 @@ async fn serve(state: AppState, call: &str, request_id: &str, request: Request<B
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
+    let client = client_of(&request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
         ApiError { status: 413, ..ApiError::new(ErrorCode::InvalidLength, format!("The request body is larger than {MAX_BODY_BYTES} bytes.")) }
     })?;
     let now = clock::now();
-    let caller = auth::authenticate(&state, call, &parts, &body, now).await?;
-    let ctx = Ctx { state, caller, request_id: request_id.to_owned(), now };
+    let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
+    let ctx = Ctx { state, caller, client, request_id: request_id.to_owned(), now };
     let b = &body[..];
     match call {
         "ReadAccounts" => ok(calls::accounts::read_accounts(&ctx, parse(b)?).await?),

@@ -86,13 +86,20 @@ fn denied(details: &str) -> ApiError {
     ApiError::new(ErrorCode::AuthenticationFailed, details)
 }
 
-pub async fn authenticate(state: &AppState, call: &str, parts: &Parts, body: &[u8], now: i64) -> Result<Caller, ApiError> {
+pub async fn authenticate(
+    state: &AppState,
+    call: &str,
+    parts: &Parts,
+    body: &[u8],
+    client: std::net::IpAddr,
+    now: i64,
+) -> Result<Caller, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Err(denied("Authentication required: sign the request with an access key."));
     };
     let value = value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
     if let Some(credentials) = value.strip_prefix("Basic ") {
-        return basic(state, call, &parts.headers, credentials, now).await;
+        return basic(state, call, &parts.headers, credentials, client, now).await;
     }
     match Authorization::parse(value) {
         Some(auth) => signed(state, parts, body, auth, now).await,
@@ -118,7 +125,14 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn basic(state: &AppState, call: &str, headers: &HeaderMap, credentials: &str, now: i64) -> Result<Caller, ApiError> {
+async fn basic(
+    state: &AppState,
+    call: &str,
+    headers: &HeaderMap,
+    credentials: &str,
+    client: std::net::IpAddr,
+    now: i64,
+) -> Result<Caller, ApiError> {
     if !BASIC_AUTH_CALLS.contains(&call) {
         return Err(ApiError::new(
             ErrorCode::LoginPasswordNotAllowed,
@@ -132,7 +146,7 @@ async fn basic(state: &AppState, call: &str, headers: &HeaderMap, credentials: &
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
     let (login, password) = decoded.split_once(':').ok_or_else(|| denied("The Basic credentials need login:password."))?;
-    let identity = check_password(state, login, password, now).await?;
+    let identity = check_password(state, client, login, password, now).await?;
     Ok(identity.caller(None))
 }
 
@@ -144,7 +158,13 @@ fn decoy_hash() -> &'static str {
 }
 
 /// Checks a login/password pair, counting failures toward the lockout.
-pub async fn check_password(state: &AppState, login: &str, password: &str, now: i64) -> Result<Identity, ApiError> {
+pub async fn check_password(
+    state: &AppState,
+    client: std::net::IpAddr,
+    login: &str,
+    password: &str,
+    now: i64,
+) -> Result<Identity, ApiError> {
     check_secret_input("Login", login)?;
     check_secret_input("Password", password)?;
     let lockout = state.lockout;
@@ -158,7 +178,7 @@ pub async fn check_password(state: &AppState, login: &str, password: &str, now: 
             Ok((identity, key, locked))
         })
         .await?;
-    verify_with_lockout(state, identity, key, locked, password, now).await
+    verify_with_lockout(state, client, identity, key, locked, password, now).await
 }
 
 /// Failures for a login that matches nobody are counted under the login as typed.
@@ -170,6 +190,7 @@ fn unknown_login_key(login: &str) -> String {
 /// identity without a password (an EIM user who has not set one up) never matches.
 pub async fn verify_with_lockout(
     state: &AppState,
+    client: std::net::IpAddr,
     identity: Option<Identity>,
     lockout_key: String,
     locked: Option<i64>,
@@ -179,6 +200,7 @@ pub async fn verify_with_lockout(
     if let Some(secs) = locked {
         return Err(ApiError::locked(secs as u64));
     }
+    state.throttle.take(client)?;
     let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
     let has_hash = hash.is_some();
     let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());

@@ -10,3 +10,4 @@ pub mod demo;
 pub mod ids;
 pub mod secrets;
 pub mod store;
+pub mod throttle;

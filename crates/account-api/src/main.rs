@@ -70,6 +70,12 @@ struct Serve {
     /// Serve the built console (`trunk build` output) from this folder at `/`.
     #[arg(long = "console", env = "ACCOUNT_API_CONSOLE_DIR")]
     console_dir: Option<PathBuf>,
+    /// Password checks allowed per second from one client address (argon2 is costly).
+    #[arg(long, env = "ACCOUNT_API_PASSWORD_CHECKS_PER_SEC", default_value_t = 10.0)]
+    password_checks_per_sec: f64,
+    /// How many password checks one client address may make at once before the rate applies.
+    #[arg(long, env = "ACCOUNT_API_PASSWORD_CHECKS_BURST", default_value_t = 20.0)]
+    password_checks_burst: f64,
     /// Do not create the demo account in an empty database.
     #[arg(long)]
     no_demo: bool,
@@ -100,7 +106,16 @@ fn main() -> std::process::ExitCode {
         Some(Command::CreateAccount(c)) => create_account(&cli.storage, c),
         Some(Command::CreateUser(c)) => create_user(&cli.storage, c),
         Some(Command::Serve(s)) => serve(&cli.storage, s),
-        None => serve(&cli.storage, Serve { listen: None, lockout_unit_secs: 60, ..Default::default() }),
+        None => serve(
+            &cli.storage,
+            Serve {
+                listen: None,
+                lockout_unit_secs: 60,
+                password_checks_per_sec: 10.0,
+                password_checks_burst: 20.0,
+                ..Default::default()
+            },
+        ),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -147,6 +162,10 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
         secrets,
         lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
         public_hosts: std::sync::Arc::new(options.public_hosts.clone()),
+        throttle: std::sync::Arc::new(account_api::throttle::PasswordThrottle::new(
+            options.password_checks_per_sec,
+            options.password_checks_burst,
+        )),
     };
     if let Some(dir) = &options.console_dir {
         if !dir.join("index.html").exists() {

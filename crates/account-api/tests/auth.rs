@@ -152,3 +152,27 @@ fn lockout_after_four_failures_grows_by_one_unit_per_four_more() {
     }
     c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
 }
+
+#[test]
+fn password_checks_are_capped_per_client_address() {
+    // Wrong passwords for many different logins: no lockout applies, the rate cap does.
+    let server = Server::start();
+    let c = server.client();
+    let mut throttled = None;
+    for i in 0..80 {
+        let r = c.basic("ReadAccessKeys", &format!("nobody{i}@example.com"), "wrong", json!({}));
+        if r.status == 429 {
+            throttled = Some(r.err(429, "25"));
+            break;
+        }
+        r.err(401, "1");
+    }
+    let r = throttled.expect("the cap answers 429 before 80 quick checks (burst 20, then 10 a second)");
+    let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait));
+    // Signed calls are not password checks: they go on.
+    let key = Key { id: "AAAAAAAAAAAAAAAAAAAA".into(), secret: "x".into() };
+    c.signed(&key, "ReadAccounts", json!({})).err(401, "1");
+    std::thread::sleep(Duration::from_millis(wait * 1000 + 200));
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
+}

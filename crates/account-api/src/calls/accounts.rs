@@ -55,6 +55,6 @@ pub async fn check_authentication(
     ctx: &Ctx,
     req: CheckAuthenticationRequest,
 ) -> Result<CheckAuthenticationResponse, ApiError> {
-    auth::check_password(&ctx.state, &req.login, &req.password, ctx.now).await?;
+    auth::check_password(&ctx.state, ctx.client, &req.login, &req.password, ctx.now).await?;
     Ok(CheckAuthenticationResponse { response_context: ctx.context() })
 }

@@ -69,7 +69,7 @@ async fn check_current_password(ctx: &Ctx, identity: Identity, current: &str) ->
     let (key, now, lockout) = (identity.lockout_key(), ctx.now, ctx.state.lockout);
     let key_for_read = key.clone();
     let locked = ctx.state.store.read(move |c| lockout.locked_for(c, &key_for_read, now)).await?;
-    auth::verify_with_lockout(&ctx.state, Some(identity), key, locked, current, now).await.map(drop).map_err(|e| {
+    auth::verify_with_lockout(&ctx.state, ctx.client, Some(identity), key, locked, current, now).await.map(drop).map_err(|e| {
         if e.has_code(ErrorCode::AuthenticationFailed) {
             ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
         } else {
