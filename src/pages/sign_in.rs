@@ -61,33 +61,28 @@ async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
     let creds = || Credentials::Key { id: &key_id, secret: &secret };
     // This project's API says who signed in (an account or an EIM user); on
     // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
-    if form.endpoint.password_change {
-        let who: ReadIdentityResponse =
-            call(&form.endpoint, creds(), "ReadIdentity", &ReadIdentityRequest::default()).await?;
-        return Ok(Session {
-            endpoint_id: form.endpoint.id.clone(),
-            access_key_id: key_id.clone(),
-            secret_key: secret.clone(),
-            login: who.login,
-            account_id: who.account_id,
-            user_name: who.user_name,
-            user_email: who.user_email,
-            has_password: who.has_password,
-            owns_key,
-        });
-    }
-    let resp: ReadAccountsResponse =
-        call(&form.endpoint, creds(), "ReadAccounts", &ReadAccountsRequest::default()).await?;
-    let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
+    let who: ReadIdentityResponse = if form.endpoint.password_change {
+        call(&form.endpoint, creds(), "ReadIdentity", &ReadIdentityRequest::default()).await?
+    } else {
+        let resp: ReadAccountsResponse =
+            call(&form.endpoint, creds(), "ReadAccounts", &ReadAccountsRequest::default()).await?;
+        let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
+        ReadIdentityResponse {
+            account_id: account.account_id.unwrap_or_default(),
+            login: account.email.unwrap_or_else(|| form.login.clone()),
+            has_password: true,
+            ..Default::default()
+        }
+    };
     Ok(Session {
         endpoint_id: form.endpoint.id.clone(),
-        access_key_id: key_id.clone(),
-        secret_key: secret.clone(),
-        login: account.email.clone().unwrap_or_else(|| form.login.clone()),
-        account_id: account.account_id.unwrap_or_default(),
-        user_name: None,
-        user_email: None,
-        has_password: true,
+        access_key_id: key_id,
+        secret_key: secret,
+        login: who.login,
+        account_id: who.account_id,
+        user_name: who.user_name,
+        user_email: who.user_email,
+        has_password: who.has_password,
         owns_key,
     })
 }

@@ -191,10 +191,6 @@ impl ApiError {
         self
     }
 
-    pub fn first_code(&self) -> Option<ErrorCode> {
-        self.items.first().and_then(|i| ErrorCode::from_code(&i.code))
-    }
-
     pub fn has_code(&self, code: ErrorCode) -> bool {
         self.items.iter().any(|i| i.code == code.code())
     }
