@@ -27,7 +27,7 @@ def api():
     """The base URL (http://127.0.0.1:PORT) of a fresh server with the demo account."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
-            [server_binary(), "--db", f"{tmp}/api.sqlite", "serve", "--listen", "127.0.0.1:0"],
+            [server_binary(), "--db", f"{tmp}/api.sqlite", "serve", "--listen", "127.0.0.1:0", "--demo"],
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "ACCOUNT_API_LOG": "warn"},

@@ -31,6 +31,12 @@ pub struct AppState {
     /// behind a proxy that rewrites it (such as `trunk serve`).
     pub public_hosts: std::sync::Arc<Vec<String>>,
     pub throttle: std::sync::Arc<crate::throttle::PasswordThrottle>,
+    /// Bounds argon2 and zxcvbn work: per core, and one check per identity at a time.
+    pub password_work: std::sync::Arc<crate::password_work::PasswordWork>,
+    /// The region signatures must name (their credential scope).
+    pub region: std::sync::Arc<str>,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
 }
 
 /// How the server is put together.
@@ -57,25 +63,22 @@ impl Ctx {
 }
 
 /// The whole service: paths normalised, then routed.
-pub fn service(
-    state: AppState,
-    options: &Options,
-) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
-    tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>,
-    std::net::SocketAddr,
-> {
-    use axum::ServiceExt;
+pub type Service = tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>;
+
+pub fn service(state: AppState, options: &Options) -> Service {
     let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
     tower::ServiceExt::map_request(router(state, options), normalize)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
-/// The address the request came from (loopback when unknown, as in unit tests).
-fn client_of(request: &Request<Body>) -> std::net::IpAddr {
-    request
+/// The address the request came from (loopback when unknown, as in unit tests); behind
+/// a trusted proxy, the address it forwarded for.
+fn client_of(state: &AppState, request: &Request<Body>) -> std::net::IpAddr {
+    let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0.ip())
+        .map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0.ip());
+    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    crate::throttle::client_address(peer, forwarded, &state.trusted_proxies)
 }
 
 /// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
@@ -104,12 +107,17 @@ pub fn router(state: AppState, options: &Options) -> Router {
     let api = Router::new()
         .route("/api/v1/{call}", any(handle))
         .route("/api/latest/{call}", any(handle))
-        .route("/api/{*rest}", any(|| async { error_response(&ids::request_id(), no_such_call()) }))
+        .route("/api/{*rest}", any(|| async { no_store(error_response(&ids::request_id(), no_such_call())) }))
         .with_state(state);
     let router = match &options.console_dir {
         Some(dir) => api.merge(crate::console::routes(dir)),
-        None => api.fallback(|| async { error_response(&ids::request_id(), no_such_call()) }),
+        None => api.fallback(|| async { no_store(error_response(&ids::request_id(), no_such_call())) }),
     };
+    // A request that takes longer than this (a body trickling in) is given up.
+    let router = router.layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        crate::listen::REQUEST_TIMEOUT,
+    ));
     if options.cors_origins.is_empty() {
         return router;
     }
@@ -128,6 +136,12 @@ pub fn router(state: AppState, options: &Options) -> Router {
     )
 }
 
+/// Answers carry secrets (a new key's) and personal data: no cache may keep them.
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 fn no_such_call() -> ApiError {
     ApiError::new(ErrorCode::NoSuchCall, "No such call. Calls are POST /api/v1/<Call>.")
 }
@@ -136,10 +150,10 @@ async fn handle(State(state): State<AppState>, Path(call): Path<String>, request
     let started = Instant::now();
     let request_id = ids::request_id();
     let result = serve(state, &call, &request_id, request).await;
-    let response = match result {
+    let response = no_store(match result {
         Ok(r) => r,
         Err(e) => error_response(&request_id, e),
-    };
+    });
     let call = if CALLS.contains(&call.as_str()) { call.as_str() } else { "-" };
     tracing::info!(
         request_id = %request_id,
@@ -158,7 +172,7 @@ async fn serve(state: AppState, call: &str, request_id: &str, request: Request<B
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
-    let client = client_of(&request);
+    let client = client_of(&state, &request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
         ApiError { status: 413, ..ApiError::new(ErrorCode::InvalidLength, format!("The request body is larger than {MAX_BODY_BYTES} bytes.")) }

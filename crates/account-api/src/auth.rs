@@ -2,7 +2,7 @@
 //! (Basic) on the access-key calls, as OUTSCALE does it.
 
 use account_contract::signing::{self, Authorization, CanonicalRequest, MAX_CLOCK_SKEW_SECS};
-use account_contract::validation::check_secret_input;
+use account_contract::validation::{check_secret_input, normalize_login};
 use account_contract::{ApiError, ErrorCode, KEY_ACTIVE, BASIC_AUTH_CALLS};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -21,6 +21,44 @@ pub struct Caller {
     pub user_id: Option<String>,
     /// The key that signed the request; `None` for email/password.
     pub access_key_id: Option<String>,
+    /// The session the signing key belongs to, if it does.
+    pub session: Option<SessionOf>,
+    /// For email/password: the password hash that matched. A write made for this call
+    /// checks it is still current, so a check in flight during a password change fails.
+    pub password_hash: Option<String>,
+}
+
+/// A session: the key created with email/password (Basic) that started it, and when
+/// it ends. Every key created under a session belongs to it and ends no later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionOf {
+    pub id: String,
+    pub expires_at: Option<i64>,
+}
+
+impl Caller {
+    /// Fails unless the credentials this call was made with still hold, inside the
+    /// write that acts on them: the signing key (and its session) still exist, or the
+    /// password checked is still the identity's.
+    pub fn still_valid(&self, conn: &rusqlite::Connection) -> Result<(), ApiError> {
+        let gone = || denied("The credentials of this request were revoked while it ran.");
+        if let Some(key_id) = &self.access_key_id {
+            let key = store::access_keys::by_id(conn, key_id)?.ok_or_else(gone)?;
+            if key.state != KEY_ACTIVE {
+                return Err(gone());
+            }
+            if let Some(session) = &self.session {
+                store::access_keys::by_id(conn, &session.id)?.ok_or_else(gone)?;
+            }
+        }
+        if let Some(checked) = &self.password_hash {
+            let identity = identity_of(conn, self)?.ok_or_else(gone)?;
+            if identity.password_hash() != Some(checked.as_str()) {
+                return Err(gone());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Who a login and password belong to: the account (email login) or one of its
@@ -53,6 +91,14 @@ impl Identity {
         }
     }
 
+    /// What this identity signs in with: the account's email, or `ACCOUNT_ID/username`.
+    pub fn login(&self) -> String {
+        match self {
+            Identity::Account(a) => a.email().to_owned(),
+            Identity::User(u) => u.login(),
+        }
+    }
+
     /// The name failures are counted under.
     pub fn lockout_key(&self) -> String {
         match self {
@@ -61,12 +107,19 @@ impl Identity {
         }
     }
 
-    pub fn caller(&self, access_key_id: Option<String>) -> Caller {
-        Caller { account_id: self.account_id().to_owned(), user_id: self.user_id().map(str::to_owned), access_key_id }
+    /// The caller for a request made with this identity's password.
+    pub fn password_caller(&self) -> Caller {
+        Caller {
+            account_id: self.account_id().to_owned(),
+            user_id: self.user_id().map(str::to_owned),
+            access_key_id: None,
+            session: None,
+            password_hash: self.password_hash().map(str::to_owned),
+        }
     }
 }
 
-/// The identity a login names, if any.
+/// The identity a login names, if any; `login` is normalised ([`normalize_login`]).
 pub fn resolve_login(conn: &rusqlite::Connection, login: &str) -> Result<Option<Identity>, ApiError> {
     match account_contract::validation::split_user_login(login) {
         Some((account_id, user_name)) => Ok(store::users::by_name(conn, account_id, user_name)?.map(Identity::User)),
@@ -147,7 +200,7 @@ async fn basic(
         .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
     let (login, password) = decoded.split_once(':').ok_or_else(|| denied("The Basic credentials need login:password."))?;
     let identity = check_password(state, client, login, password, now).await?;
-    Ok(identity.caller(None))
+    Ok(identity.password_caller())
 }
 
 /// A known hash to verify against when the login matches no account, so both
@@ -167,58 +220,62 @@ pub async fn check_password(
 ) -> Result<Identity, ApiError> {
     check_secret_input("Login", login)?;
     check_secret_input("Password", password)?;
-    let lockout = state.lockout;
-    let login_owned = login.to_owned();
-    let (identity, key, locked) = state
-        .store
-        .read(move |c| {
-            let identity = resolve_login(c, &login_owned)?;
-            let key = identity.as_ref().map(Identity::lockout_key).unwrap_or_else(|| unknown_login_key(&login_owned));
-            let locked = lockout.locked_for(c, &key, now)?;
-            Ok((identity, key, locked))
-        })
-        .await?;
-    verify_with_lockout(state, client, identity, key, locked, password, now).await
+    // One form for the lookup and for the lockout key: "ID/alice " is "ID/alice".
+    let login = normalize_login(login);
+    let found = {
+        let login = login.clone();
+        state.store.read(move |c| resolve_login(c, &login)).await?
+    };
+    let key = found.as_ref().map(Identity::lockout_key).unwrap_or_else(|| format!("login:{login}"));
+    verify_with_lockout(state, client, key, password, now, move |c| match &found {
+        // Read again inside the attempt: the password may have changed while it queued.
+        Some(identity) => identity_of(c, &identity.password_caller()),
+        None => Ok(None),
+    })
+    .await
 }
 
-/// Failures for a login that matches nobody are counted under the login as typed.
-fn unknown_login_key(login: &str) -> String {
-    format!("login:{}", store::accounts::email_key(login))
-}
-
-/// Verifies `password` for `identity` unless locked; counts the outcome. An
-/// identity without a password (an EIM user who has not set one up) never matches.
+/// Verifies `password` for the identity `current` reads, unless locked. The attempt
+/// is counted before the hash is checked (and forgiven if it matches), and at most
+/// one check per lockout key runs at a time, so parallel guesses meet the lock one
+/// by one. An identity without a password (an EIM user who has not set one up)
+/// never matches; an unknown one is checked against a decoy, in the same time.
 pub async fn verify_with_lockout(
     state: &AppState,
     client: std::net::IpAddr,
-    identity: Option<Identity>,
     lockout_key: String,
-    locked: Option<i64>,
     password: &str,
     now: i64,
+    current: impl FnOnce(&rusqlite::Connection) -> Result<Option<Identity>, ApiError> + Clone + Send + 'static,
 ) -> Result<Identity, ApiError> {
-    if let Some(secs) = locked {
+    let _turn = state.password_work.turn(&lockout_key).await;
+    let lockout = state.lockout;
+    // Refused while locked before the per-client cap is charged: a locked attempt costs nothing.
+    let key = lockout_key.clone();
+    if let Some(secs) = state.store.read(move |c| lockout.locked_for(c, &key, now)).await? {
         return Err(ApiError::locked(secs as u64));
     }
     state.throttle.take(client)?;
+    let key = lockout_key.clone();
+    let (identity, attempt) = state
+        .store
+        .write(move |c| {
+            let attempt = lockout.begin(c, &key, now)?;
+            Ok((current(c)?, attempt))
+        })
+        .await?;
     let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
     let has_hash = hash.is_some();
     let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
     let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-        .await
-        .map_err(store::internal)?
-        && has_hash;
-    let lockout = state.lockout;
+    let matches = state.password_work.run(move || secrets::verify_password(&password, &hash)).await? && has_hash;
+    tracing::debug!(matches, "password checked");
     match identity {
         Some(identity) if matches => {
-            state.store.write(move |c| lockout.succeed(c, &lockout_key)).await?;
+            state.store.write(move |c| lockout.succeed(c, &lockout_key, attempt, now)).await?;
             Ok(identity)
         }
-        _ => match state.store.write(move |c| lockout.fail(c, &lockout_key, now)).await? {
-            Some(secs) => Err(ApiError::locked(secs as u64)),
-            None => Err(denied("The login or password is incorrect.")),
-        },
+        _ => Err(attempt.failed(denied("The login or password is incorrect."))),
     }
 }
 
@@ -238,9 +295,15 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
     if !matches!(auth.service.as_str(), "api" | "oapi") || auth.region.is_empty() {
         return Err(denied("The credential scope must name a region and the api service."));
     }
+    if auth.region != *state.region {
+        return Err(denied(&format!(
+            "The credential scope names the region {:?}; this endpoint is {:?}.",
+            auth.region, state.region
+        )));
+    }
 
     let key_id = auth.access_key.clone();
-    let key = state.store.read(move |c| store::access_keys::by_id(c, &key_id)).await?;
+    let (key, session) = state.store.read(move |c| store::access_keys::with_session(c, &key_id)).await?;
     let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
     if key.state != KEY_ACTIVE {
         return Err(denied("The access key is inactive."));
@@ -284,8 +347,44 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
         .text(&auth.signed_headers);
         let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
         if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
-            return Ok(Caller { account_id: key.account_id, user_id: key.user_id, access_key_id: Some(key.access_key_id) });
+            return Ok(Caller {
+                account_id: key.account_id,
+                user_id: key.user_id,
+                access_key_id: Some(key.access_key_id),
+                session,
+                password_hash: None,
+            });
         }
     }
     Err(denied("The request signature does not match."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{accounts, NewAccount, Store};
+
+    /// A password check that passed before a password change no longer vouches for
+    /// the writes of its request (a Basic `CreateAccessKey` in flight, say).
+    #[test]
+    fn a_password_check_made_before_a_change_is_void_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let new = NewAccount {
+            account_id: "123456789012".into(),
+            customer_id: "12345678".into(),
+            email: "a@example.com".into(),
+            password_hash: "$argon2id$old".into(),
+            profile: Default::default(),
+            now: 1,
+        };
+        store.write_blocking(move |c| accounts::insert(c, &new)).unwrap();
+        let identity = store.read_blocking(|c| resolve_login(c, "a@example.com")).unwrap().unwrap();
+        let caller = identity.password_caller();
+        let check = caller.clone();
+        store.read_blocking(move |c| check.still_valid(c)).expect("valid before the change");
+        store.write_blocking(|c| accounts::set_password(c, "123456789012", "$argon2id$new", 2, 10)).unwrap();
+        let e = store.read_blocking(move |c| caller.still_valid(c)).unwrap_err();
+        assert_eq!((e.status, e.items[0].code.as_str()), (401, "1"));
+    }
 }

@@ -105,6 +105,8 @@ pub fn create_user(
         expires_at: None,
         created_at: now,
         modified_at: now,
+        session_id: None,
+        account_controlled: false,
     };
     let stored = user.clone();
     store.write_blocking(move |c| {

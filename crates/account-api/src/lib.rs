@@ -8,6 +8,8 @@ pub mod clock;
 pub mod console;
 pub mod demo;
 pub mod ids;
+pub mod listen;
+pub mod password_work;
 pub mod secrets;
 pub mod store;
 pub mod throttle;

@@ -52,7 +52,7 @@ struct CreateUser {
     user_email: Option<String>,
 }
 
-#[derive(Args, Default)]
+#[derive(Args)]
 struct Serve {
     /// Address to listen on.
     #[arg(long, env = "ACCOUNT_API_LISTEN", default_value = "127.0.0.1:8090")]
@@ -76,9 +76,21 @@ struct Serve {
     /// How many password checks one client address may make at once before the rate applies.
     #[arg(long, env = "ACCOUNT_API_PASSWORD_CHECKS_BURST", default_value_t = 20.0)]
     password_checks_burst: f64,
-    /// Do not create the demo account in an empty database.
+    /// Create the demo account and its EIM user (published credentials: for trying the
+    /// console only) when the database has no account.
     #[arg(long)]
-    no_demo: bool,
+    demo: bool,
+    /// The region this endpoint is: signatures must name it in their credential scope.
+    #[arg(long, env = "ACCOUNT_API_REGION", default_value = "eu-west-2")]
+    region: String,
+    /// Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client,
+    /// for the password-check cap. Other peers' X-Forwarded-For is ignored.
+    #[arg(long = "trusted-proxy", env = "ACCOUNT_API_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
+    /// Seconds a client has to send a request's headers, and the most a kept-alive
+    /// connection may sit idle.
+    #[arg(long, default_value_t = account_api::listen::HEADER_TIMEOUT.as_secs())]
+    header_timeout_secs: u64,
 }
 
 #[derive(Args)]
@@ -106,16 +118,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::CreateAccount(c)) => create_account(&cli.storage, c),
         Some(Command::CreateUser(c)) => create_user(&cli.storage, c),
         Some(Command::Serve(s)) => serve(&cli.storage, s),
-        None => serve(
-            &cli.storage,
-            Serve {
-                listen: None,
-                lockout_unit_secs: 60,
-                password_checks_per_sec: 10.0,
-                password_checks_burst: 20.0,
-                ..Default::default()
-            },
-        ),
+        None => match Cli::parse_from(["account-api", "serve"]).command {
+            Some(Command::Serve(defaults)) => serve(&cli.storage, defaults),
+            _ => unreachable!("`serve` parses as the serve command"),
+        },
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -133,21 +139,54 @@ fn open(storage: &Storage) -> Result<(Store, SecretBox), String> {
         p.push(".key");
         PathBuf::from(p)
     });
-    let has_keys = store
-        .read_blocking(store::access_keys::count_all)
-        .map_err(|e| e.to_string())?
-        > 0;
+    let has_keys = store.read_blocking(store::access_keys::count_all).map_err(|e| e.to_string())? > 0;
     let secrets = SecretBox::load_or_create(&key_file, !has_keys)?;
+    secrets.check_against(&store).map_err(|e| format!("{e} (server key {})", key_file.display()))?;
     Ok((store, secrets))
 }
 
+/// CORS origins, checked before anything starts: a wildcard would let any site
+/// drive the API with a person's credentials, and a malformed origin matches nothing.
+fn cors_origins(origins: &[String]) -> Result<Vec<String>, String> {
+    for origin in origins {
+        if origin.trim() == "*" {
+            return Err("--cors-origin '*' is refused: name each origin the console is served from".into());
+        }
+        let well_formed = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.trim_end_matches('/').contains(['?', '#', ' '])
+            && axum::http::HeaderValue::from_str(origin).is_ok();
+        if !well_formed {
+            return Err(format!("--cors-origin {origin:?} is not an origin such as https://console.example.com"));
+        }
+    }
+    Ok(origins.to_vec())
+}
+
+fn trusted_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    list.iter()
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("--trusted-proxy {p:?} is not an address or CIDR range"))
+        })
+        .collect()
+}
+
 fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
+    let cors_origins = cors_origins(&options.cors_origins)?;
+    let trusted_proxies = trusted_proxies(&options.trusted_proxies)?;
+    if let Some(dir) = &options.console_dir {
+        if !dir.join("index.html").exists() {
+            return Err(format!("{} has no index.html: run `trunk build --release` first", dir.display()));
+        }
+    }
     let (store, secrets) = open(storage)?;
-    if !options.no_demo {
+    if options.demo {
         if let Some(id) = demo::ensure_demo_account(&store).map_err(|e| e.to_string())? {
             println!("Created the demo account {id}: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
             let (user, key) = demo::create_user(&store, &secrets, demo::DEMO_EMAIL, demo::DEMO_USER, None)
                 .map_err(|e| e.to_string())?;
+            // Printed for the person trying the console, on standard output only: never logged.
             println!(
                 "Created the demo EIM user {} (no password yet): access key {} / secret key {}",
                 user.login(),
@@ -155,6 +194,12 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
                 key.secret_key
             );
         }
+    }
+    if store.read_blocking(store::accounts::count).map_err(|e| e.to_string())? == 0 {
+        println!(
+            "No account yet: create one with `account-api --db {} create-account --email you@example.com`.",
+            storage.db.display()
+        );
     }
     let listen = options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address"));
     let state = AppState {
@@ -166,13 +211,11 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
             options.password_checks_per_sec,
             options.password_checks_burst,
         )),
+        password_work: account_api::password_work::PasswordWork::for_this_machine(),
+        region: options.region.as_str().into(),
+        trusted_proxies: std::sync::Arc::new(trusted_proxies),
     };
-    if let Some(dir) = &options.console_dir {
-        if !dir.join("index.html").exists() {
-            return Err(format!("{} has no index.html: run `trunk build --release` first", dir.display()));
-        }
-    }
-    let app = service(state, &Options { cors_origins: options.cors_origins.clone(), console_dir: options.console_dir.clone() });
+    let app = service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -182,7 +225,9 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
         }
         println!("Account API listening on http://{local}/api/v1/");
         tracing::info!(%local, "listening");
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        let header_timeout = std::time::Duration::from_secs(options.header_timeout_secs.max(1));
+        account_api::listen::serve(listener, app, header_timeout, shutdown()).await;
+        Ok::<(), String>(())
     })?;
     tracing::info!("stopped");
     Ok(())

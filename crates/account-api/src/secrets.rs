@@ -11,6 +11,8 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand::rngs::OsRng;
 use rand::RngCore;
 
+use crate::store::{access_keys, meta, Store};
+
 /// Seals and opens access-key secrets with the server key (ChaCha20-Poly1305;
 /// the access key ID is bound as associated data, so a sealed secret cannot be
 /// moved to another key).
@@ -23,6 +25,13 @@ impl SecretBox {
     /// Loads the server key from `path`, or creates it (mode 0600) when `may_create`.
     pub fn load_or_create(path: &Path, may_create: bool) -> Result<Self, String> {
         let key = match std::fs::read(path) {
+            Ok(_) if shared_with_others(path)? => {
+                return Err(format!(
+                    "{} may be read by other users: it must be its owner's only (chmod 600 {})",
+                    path.display(),
+                    path.display()
+                ))
+            }
             Ok(bytes) if bytes.len() == 32 => bytes,
             Ok(_) => return Err(format!("{} is not a 32-byte server key", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && may_create => {
@@ -41,6 +50,28 @@ impl SecretBox {
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
         Ok(Self { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) })
+    }
+
+    /// Checks that this is the key the database's secrets were sealed with, and
+    /// records a check for next time: a wrong key is a clear error at start-up, not
+    /// a failure on every signed call.
+    pub fn check_against(&self, store: &Store) -> Result<(), String> {
+        const CHECK: &str = "server-key-check";
+        let wrong = || "the server key does not open the secrets in this database: is it the right key file?".to_owned();
+        let recorded = store.read_blocking(|c| meta::get(c, CHECK)).map_err(|e| e.to_string())?;
+        if let Some(blob) = recorded {
+            let (nonce, sealed) = blob.split_at(blob.len().min(12));
+            return match self.open(CHECK, nonce, sealed) {
+                Some(text) if text == CHECK => Ok(()),
+                _ => Err(wrong()),
+            };
+        }
+        // A database from before the check: try one of its keys.
+        if let Some(k) = store.read_blocking(access_keys::sample).map_err(|e| e.to_string())? {
+            self.open(&k.access_key_id, &k.secret_nonce, &k.secret_sealed).ok_or_else(wrong)?;
+        }
+        let (nonce, sealed) = self.seal(CHECK, CHECK);
+        store.write_blocking(move |c| meta::set(c, CHECK, &[nonce.as_slice(), sealed.as_slice()].concat())).map_err(|e| e.to_string())
     }
 
     pub fn seal(&self, access_key_id: &str, secret: &str) -> (Vec<u8>, Vec<u8>) {
@@ -75,7 +106,25 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let mut file = options.open(path)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    file.sync_all()?;
+    // The new name must survive a crash too: sync the folder that holds it.
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::open(folder)?.sync_all()
+}
+
+/// Whether anyone but the owner may read or write the file.
+fn shared_with_others(path: &Path) -> Result<bool, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.permissions().mode();
+        Ok(mode & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(false)
+    }
 }
 
 /// An argon2id hash in PHC form, with a random salt.
@@ -114,6 +163,24 @@ mod tests {
         }
         let again = SecretBox::load_or_create(&path, false).unwrap();
         assert_eq!(again.open("AK1", &nonce, &sealed).as_deref(), Some("secret"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let e = SecretBox::load_or_create(&path, false).err().unwrap();
+            assert!(e.contains("chmod 600"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_server_key_is_found_at_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let right = SecretBox::load_or_create(&dir.path().join("right.key"), true).unwrap();
+        right.check_against(&store).unwrap();
+        right.check_against(&store).expect("the same key again");
+        let other = SecretBox::load_or_create(&dir.path().join("other.key"), true).unwrap();
+        assert!(other.check_against(&store).unwrap_err().contains("right key file"));
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! A cap on password checks per client address. Each check costs an argon2 hash
-//! (tens of milliseconds of CPU); without a cap, a client could keep the server
-//! busy with wrong passwords across many logins, which the per-identity lockout
-//! does not catch. Over the cap: 429, code 25, with `Retry-After`.
+//! A cap on password checks per client. Each check costs an argon2 hash (tens of
+//! milliseconds of CPU); without a cap, a client could keep the server busy with
+//! wrong passwords across many logins, which the per-identity lockout does not
+//! catch. Over the cap: 429, code 25, with `Retry-After`.
+//!
+//! A client is an IPv4 address or an IPv6 /64 (one host usually holds a whole
+//! /64). Behind a reverse proxy, the address is read from `X-Forwarded-For`, but
+//! only when the connection comes from a configured trusted proxy.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -9,6 +13,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use account_contract::{ApiError, ErrorCode};
+use ipnet::IpNet;
 
 pub struct PasswordThrottle {
     per_second: f64,
@@ -16,8 +21,42 @@ pub struct PasswordThrottle {
     buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
 }
 
-/// Beyond this many addresses, full buckets are forgotten.
+/// Beyond this many clients, full buckets are forgotten.
 const MAX_TRACKED: usize = 10_000;
+
+/// The bucket a client address falls in: itself (IPv4), or its /64 (IPv6).
+pub fn client_group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+    }
+}
+
+/// The client behind `peer`: `peer` itself, unless it is a trusted proxy, in which
+/// case the last address of `X-Forwarded-For` that is not a trusted proxy.
+pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // A hop we cannot read: stop at the last one we could.
+            Err(_) => break,
+        }
+    }
+    client
+}
 
 impl PasswordThrottle {
     pub fn new(per_second: f64, burst: f64) -> Self {
@@ -32,7 +71,7 @@ impl PasswordThrottle {
             let (per_second, burst) = (self.per_second, self.burst);
             buckets.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * per_second < burst);
         }
-        let (tokens, at) = buckets.entry(client).or_insert((self.burst, now));
+        let (tokens, at) = buckets.entry(client_group(client)).or_insert((self.burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
         *at = now;
         if *tokens >= 1.0 {
@@ -63,5 +102,28 @@ mod tests {
         t.take("127.0.0.2".parse().unwrap()).expect("per address");
         std::thread::sleep(std::time::Duration::from_millis(120));
         t.take(ip).expect("refilled");
+    }
+
+    #[test]
+    fn ipv6_addresses_of_one_64_share_a_bucket() {
+        let t = PasswordThrottle::new(0.1, 2.0);
+        t.take("2001:db8:1:2::1".parse().unwrap()).unwrap();
+        t.take("2001:db8:1:2:ffff::9".parse().unwrap()).unwrap();
+        assert!(t.take("2001:db8:1:2:abcd::1".parse().unwrap()).is_err(), "same /64");
+        t.take("2001:db8:1:3::1".parse().unwrap()).expect("another /64");
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_trusted_proxies() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        let outsider: IpAddr = "203.0.113.9".parse().unwrap();
+        // A client that writes its own header is not believed.
+        assert_eq!(client_address(outsider, Some("198.51.100.1"), &trusted), outsider);
+        // Through the proxy: the address the proxy saw, not what the client claimed before it.
+        assert_eq!(client_address(proxy, Some("198.51.100.1, 203.0.113.7"), &trusted), "203.0.113.7".parse::<IpAddr>().unwrap());
+        assert_eq!(client_address(proxy, Some("203.0.113.7, 10.9.9.9"), &trusted), "203.0.113.7".parse::<IpAddr>().unwrap());
+        assert_eq!(client_address(proxy, None, &trusted), proxy);
+        assert_eq!(client_address(proxy, Some("garbage"), &trusted), proxy);
     }
 }

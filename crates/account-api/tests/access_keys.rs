@@ -62,10 +62,13 @@ fn update_access_key_changes_state_tag_and_expiration() {
     let c = server.client();
     let a = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let b = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
-    let r = c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": b.id, "Tag": "ci", "ExpirationDate": "2099-01-01"})).ok();
+    // A permanent key manages keys freely; a one-hour session may not outlive itself.
+    c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": b.id, "ExpirationDate": "2099-01-01"})).err(400, "4047");
+    let r = c.signed(&b, "UpdateAccessKey", json!({"AccessKeyId": b.id, "Tag": "ci", "ExpirationDate": "2099-01-01"})).ok();
     assert_eq!(r["AccessKey"]["Tag"], "ci");
     assert_eq!(r["AccessKey"]["ExpirationDate"], "2099-01-01T00:00:00.000Z");
-    let r = c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": b.id, "ClearTag": true, "ClearExpirationDate": true})).ok();
+    let r = c.signed(&b, "UpdateAccessKey", json!({"AccessKeyId": b.id, "ClearTag": true, "ClearExpirationDate": true})).ok();
+    c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": b.id, "ClearExpirationDate": true})).err(400, "4047");
     assert!(r["AccessKey"].get("Tag").is_none() && r["AccessKey"].get("ExpirationDate").is_none(), "{r}");
     c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": b.id, "State": "PAUSED"})).err(400, "4047");
     c.signed(&a, "UpdateAccessKey", json!({"AccessKeyId": "NOPE"})).err(400, "4000");

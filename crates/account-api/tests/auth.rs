@@ -124,11 +124,11 @@ fn lockout_after_four_failures_grows_by_one_unit_per_four_more() {
         c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(401, "1");
     }
     // The fourth failure starts the lock: 1 unit.
-    let r = c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(429, "13");
+    let r = c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(401, "13");
     let locked_at = Instant::now();
     assert_eq!(r.headers["retry-after"].to_str().unwrap(), LOCK_UNIT.to_string());
     // Locked: even the right password is refused, through every door.
-    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(429, "13");
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
     // Other identities are not affected.
     let out = server.create_account("other@example.com", "Another-Strong-Passw0rd!");
     assert!(out.status.success());
@@ -139,11 +139,11 @@ fn lockout_after_four_failures_grows_by_one_unit_per_four_more() {
     for _ in 0..3 {
         c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(401, "1");
     }
-    let r = c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(429, "13");
+    let r = c.basic("ReadAccessKeys", DEMO_EMAIL, "wrong", json!({})).err(401, "13");
     let locked_at = Instant::now();
     assert_eq!(r.headers["retry-after"].to_str().unwrap(), (2 * LOCK_UNIT).to_string());
     std::thread::sleep(unit + Duration::from_millis(300));
-    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(429, "13");
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
     std::thread::sleep((2 * unit).saturating_sub(locked_at.elapsed()) + Duration::from_millis(300));
     // Unlocked; a success clears the count.
     c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();

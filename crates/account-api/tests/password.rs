@@ -35,8 +35,8 @@ fn a_wrong_current_password_is_refused_and_counts_toward_the_lockout() {
         let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(400, "4048");
         assert!(r.details()[0].starts_with("CurrentPassword: "));
     }
-    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(429, "13");
-    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(429, "13");
+    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(401, "13");
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
     c.signed(&key, "UpdatePassword", json!({"NewPassword": NEW})).err(400, "7000");
 }
 

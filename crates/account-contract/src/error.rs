@@ -69,6 +69,9 @@ pub enum ErrorCode {
     DuplicateUserName,
     /// 9007: the email address belongs to another account.
     DuplicateEmail,
+    /// 9002 (OUTSCALE's "busy" conflict): the state does not allow it (a key still
+    /// ACTIVE, a user that still has keys, a password changed meanwhile).
+    Conflict,
     /// 10005: too many access keys.
     TooManyAccessKeys,
     /// 2000: something failed on our side.
@@ -99,6 +102,7 @@ impl ErrorCode {
             MissingParameter => "7000",
             DuplicateEmail => "9007",
             DuplicateUserName => "9022",
+            Conflict => "9002",
             TooManyAccessKeys => "10005",
             Internal => "2000",
         }
@@ -115,7 +119,7 @@ impl ErrorCode {
             AccessKeyNotFound | InvalidEmail | MalformedRequest | InvalidParameterValue
             | InvalidPassword | InvalidLength | InvalidParameterType => "InvalidParameterValue",
             NoSuchCall | NoSuchUser => "InvalidResource",
-            DuplicateEmail | DuplicateUserName => "ResourceConflict",
+            DuplicateEmail | DuplicateUserName | Conflict => "ResourceConflict",
             TooManyAccessKeys => "TooManyResources (QuotaExceded)",
             Internal => "InternalError",
         }
@@ -124,26 +128,27 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         use ErrorCode::*;
         match self {
+            // The lockout is 401 on OUTSCALE's own API, not 429.
             AuthenticationFailed | UnauthorizedOperation | LoginPasswordNotAllowed
-            | UnknownAuthorizationType => 401,
-            TemporarilyLocked | Throttled => 429,
+            | UnknownAuthorizationType | TemporarilyLocked => 401,
+            Throttled => 429,
             NoSuchCall => 404,
             MethodNotAllowed => 405,
-            DuplicateEmail | DuplicateUserName => 409,
+            DuplicateEmail | DuplicateUserName | Conflict => 409,
             Internal => 500,
             _ => 400,
         }
     }
 
     /// Every code, so tests and documentation can walk them.
-    pub const ALL: [ErrorCode; 22] = {
+    pub const ALL: [ErrorCode; 23] = {
         use ErrorCode::*;
         [
             AuthenticationFailed, MethodNotAllowed, UnauthorizedOperation, LoginPasswordNotAllowed,
             UnknownAuthorizationType, TemporarilyLocked, Throttled, InvalidParameter,
             AccessKeyNotFound, InvalidEmail, MalformedRequest, InvalidParameterValue,
             InvalidPassword, InvalidLength, InvalidParameterType, NoSuchCall, NoSuchUser,
-            MissingParameter, DuplicateEmail, DuplicateUserName, TooManyAccessKeys, Internal,
+            MissingParameter, DuplicateEmail, DuplicateUserName, Conflict, TooManyAccessKeys, Internal,
         ]
     };
 

@@ -8,7 +8,7 @@ pub const PASSWORD_POLICY: PasswordPolicy = PasswordPolicy {
     max_chars: 200,
     special_chars: "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
     history: 10,
-    min_strength: 3,
+    min_strength: 4,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct PasswordPolicy {
     pub special_chars: &'static str,
     /// How many previous passwords may not be reused (the current one included).
     pub history: usize,
-    /// Lowest zxcvbn score (0–4) accepted.
+    /// Lowest zxcvbn score (0–4) accepted: 4 is about 10^10 guesses or more.
     pub min_strength: u8,
 }
 

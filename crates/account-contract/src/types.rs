@@ -351,6 +351,10 @@ pub struct ReadUsersRequest {
     pub filters: Option<FiltersUsers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_item: Option<u32>,
+    /// Where the previous page stopped (from its `NextPageToken`), as in newer OAPI versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+    /// At most this many users (by default 100, at most `MaxResultsLimit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results_per_page: Option<u32>,
 }
@@ -358,6 +362,18 @@ pub struct ReadUsersRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReadUsersResponse {
+    /// Whether more users follow this page (ask again with `FirstItem` or `NextPageToken`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more_items: Option<bool>,
+    /// The largest page the call serves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results_limit: Option<u32>,
+    /// Whether `ResultsPerPage` asked for more than `MaxResultsLimit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results_truncated: Option<bool>,
+    /// The token of the next page, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
     pub response_context: ResponseContext,

@@ -17,10 +17,12 @@ pub const SECRET_INPUT_MAX_CHARS: usize = 1024;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Checks an address against OAPI's pattern `^.+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$`,
-/// refusing white space and control characters in the local part too.
+/// refusing white space and control characters in the local part too, and `/` and `:`:
+/// an email is a login, and `ACCOUNT_ID/name` is an EIM user's, `login:password` Basic's.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let local_ok = !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c.is_control());
+    let local_ok =
+        !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == ':');
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
@@ -165,6 +167,16 @@ pub fn check_email(name: &str, value: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A login as typed, in the one form used both to look it up and to count its failed
+/// attempts: trimmed; an email in lower case (emails are unique regardless of case).
+pub fn normalize_login(login: &str) -> String {
+    let login = login.trim();
+    match split_user_login(login) {
+        Some(_) => login.to_owned(),
+        None => login.to_lowercase(),
+    }
+}
+
 /// Splits an EIM login `ACCOUNT_ID/username`; `None` for an email login.
 pub fn split_user_login(login: &str) -> Option<(&str, &str)> {
     let (account, user) = login.split_once('/')?;
@@ -188,7 +200,7 @@ mod tests {
         for ok in ["a@example.com", "jean.dupont+x@sub.example.fr", "a@b-c.d"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.c", "a@b.", "a@.b", "a b@c.d", "a@b_c.d", "a@b..c"] {
+        for bad in ["", "a", "a@b", "@b.c", "a@b.", "a@.b", "a b@c.d", "a@b_c.d", "a@b..c", "123456789012/a@b.c", "a:b@c.d"] {
             assert!(!is_email(bad), "{bad}");
         }
     }

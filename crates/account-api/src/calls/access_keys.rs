@@ -10,10 +10,11 @@ use account_contract::{
 
 use super::key_owner;
 use crate::app::Ctx;
+use crate::auth::Caller;
 use crate::store::access_keys::{self, KeyRecord};
 use crate::{clock, ids};
 
-/// Most access keys an identity may hold (expired ones are purged after a day).
+/// Most access keys an identity may hold (expired ones do not count, and are purged).
 pub const MAX_KEYS_PER_ACCOUNT: usize = 50;
 
 fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
@@ -39,13 +40,25 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
     if let Some(tag) = &req.tag {
         check_tag("Tag", tag)?;
     }
-    let expires_at = req.expiration_date.as_deref().map(|d| expiration(d, ctx.now)).transpose()?;
+    let requested = req.expiration_date.as_deref().map(|d| expiration(d, ctx.now)).transpose()?;
+    let expires_at = within_session(&ctx.caller, requested)?;
     let dry_run = req.dry_run == Some(true);
     let now = ctx.now;
     let account_id = ctx.caller.account_id.clone();
     let access_key_id = ids::access_key_id();
     let secret = ids::secret_key();
     let (secret_nonce, secret_sealed) = ctx.state.secrets.seal(&access_key_id, &secret);
+    // A temporary key made with email/password is a sign-in: it starts a session. A key
+    // made within a session joins it. A permanent key made with email/password is an
+    // API key, not a session.
+    let signed_in_with_password = ctx.caller.access_key_id.is_none();
+    let starts_session = signed_in_with_password && expires_at.is_some();
+    let session_id = match &ctx.caller.session {
+        _ if starts_session => Some(access_key_id.clone()),
+        _ if signed_in_with_password => None,
+        Some(session) => Some(session.id.clone()),
+        None => None,
+    };
     let record = KeyRecord {
         access_key_id,
         account_id: account_id.clone(),
@@ -57,15 +70,22 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
         expires_at,
         created_at: now,
         modified_at: now,
+        session_id,
+        account_controlled: false,
     };
-    let stored = record.clone();
+    let (stored, caller) = (record.clone(), ctx.caller.clone());
     ctx.state
         .store
         .write(move |c| {
+            caller.still_valid(c)?;
             if !dry_run {
                 access_keys::purge_expired(c, &account_id, now)?;
             }
-            if access_keys::count_of_owner(c, &account_id, owner.as_deref())? >= MAX_KEYS_PER_ACCOUNT {
+            let full = |c| Ok::<_, ApiError>(access_keys::count_of_owner(c, &account_id, owner.as_deref(), now)? >= MAX_KEYS_PER_ACCOUNT);
+            // A new sign-in ends the oldest one rather than fail: nobody is locked out
+            // of the console for never having signed out.
+            while full(c)? && starts_session && !dry_run && access_keys::end_oldest_session(c, &account_id, owner.as_deref())? {}
+            if full(c)? {
                 return Err(ApiError::new(
                     ErrorCode::TooManyAccessKeys,
                     format!("An identity holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
@@ -93,6 +113,21 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
         }),
         response_context: ctx.context(),
     })
+}
+
+/// The expiration a key may have when a call within a session sets it: no later
+/// than the session's end (the session's end when none is asked), never none.
+fn within_session(caller: &Caller, requested: Option<i64>) -> Result<Option<i64>, ApiError> {
+    let Some(end) = caller.session.as_ref().and_then(|s| s.expires_at) else { return Ok(requested) };
+    match requested {
+        None => Ok(Some(end)),
+        Some(at) if at <= end => Ok(Some(at)),
+        Some(_) => Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "ExpirationDate",
+            format!("must not be later than the end of this session ({}).", clock::format(end)),
+        )),
+    }
 }
 
 pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKeysResponse, ApiError> {
@@ -133,18 +168,44 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
         check_tag("Tag", tag)?;
     }
     let clear_expiration = req.clear_expiration_date == Some(true);
+    let in_session = ctx.caller.session.as_ref().is_some_and(|s| s.expires_at.is_some());
+    if clear_expiration && in_session {
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "ClearExpirationDate",
+            "cannot be used within a session: a key may not outlive the session it was made in.",
+        ));
+    }
     let expires_at = match (&req.expiration_date, clear_expiration) {
-        (Some(d), false) => Some(expiration(d, ctx.now)?),
+        (Some(d), false) => within_session(&ctx.caller, Some(expiration(d, ctx.now)?))?,
         _ => None,
     };
+    let caller = ctx.caller.clone();
+    let by_account_for_user = caller.user_id.is_none() && owner.is_some();
     let (account_id, now, dry_run) = (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
     let updated = ctx
         .state
         .store
         .write(move |c| {
+            caller.still_valid(c)?;
             let mut key = access_keys::by_id(c, &req.access_key_id)?
                 .filter(|k| k.account_id == account_id && k.user_id == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
+            if caller.user_id.is_some() && key.account_controlled {
+                let undoes = req.state.as_deref() == Some(KEY_ACTIVE) && key.state != KEY_ACTIVE
+                    || clear_expiration
+                    || expires_at.is_some_and(|at| key.expires_at.is_some_and(|now_at| at > now_at));
+                if undoes {
+                    return Err(ApiError::new(
+                        ErrorCode::UnauthorizedOperation,
+                        "The account set this key's state or expiration: only the account may undo it.",
+                    ));
+                }
+            }
+            let sets_state_or_expiration = req.state.is_some() || clear_expiration || expires_at.is_some();
+            if by_account_for_user && sets_state_or_expiration {
+                key.account_controlled = true;
+            }
             if let Some(state) = req.state {
                 key.state = state;
             }
@@ -171,13 +232,24 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
 
 pub async fn delete(ctx: &Ctx, req: DeleteAccessKeyRequest) -> Result<DeleteAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
-    let (account_id, dry_run) = (ctx.caller.account_id.clone(), req.dry_run == Some(true));
+    let (account_id, dry_run, caller) = (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.caller.clone());
     ctx.state
         .store
         .write(move |c| {
-            access_keys::by_id(c, &req.access_key_id)?
+            caller.still_valid(c)?;
+            let key = access_keys::by_id(c, &req.access_key_id)?
                 .filter(|k| k.account_id == account_id && k.user_id == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
+            // As on OUTSCALE, an EIM user's key must be deactivated first; a key that
+            // signs its own deletion is signing out, and may.
+            let signs_itself = caller.access_key_id.as_deref() == Some(key.access_key_id.as_str());
+            if key.user_id.is_some() && key.state == KEY_ACTIVE && !signs_itself {
+                return Err(ApiError::field(
+                    ErrorCode::Conflict,
+                    "AccessKeyId",
+                    "an EIM user's access key must be INACTIVE to be deleted.",
+                ));
+            }
             if !dry_run {
                 access_keys::delete(c, &req.access_key_id)?;
             }

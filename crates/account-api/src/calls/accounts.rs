@@ -1,6 +1,6 @@
 //! ReadAccounts, UpdateAccount, CheckAuthentication.
 
-use account_contract::validation::check_update_account;
+use account_contract::validation::{check_update_account, normalize_login};
 use account_contract::{
     ApiError, CheckAuthenticationRequest, CheckAuthenticationResponse, ErrorCode, ReadAccountsRequest,
     ReadAccountsResponse, UpdateAccountRequest, UpdateAccountResponse,
@@ -49,12 +49,19 @@ pub async fn update_account(ctx: &Ctx, req: UpdateAccountRequest) -> Result<Upda
     Ok(UpdateAccountResponse { account: Some(record.account), response_context: ctx.context() })
 }
 
-/// Failed checks count toward the lockout, dry run or not, so that `DryRun`
-/// cannot be used to guess passwords.
+/// Checks the caller's own password (a console asks for it again before a change).
+/// Failed checks count toward the lockout, dry run or not, so that `DryRun` cannot
+/// be used to guess passwords; another identity's login is refused before any
+/// check, so a signed key cannot be used to guess other people's passwords.
 pub async fn check_authentication(
     ctx: &Ctx,
     req: CheckAuthenticationRequest,
 ) -> Result<CheckAuthenticationResponse, ApiError> {
+    let caller = ctx.caller.clone();
+    let me = ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(gone)?;
+    if normalize_login(&req.login) != normalize_login(&me.login()) {
+        return Err(ApiError::field(ErrorCode::UnauthorizedOperation, "Login", "must be the caller's own login."));
+    }
     auth::check_password(&ctx.state, ctx.client, &req.login, &req.password, ctx.now).await?;
     Ok(CheckAuthenticationResponse { response_context: ctx.context() })
 }

@@ -10,18 +10,22 @@ use account_contract::{
 use crate::app::Ctx;
 use crate::auth::{self, Identity};
 use crate::secrets;
-use crate::store::{self, access_keys, accounts, users};
+use crate::store::{access_keys, accounts, users};
 
 pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<UpdatePasswordResponse, ApiError> {
     check_secret_input("NewPassword", &req.new_password)?;
     let identity = signer(ctx).await?;
-    if identity.password_hash().is_some() {
-        let current = req
-            .current_password
-            .as_deref()
-            .ok_or_else(|| ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required."))?;
-        check_secret_input("CurrentPassword", current)?;
-        check_current_password(ctx, identity.clone(), current).await?;
+    match identity.password_hash() {
+        Some(_) => {
+            let current = req
+                .current_password
+                .as_deref()
+                .ok_or_else(|| ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required."))?;
+            check_secret_input("CurrentPassword", current)?;
+            check_current_password(ctx, &identity, current).await?;
+        }
+        // Setting up a first password costs hashes too: the same cap per client.
+        None => ctx.state.throttle.take(ctx.client)?,
     }
     check_policy(ctx, &identity, &req.new_password).await?;
 
@@ -30,21 +34,33 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
     }
     let new_hash = {
         let p = req.new_password.clone();
-        tokio::task::spawn_blocking(move || secrets::hash_password(&p)).await.map_err(store::internal)?
+        ctx.state.password_work.run(move || secrets::hash_password(&p)).await?
     };
-    let (keep, now) = (ctx.caller.access_key_id.clone(), ctx.now);
+    let keep = ctx.caller.session.as_ref().map(|s| s.id.clone());
+    let (now, caller) = (ctx.now, ctx.caller.clone());
     let logout = req.logout_other_sessions == Some(true);
     let logged_out = ctx
         .state
         .store
         .write(move |c| {
+            caller.still_valid(c)?;
+            // Checked and written in one transaction: a change that landed meanwhile
+            // makes this one fail, rather than lose its entry in the history.
+            let stored = auth::identity_of(c, &caller)?;
+            if stored.as_ref().and_then(Identity::password_hash) != identity.password_hash() {
+                return Err(ApiError::field(
+                    ErrorCode::Conflict,
+                    "CurrentPassword",
+                    "the password changed while this request ran: try again.",
+                ));
+            }
             let keep_history = PASSWORD_POLICY.history;
             match &identity {
                 Identity::Account(a) => accounts::set_password(c, a.id(), &new_hash, now, keep_history)?,
                 Identity::User(u) => users::set_password(c, u, &new_hash, now, keep_history)?,
             }
             if logout {
-                access_keys::delete_other_sessions(c, identity.account_id(), identity.user_id(), keep.as_deref(), now)
+                access_keys::delete_other_sessions(c, identity.account_id(), identity.user_id(), keep.as_deref())
             } else {
                 Ok(0)
             }
@@ -65,11 +81,14 @@ async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
 /// The signer's own password, with the same lockout as a sign-in. A wrong one is a
 /// parameter error (4048) on `CurrentPassword`, not an authentication failure: the
 /// request itself is properly signed.
-async fn check_current_password(ctx: &Ctx, identity: Identity, current: &str) -> Result<(), ApiError> {
-    let (key, now, lockout) = (identity.lockout_key(), ctx.now, ctx.state.lockout);
-    let key_for_read = key.clone();
-    let locked = ctx.state.store.read(move |c| lockout.locked_for(c, &key_for_read, now)).await?;
-    auth::verify_with_lockout(&ctx.state, ctx.client, Some(identity), key, locked, current, now).await.map(drop).map_err(|e| {
+async fn check_current_password(ctx: &Ctx, identity: &Identity, current: &str) -> Result<(), ApiError> {
+    let caller = identity.password_caller();
+    auth::verify_with_lockout(&ctx.state, ctx.client, identity.lockout_key(), current, ctx.now, move |c| {
+        auth::identity_of(c, &caller)
+    })
+    .await
+    .map(drop)
+    .map_err(|e| {
         if e.has_code(ErrorCode::AuthenticationFailed) {
             ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
         } else {
@@ -81,8 +100,9 @@ async fn check_current_password(ctx: &Ctx, identity: Identity, current: &str) ->
 /// Every rule of the policy; all the broken ones are reported, one error each.
 async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Result<(), ApiError> {
     let mut broken = PASSWORD_POLICY.local_failures(new_password);
-    // Past the length limit the other checks mean nothing, and zxcvbn slows down.
-    if !broken.contains(&PasswordRule::Length) {
+    // The costly checks (zxcvbn, a hash per remembered password) run only for a
+    // password that passes the cheap ones.
+    if broken.is_empty() {
         let owner = identity.clone();
         let recent = ctx
             .state
@@ -94,14 +114,16 @@ async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Res
             .await?;
         let words = own_words(identity);
         let password = new_password.to_owned();
-        let (weak, reused) = tokio::task::spawn_blocking(move || {
-            let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
-            let weak = secrets::strength(&password, &inputs) < PASSWORD_POLICY.min_strength;
-            let reused = recent.iter().any(|hash| secrets::verify_password(&password, hash));
-            (weak, reused)
-        })
-        .await
-        .map_err(store::internal)?;
+        let (weak, reused) = ctx
+            .state
+            .password_work
+            .run(move || {
+                let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+                let weak = secrets::strength(&password, &inputs) < PASSWORD_POLICY.min_strength;
+                let reused = recent.iter().any(|hash| secrets::verify_password(&password, hash));
+                (weak, reused)
+            })
+            .await?;
         if reused {
             broken.push(PasswordRule::NotRecentlyUsed);
         }

@@ -9,7 +9,7 @@ use account_contract::{
 use super::account_only;
 use crate::app::Ctx;
 use crate::ids;
-use crate::store::{users, UserRecord};
+use crate::store::{access_keys, users, UserRecord};
 
 /// Most users an account may have.
 pub const MAX_USERS_PER_ACCOUNT: usize = 500;
@@ -57,24 +57,60 @@ pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, A
     Ok(UserResponse { user, response_context: ctx.context() })
 }
 
+/// Largest page of `ReadUsers`, and the page when `ResultsPerPage` is not given.
+pub const MAX_RESULTS_LIMIT: u32 = 1000;
+pub const DEFAULT_RESULTS_PER_PAGE: u32 = 100;
+
 pub async fn read(ctx: &Ctx, req: ReadUsersRequest) -> Result<ReadUsersResponse, ApiError> {
     account_only(ctx)?;
+    let first = match &req.next_page_token {
+        Some(token) => page_token::read(token)?,
+        None => req.first_item.unwrap_or(0) as usize,
+    };
+    let asked = req.results_per_page.unwrap_or(DEFAULT_RESULTS_PER_PAGE);
+    if asked == 0 {
+        return Err(ApiError::field(ErrorCode::InvalidParameterValue, "ResultsPerPage", "must be at least 1."));
+    }
+    let per_page = asked.min(MAX_RESULTS_LIMIT) as usize;
     if req.dry_run == Some(true) {
-        return Ok(ReadUsersResponse { users: None, response_context: ctx.context() });
+        return Ok(ReadUsersResponse { users: None, response_context: ctx.context(), ..Default::default() });
     }
     let account_id = ctx.caller.account_id.clone();
     let all = ctx.state.store.read(move |c| users::of_account(c, &account_id)).await?;
     let ids = req.filters.and_then(|f| f.user_ids);
-    let first = req.first_item.unwrap_or(0) as usize;
-    let per_page = req.results_per_page.map_or(usize::MAX, |n| n as usize);
-    let list = all
-        .iter()
-        .filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id)))
-        .skip(first)
-        .take(per_page)
-        .map(UserRecord::to_api)
-        .collect();
-    Ok(ReadUsersResponse { users: Some(list), response_context: ctx.context() })
+    let matching: Vec<&UserRecord> = all.iter().filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id))).collect();
+    let list: Vec<_> = matching.iter().skip(first).take(per_page).map(|u| u.to_api()).collect();
+    let next = first + list.len();
+    let has_more = next < matching.len();
+    Ok(ReadUsersResponse {
+        users: Some(list),
+        has_more_items: Some(has_more),
+        max_results_limit: Some(MAX_RESULTS_LIMIT),
+        max_results_truncated: Some(asked > MAX_RESULTS_LIMIT),
+        next_page_token: has_more.then(|| page_token::make(next)),
+        response_context: ctx.context(),
+    })
+}
+
+/// `NextPageToken`: where the next page starts, opaque to clients.
+mod page_token {
+    use account_contract::{ApiError, ErrorCode};
+    use base64::Engine;
+
+    const PREFIX: &str = "users:";
+
+    pub fn make(first: usize) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{PREFIX}{first}"))
+    }
+
+    pub fn read(token: &str) -> Result<usize, ApiError> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| s.strip_prefix(PREFIX)?.parse().ok())
+            .ok_or_else(|| ApiError::field(ErrorCode::InvalidParameterValue, "NextPageToken", "is not a token this call gave."))
+    }
 }
 
 pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, ApiError> {
@@ -96,6 +132,14 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
         .write(move |c| {
             let mut user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
             if let Some(name) = req.new_user_name {
+                // A dry run says what the real call would: a taken name is a conflict.
+                if dry_run && name != user.user_name && users::by_name(c, &account_id, &name)?.is_some() {
+                    return Err(ApiError::field(
+                        ErrorCode::DuplicateUserName,
+                        "NewUserName",
+                        format!("a user named {name:?} already exists in this account."),
+                    ));
+                }
                 user.user_name = name;
             }
             if let Some(email) = req.new_user_email {
@@ -117,11 +161,20 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
 pub async fn delete(ctx: &Ctx, req: DeleteUserRequest) -> Result<EmptyResponse, ApiError> {
     account_only(ctx)?;
     check_user_name("UserName", &req.user_name)?;
-    let (account_id, dry_run) = (ctx.caller.account_id.clone(), req.dry_run == Some(true));
+    let (account_id, dry_run, now) = (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.now);
     ctx.state
         .store
         .write(move |c| {
             let user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
+            // As on OUTSCALE: a user with access keys is not deleted; delete them first.
+            access_keys::purge_expired(c, &account_id, now)?;
+            if access_keys::count_of_owner(c, &account_id, Some(&user.user_id), now)? > 0 {
+                return Err(ApiError::field(
+                    ErrorCode::Conflict,
+                    "UserName",
+                    "this user still has access keys: delete them first.",
+                ));
+            }
             if !dry_run {
                 users::delete(c, &user.user_id)?;
             }

@@ -5,6 +5,7 @@ use account_contract::{AccessKey, ApiError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::internal;
+use crate::auth::SessionOf;
 use crate::clock;
 
 /// An access key as stored.
@@ -21,6 +22,13 @@ pub struct KeyRecord {
     pub expires_at: Option<i64>,
     pub created_at: i64,
     pub modified_at: i64,
+    /// The session this key belongs to: its own ID for a key created with
+    /// email/password, the creating key's session for a key created by a signed call
+    /// within one, `None` otherwise.
+    pub session_id: Option<String>,
+    /// The account deactivated this EIM user's key or set its expiration: the user
+    /// may not undo it.
+    pub account_controlled: bool,
 }
 
 impl KeyRecord {
@@ -39,10 +47,16 @@ impl KeyRecord {
     pub fn is_expired(&self, now: i64) -> bool {
         self.expires_at.is_some_and(|t| t <= now)
     }
+
+    /// The session this key belongs to, as the caller of a call it signs sees it.
+    fn session(&self) -> Option<SessionOf> {
+        (self.session_id.as_deref() == Some(self.access_key_id.as_str()))
+            .then(|| SessionOf { id: self.access_key_id.clone(), expires_at: self.expires_at })
+    }
 }
 
 const SELECT: &str = "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
-    created_at, modified_at, user_id FROM access_keys";
+    created_at, modified_at, user_id, session_id, account_controlled FROM access_keys";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
     Ok(KeyRecord {
@@ -56,6 +70,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
         created_at: row.get(7)?,
         modified_at: row.get(8)?,
         user_id: row.get(9)?,
+        session_id: row.get(10)?,
+        account_controlled: row.get(11)?,
     })
 }
 
@@ -63,6 +79,20 @@ pub fn by_id(conn: &Connection, access_key_id: &str) -> Result<Option<KeyRecord>
     conn.prepare_cached(&format!("{SELECT} WHERE access_key_id = ?1"))
         .and_then(|mut s| s.query_row([access_key_id], from_row).optional())
         .map_err(internal)
+}
+
+/// A key and the session it belongs to. A key whose session is gone is no key.
+pub fn with_session(conn: &Connection, access_key_id: &str) -> Result<(Option<KeyRecord>, Option<SessionOf>), ApiError> {
+    let Some(key) = by_id(conn, access_key_id)? else { return Ok((None, None)) };
+    let session = match key.session_id.as_deref() {
+        None => None,
+        Some(id) if id == key.access_key_id => key.session(),
+        Some(id) => match by_id(conn, id)?.and_then(|root| root.session()) {
+            Some(session) => Some(session),
+            None => return Ok((None, None)),
+        },
+    };
+    Ok((Some(key), session))
 }
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.
@@ -74,10 +104,11 @@ pub fn of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> R
     .map_err(internal)
 }
 
-pub fn count_of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<usize, ApiError> {
+/// How many keys of one identity count toward its limit: expired keys never do.
+pub fn count_of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>, now: i64) -> Result<usize, ApiError> {
     conn.query_row(
-        "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS ?2",
-        params![account_id, user_id],
+        "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS ?2 AND (expires_at IS NULL OR expires_at > ?3)",
+        params![account_id, user_id, now],
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n as usize)
@@ -87,10 +118,11 @@ pub fn count_of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>
 pub fn insert(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO access_keys (access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
-            created_at, modified_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            created_at, modified_at, user_id, session_id, account_controlled)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state, k.tag, k.expires_at,
-            k.created_at, k.modified_at, k.user_id
+            k.created_at, k.modified_at, k.user_id, k.session_id, k.account_controlled
         ],
     )
     .map(drop)
@@ -100,8 +132,9 @@ pub fn insert(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
 /// Writes back the fields `UpdateAccessKey` may change.
 pub fn save(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
-        "UPDATE access_keys SET state = ?2, tag = ?3, expires_at = ?4, modified_at = ?5 WHERE access_key_id = ?1",
-        params![k.access_key_id, k.state, k.tag, k.expires_at, k.modified_at],
+        "UPDATE access_keys SET state = ?2, tag = ?3, expires_at = ?4, modified_at = ?5, account_controlled = ?6
+            WHERE access_key_id = ?1",
+        params![k.access_key_id, k.state, k.tag, k.expires_at, k.modified_at, k.account_controlled],
     )
     .map(drop)
     .map_err(internal)
@@ -111,32 +144,60 @@ pub fn delete(conn: &Connection, access_key_id: &str) -> Result<bool, ApiError> 
     conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", [access_key_id]).map(|n| n > 0).map_err(internal)
 }
 
-/// Deletes keys that expired more than a day ago: sessions nobody signed out of.
+/// Deletes the account's expired keys (its users' too): sessions nobody signed out of.
 pub fn purge_expired(conn: &Connection, account_id: &str, now: i64) -> Result<(), ApiError> {
-    conn.execute(
-        "DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND expires_at < ?2",
-        params![account_id, now - 86_400],
+    conn.prepare_cached("DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2")
+        .and_then(|mut s| s.execute(params![account_id, now]))
+        .map(drop)
+        .map_err(internal)
+}
+
+/// Deletes sessions and every key created within them; returns how many sessions went.
+fn end_sessions(conn: &Connection, sessions: &[String]) -> Result<u32, ApiError> {
+    let mut stmt = conn.prepare_cached("DELETE FROM access_keys WHERE session_id = ?1").map_err(internal)?;
+    for id in sessions {
+        stmt.execute([id]).map_err(internal)?;
+    }
+    Ok(sessions.len() as u32)
+}
+
+/// The sessions of one identity (keys it created with email/password), oldest first.
+fn sessions_of(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<Vec<(String, Option<i64>)>, ApiError> {
+    conn.prepare_cached(
+        "SELECT access_key_id, expires_at FROM access_keys WHERE account_id = ?1 AND user_id IS ?2
+            AND session_id = access_key_id ORDER BY created_at, rowid",
     )
-    .map(drop)
+    .and_then(|mut s| s.query_map(params![account_id, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
     .map_err(internal)
 }
 
-/// Signs out every other session: deletes the identity's temporary keys (those with
-/// an expiration date) except `keep`. Permanent keys stay. Returns how many went.
+/// Signs out every other session of the identity: deletes its sessions but `keep`,
+/// with every key created within them. Keys created otherwise stay. Returns how
+/// many sessions went.
 pub fn delete_other_sessions(
     conn: &Connection,
     account_id: &str,
     user_id: Option<&str>,
     keep: Option<&str>,
-    now: i64,
 ) -> Result<u32, ApiError> {
-    conn.execute(
-        "DELETE FROM access_keys WHERE account_id = ?1 AND user_id IS ?2 AND expires_at IS NOT NULL
-            AND access_key_id != ?3 AND expires_at > ?4",
-        params![account_id, user_id, keep.unwrap_or(""), now],
-    )
-    .map(|n| n as u32)
-    .map_err(internal)
+    let others: Vec<String> =
+        sessions_of(conn, account_id, user_id)?.into_iter().map(|(id, _)| id).filter(|id| Some(id.as_str()) != keep).collect();
+    end_sessions(conn, &others)
+}
+
+/// Ends the identity's oldest temporary session (a console sign-in nobody signed
+/// out of), to make room for a new one. `false` when there is none to end.
+pub fn end_oldest_session(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<bool, ApiError> {
+    let oldest = sessions_of(conn, account_id, user_id)?.into_iter().find(|(_, expires)| expires.is_some());
+    match oldest {
+        Some((id, _)) => end_sessions(conn, &[id]).map(|_| true),
+        None => Ok(false),
+    }
+}
+
+/// Any one key, to try the server key on.
+pub fn sample(conn: &Connection) -> Result<Option<KeyRecord>, ApiError> {
+    conn.query_row(&format!("{SELECT} LIMIT 1"), [], from_row).optional().map_err(internal)
 }
 
 /// How many access keys the database holds, all accounts together.

@@ -168,6 +168,7 @@ pub fn set_password(conn: &Connection, account_id: &str, new_hash: &str, now: i6
 }
 
 /// What a new account is made of.
+#[derive(Clone)]
 pub struct NewAccount {
     pub account_id: String,
     pub customer_id: String,

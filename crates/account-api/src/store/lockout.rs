@@ -1,5 +1,9 @@
 //! Failed sign-in counters. After every `THRESHOLD` failures the identity is
 //! locked for one more unit (a minute by default), up to `MAX_UNITS`.
+//!
+//! An attempt is counted *before* its password is checked, and forgiven when the
+//! password matches: attempts sent in parallel cannot all be checked before the
+//! first failure is written.
 
 use account_contract::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -8,11 +12,33 @@ use super::internal;
 
 pub const THRESHOLD: i64 = 4;
 pub const MAX_UNITS: i64 = 10;
+/// Counters untouched for this long, and not locking anything, are forgotten.
+const FORGET_AFTER_SECS: i64 = 86_400;
+/// Most counters kept; past it the stalest unlocked ones go first.
+const MAX_ROWS: i64 = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lockout {
     /// Seconds in one lock unit.
     pub unit_secs: i64,
+}
+
+/// One counted attempt, before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    failures: i64,
+    /// The lock this attempt started, in seconds, if counting it started one.
+    locks_for: Option<i64>,
+}
+
+impl Attempt {
+    /// What a wrong password answers: the lock this attempt started, or "incorrect".
+    pub fn failed(&self, incorrect: ApiError) -> ApiError {
+        match self.locks_for {
+            Some(secs) => ApiError::locked(secs as u64),
+            None => incorrect,
+        }
+    }
 }
 
 impl Lockout {
@@ -25,31 +51,62 @@ impl Lockout {
         Ok(until.filter(|u| *u > now).map(|u| u - now))
     }
 
-    /// Counts a failure; returns the lock it starts, in seconds, if it starts one.
-    pub fn fail(&self, conn: &Connection, identity: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    /// Counts an attempt as failed until its password proves right; refused while locked.
+    pub fn begin(&self, conn: &Connection, identity: &str, now: i64) -> Result<Attempt, ApiError> {
+        if let Some(secs) = self.locked_for(conn, identity, now)? {
+            return Err(ApiError::locked(secs as u64));
+        }
         let failures: i64 = conn
-            .query_row(
-                "INSERT INTO login_failures (identity, failures, locked_until) VALUES (?1, 1, 0)
-                 ON CONFLICT(identity) DO UPDATE SET failures = failures + 1 RETURNING failures",
-                [identity],
-                |r| r.get(0),
+            .prepare_cached(
+                "INSERT INTO login_failures (identity, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)
+                 ON CONFLICT(identity) DO UPDATE SET failures = failures + 1, updated_at = ?2 RETURNING failures",
             )
+            .and_then(|mut s| s.query_row(params![identity, now], |r| r.get(0)))
             .map_err(internal)?;
+        if failures == 1 {
+            self.forget_stale(conn, now)?;
+        }
         if failures % THRESHOLD != 0 {
-            return Ok(None);
+            return Ok(Attempt { failures, locks_for: None });
         }
         let secs = (failures / THRESHOLD).min(MAX_UNITS) * self.unit_secs;
-        conn.execute(
-            "UPDATE login_failures SET locked_until = ?2 WHERE identity = ?1",
-            params![identity, now + secs],
-        )
-        .map_err(internal)?;
-        Ok(Some(secs))
+        conn.execute("UPDATE login_failures SET locked_until = ?2 WHERE identity = ?1", params![identity, now + secs])
+            .map_err(internal)?;
+        Ok(Attempt { failures, locks_for: Some(secs) })
     }
 
-    /// A successful sign-in clears the count.
-    pub fn succeed(&self, conn: &Connection, identity: &str) -> Result<(), ApiError> {
+    /// The password matched: clears the count, unless another attempt (on another
+    /// instance, say) locked the identity meanwhile; a lock this attempt started
+    /// itself is lifted, since it was the right password after all.
+    pub fn succeed(&self, conn: &Connection, identity: &str, attempt: Attempt, now: i64) -> Result<(), ApiError> {
+        let row: Option<(i64, i64)> = conn
+            .query_row("SELECT failures, locked_until FROM login_failures WHERE identity = ?1", [identity], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(internal)?;
+        if let Some((failures, until)) = row {
+            let own_lock = attempt.locks_for.is_some() && failures == attempt.failures;
+            if until > now && !own_lock {
+                return Err(ApiError::locked((until - now) as u64));
+            }
+        }
         conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity]).map(drop).map_err(internal)
+    }
+
+    /// Keeps the table bounded: counters idle for a day go, and past `MAX_ROWS` the
+    /// stalest unlocked ones.
+    fn forget_stale(&self, conn: &Connection, now: i64) -> Result<(), ApiError> {
+        conn.prepare_cached("DELETE FROM login_failures WHERE updated_at < ?1 AND locked_until <= ?2")
+            .and_then(|mut s| s.execute(params![now - FORGET_AFTER_SECS, now]))
+            .map_err(internal)?;
+        conn.prepare_cached(
+            "DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE locked_until <= ?1
+                ORDER BY updated_at LIMIT max(0, (SELECT COUNT(*) FROM login_failures) - ?2))",
+        )
+        .and_then(|mut s| s.execute(params![now, MAX_ROWS]))
+        .map(drop)
+        .map_err(internal)
     }
 }
 
@@ -58,8 +115,8 @@ mod tests {
     use super::*;
 
     fn db() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(super::super::MIGRATIONS[0]).unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut conn).unwrap();
         conn
     }
 
@@ -73,14 +130,51 @@ mod tests {
             if let Some(wait) = l.locked_for(&conn, "account:1", now).unwrap() {
                 now += wait; // a locked attempt is refused before counting: wait it out
             }
-            if let Some(secs) = l.fail(&conn, "account:1", now).unwrap() {
+            let attempt = l.begin(&conn, "account:1", now).unwrap();
+            if let Some(secs) = attempt.locks_for {
                 locks.push(secs);
             }
             now += 1;
         }
         assert_eq!(locks, [60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 600, 600, 600, 600, 600]);
         assert!(l.locked_for(&conn, "account:2", now).unwrap().is_none(), "per identity");
-        l.succeed(&conn, "account:1").unwrap();
-        assert_eq!(l.fail(&conn, "account:1", now + 10_000).unwrap(), None, "a success clears the count");
+        assert_eq!(l.begin(&conn, "account:1", now).unwrap_err().items[0].code, "13", "locked before counting");
+    }
+
+    #[test]
+    fn a_success_is_forgiven_unless_another_attempt_locked_meanwhile() {
+        let conn = db();
+        let l = Lockout { unit_secs: 60 };
+        let now = 1_000_000;
+        let first = l.begin(&conn, "a", now).unwrap();
+        l.succeed(&conn, "a", first, now).unwrap();
+        assert_eq!(l.begin(&conn, "a", now).unwrap().failures, 1, "a success clears the count");
+
+        // Three more attempts in flight beside a right one: the fourth locks, and the
+        // right one, checked after, is refused.
+        let right = l.begin(&conn, "b", now).unwrap();
+        for _ in 0..3 {
+            l.begin(&conn, "b", now).unwrap();
+        }
+        assert_eq!(l.succeed(&conn, "b", right, now).unwrap_err().items[0].code, "13");
+
+        // The attempt that started the lock may lift it: it was the right password.
+        for _ in 0..3 {
+            l.begin(&conn, "c", now).unwrap();
+        }
+        let fourth = l.begin(&conn, "c", now).unwrap();
+        assert!(fourth.locks_for.is_some());
+        l.succeed(&conn, "c", fourth, now).unwrap();
+        assert!(l.locked_for(&conn, "c", now).unwrap().is_none());
+    }
+
+    #[test]
+    fn idle_counters_are_forgotten() {
+        let conn = db();
+        let l = Lockout { unit_secs: 60 };
+        l.begin(&conn, "old", 1_000).unwrap();
+        l.begin(&conn, "new", 1_000 + FORGET_AFTER_SECS + 1).unwrap();
+        let n: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
     }
 }

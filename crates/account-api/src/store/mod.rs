@@ -5,12 +5,13 @@
 pub mod access_keys;
 pub mod accounts;
 mod lockout;
+pub mod meta;
 pub mod users;
 mod writer;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use access_keys::KeyRecord;
-pub use lockout::Lockout;
+pub use lockout::{Attempt, Lockout};
 pub use users::UserRecord;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +77,15 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE access_keys ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
      ALTER TABLE password_history ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
      CREATE INDEX access_keys_user ON access_keys(user_id);",
+    // 3: sessions (a key created with email/password, and every key created under it),
+    // keys whose state or expiration the account decided, when failures were last
+    // counted (old counters are purged), and a check that the server key is the right one.
+    "ALTER TABLE access_keys ADD COLUMN session_id TEXT;
+     ALTER TABLE access_keys ADD COLUMN account_controlled INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX access_keys_session ON access_keys(session_id);
+     ALTER TABLE login_failures ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX login_failures_updated ON login_failures(updated_at);
+     CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
 ];
 
 #[derive(Clone)]
@@ -137,11 +147,12 @@ impl Store {
     }
 
     /// Runs a write in the writer's next transaction; answers once it is committed.
-    /// An `Err` from `f` rolls back `f`'s changes only.
+    /// An `Err` from `f` rolls back `f`'s changes only. `f` is cloned for each run:
+    /// when its batch cannot commit, it runs again alone.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         self.inner.writer.run(f).await
     }
@@ -150,7 +161,7 @@ impl Store {
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         self.inner.writer.run_blocking(f)
     }

@@ -1,8 +1,10 @@
 //! The one writer: a thread that takes write jobs from a queue and commits
 //! whatever is waiting in one transaction. Each job runs inside a savepoint, so
-//! a job that fails leaves the others untouched; its caller hears back only
-//! after the commit.
+//! a job that fails (or panics) leaves the others untouched; its caller hears back
+//! only after the commit. When a whole batch cannot commit, each of its jobs is
+//! tried again alone, so one bad job cannot fail the others.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 
 use account_contract::ApiError;
@@ -13,16 +15,56 @@ use super::internal;
 /// Most jobs committed together.
 const MAX_BATCH: usize = 256;
 
-type Reply = Box<dyn FnOnce(Result<(), ApiError>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
+/// A write job: it can run more than once (a batch that rolls back runs it again
+/// alone); its caller hears once, when its transaction is settled.
+trait Job: Send {
+    fn run(&mut self, conn: &Connection);
+    fn finish(&mut self, committed: Result<(), ApiError>);
+}
+
+struct WriteJob<F, T, D> {
+    f: F,
+    result: Option<Result<T, ApiError>>,
+    done: Option<D>,
+}
+
+impl<T, F, D> Job for WriteJob<F, T, D>
+where
+    T: Send + 'static,
+    F: Fn(&Connection) -> Result<T, ApiError> + Send,
+    D: FnOnce(Result<T, ApiError>) + Send + 'static,
+{
+    fn run(&mut self, conn: &Connection) {
+        let result = match conn.execute_batch("SAVEPOINT job") {
+            Err(e) => Err(internal(e)),
+            Ok(()) => {
+                let r = catch_unwind(AssertUnwindSafe(|| (self.f)(conn)))
+                    .unwrap_or_else(|_| Err(internal("a write job panicked")));
+                let end = if r.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+                match conn.execute_batch(end) {
+                    Ok(()) => r,
+                    Err(e) => Err(internal(e)),
+                }
+            }
+        };
+        self.result = Some(result);
+    }
+
+    fn finish(&mut self, committed: Result<(), ApiError>) {
+        let result = self.result.take().unwrap_or_else(|| Err(internal("a write job never ran")));
+        if let Some(done) = self.done.take() {
+            done(committed.and(result));
+        }
+    }
+}
 
 pub struct Writer {
-    queue: mpsc::Sender<Job>,
+    queue: mpsc::Sender<Box<dyn Job>>,
 }
 
 impl Writer {
     pub fn start(conn: Connection) -> Self {
-        let (queue, jobs) = mpsc::channel::<Job>();
+        let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run(conn, jobs))
@@ -30,55 +72,42 @@ impl Writer {
         Self { queue }
     }
 
-    fn job<T, F>(f: F, done: impl FnOnce(Result<T, ApiError>) + Send + 'static) -> Job
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
-    {
-        Box::new(move |conn: &Connection| -> Reply {
-            let result = match conn.execute_batch("SAVEPOINT job") {
-                Err(e) => Err(internal(e)),
-                Ok(()) => {
-                    let r = f(conn);
-                    let end = if r.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-                    match conn.execute_batch(end) {
-                        Ok(()) => r,
-                        Err(e) => Err(internal(e)),
-                    }
-                }
-            };
-            Box::new(move |committed: Result<(), ApiError>| done(committed.and(result)))
-        })
-    }
-
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job = Self::job(f, move |r| {
+        self.send(f, move |r| {
             let _ = tx.send(r);
-        });
-        self.queue.send(job).map_err(internal)?;
+        })?;
         rx.await.map_err(internal)?
     }
 
     pub fn run_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         let (tx, rx) = mpsc::channel();
-        let job = Self::job(f, move |r| {
+        self.send(f, move |r| {
             let _ = tx.send(r);
-        });
-        self.queue.send(job).map_err(internal)?;
+        })?;
         rx.recv().map_err(internal)?
+    }
+
+    fn send<T, F>(&self, f: F, done: impl FnOnce(Result<T, ApiError>) + Send + 'static) -> Result<(), ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        // Each run works on a fresh copy, so the job can run again after a rollback.
+        let job = WriteJob { f: move |c: &Connection| f.clone()(c), result: None, done: Some(done) };
+        self.queue.send(Box::new(job)).map_err(internal)
     }
 }
 
-fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
+fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -87,20 +116,92 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-            // Without a transaction, run nothing: dropping the jobs drops their
-            // reply channels, and each caller gets an internal error.
-            internal(e);
-            drop(batch);
-            continue;
+        let committed = commit(&conn, &mut batch);
+        if committed.is_err() && batch.len() > 1 {
+            // Alone, a job that cannot commit fails by itself; the others go through.
+            for job in &mut batch {
+                let alone = commit(&conn, std::slice::from_mut(job));
+                job.finish(alone);
+            }
+        } else {
+            for job in &mut batch {
+                job.finish(committed.clone());
+            }
         }
-        let replies: Vec<Reply> = batch.into_iter().map(|job| job(&conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(internal);
-        if committed.is_err() {
-            let _ = conn.execute_batch("ROLLBACK");
+    }
+}
+
+/// Runs the jobs in one transaction and commits it; on failure nothing is kept.
+fn commit(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), ApiError> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(internal)?;
+    for job in batch.iter_mut() {
+        job.run(conn);
+    }
+    conn.execute_batch("COMMIT").map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        internal(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer() -> (tempfile::TempDir, Writer) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("w.sqlite")).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             CREATE TABLE parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id));",
+        )
+        .unwrap();
+        (dir, Writer::start(conn))
+    }
+
+    fn insert(id: i64, parent: i64) -> impl FnOnce(&Connection) -> Result<(), ApiError> + Clone + Send + 'static {
+        move |c: &Connection| c.execute("INSERT INTO child VALUES (?1, ?2)", [id, parent]).map(drop).map_err(internal)
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_fails_alone() {
+        let (_dir, w) = writer();
+        w.run(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)).await.unwrap();
+        let panics = w.run(|_| -> Result<(), ApiError> { panic!("a bug in one call") }).await;
+        assert_eq!(panics.unwrap_err().items[0].code, "2000");
+        w.run(insert(1, 1)).await.expect("the writer still runs");
+    }
+
+    #[test]
+    fn a_batch_that_cannot_commit_is_retried_job_by_job() {
+        let (_dir, w) = writer();
+        w.run_blocking(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)).unwrap();
+        // A foreign key checked only at COMMIT fails the whole batch; each job then
+        // runs alone, and only the bad one fails.
+        let bad = |c: &Connection| {
+            c.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(internal)?;
+            c.execute("INSERT INTO child VALUES (100, 999)", []).map(drop).map_err(internal)
+        };
+        let (tx, rx) = mpsc::channel();
+        w.send(
+            |_| {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                Ok(())
+            },
+            |_: Result<(), ApiError>| {},
+        )
+        .unwrap();
+        for (i, job) in [(2, None), (3, Some(bad)), (4, None)] {
+            let tx = tx.clone();
+            let reply = move |r: Result<(), ApiError>| tx.send((i, r.is_ok())).unwrap();
+            match job {
+                Some(bad) => w.send(bad, reply).unwrap(),
+                None => w.send(insert(i, 1), reply).unwrap(),
+            }
         }
-        for reply in replies {
-            reply(committed.clone());
-        }
+        drop(tx);
+        let mut results: Vec<(i64, bool)> = rx.iter().collect();
+        results.sort();
+        assert_eq!(results, [(2, true), (3, false), (4, true)]);
     }
 }

@@ -14,6 +14,8 @@ use time::OffsetDateTime;
 
 pub const DEMO_EMAIL: &str = account_api::demo::DEMO_EMAIL;
 pub const DEMO_PASSWORD: &str = account_api::demo::DEMO_PASSWORD;
+/// A password zxcvbn scores 4, for changes.
+pub const NEW_PASSWORD: &str = "Quartz-Lantern-Fjord-7412!";
 /// Lock unit used by tests, in seconds, so lockout timing is measurable.
 pub const LOCK_UNIT: u64 = 2;
 
@@ -22,14 +24,36 @@ pub struct Server {
     pub base: String,
     /// The demo EIM user's login and key, as the server printed them on creation.
     pub demo_user: Option<(String, Key)>,
+    /// What the server printed on standard output (its first lines) and its log.
+    pub stdout: Vec<String>,
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    args: Vec<String>,
     child: Child,
 }
 
 impl Server {
+    /// A server on a new database with the demo account (`serve --demo`).
     pub fn start() -> Self {
+        Self::start_with(&["--demo"])
+    }
+
+    /// A server on a new database, with these `serve` arguments.
+    pub fn start_with(args: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (child, base, demo_user) = spawn(&dir.path().join("api.sqlite"));
-        Self { dir, base, demo_user, child }
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let started = spawn(&dir.path().join("api.sqlite"), &args);
+        Self { dir, base: started.base, demo_user: started.demo_user, stdout: started.stdout, log: started.log, args, child: started.child }
+    }
+
+    /// Stops the server (SIGKILL) and waits for it.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// How many log lines contain `text` (the log level is `ACCOUNT_API_LOG`, debug here).
+    pub fn log_count(&self, text: &str) -> usize {
+        self.log.lock().unwrap().iter().filter(|l| l.contains(text)).count()
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -40,9 +64,10 @@ impl Server {
     pub fn crash_and_restart(&mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().expect("reap");
-        let (child, base, _) = spawn(&self.db_path());
-        self.child = child;
-        self.base = base;
+        let started = spawn(&self.db_path(), &self.args);
+        self.child = started.child;
+        self.base = started.base;
+        self.log = started.log;
     }
 
     pub fn client(&self) -> Client {
@@ -70,19 +95,41 @@ impl Drop for Server {
     }
 }
 
-fn spawn(db: &std::path::Path) -> (Child, String, Option<(String, Key)>) {
+struct Started {
+    child: Child,
+    base: String,
+    demo_user: Option<(String, Key)>,
+    stdout: Vec<String>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn spawn(db: &std::path::Path, args: &[String]) -> Started {
     let mut child = Command::new(env!("CARGO_BIN_EXE_account-api"))
         .args(["--db", db.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
         .args(["--lockout-unit-secs", &LOCK_UNIT.to_string()])
-        .env("ACCOUNT_API_LOG", "warn")
+        .args(args)
+        .env("ACCOUNT_API_LOG", "account_api=debug")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start account-api");
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = log.clone();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut demo_user = None;
+    let mut stdout = Vec::new();
     loop {
-        let line = lines.next().expect("server printed its address").expect("stdout");
+        let line = match lines.next() {
+            Some(Ok(line)) => line,
+            _ => panic!("the server stopped before listening: {:?}", log.lock().unwrap()),
+        };
+        stdout.push(line.clone());
         if let Some(rest) = line.strip_prefix("Created the demo EIM user ") {
             // "<login> (no password yet): access key <AK> / secret key <SK>"
             let words: Vec<&str> = rest.split_whitespace().collect();
@@ -93,7 +140,7 @@ fn spawn(db: &std::path::Path) -> (Child, String, Option<(String, Key)>) {
             let base = rest.trim_end_matches("/api/v1/").to_owned();
             // Keep draining stdout so the server never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            return (child, base, demo_user);
+            return Started { child, base, demo_user, stdout, log };
         }
     }
 }
