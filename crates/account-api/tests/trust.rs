@@ -303,3 +303,12 @@ fn the_server_refuses_to_start_on_a_bad_key_file_or_a_wildcard_origin() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && stderr.contains("'*' is refused") && !stderr.contains("panicked"), "{out:?}");
 }
+
+#[test]
+fn setting_up_a_first_password_is_capped_like_a_sign_in() {
+    let server = Server::start_with(&["--demo", "--password-checks-burst", "1", "--password-checks-per-sec", "0.1"]);
+    let c = server.client();
+    let (_, key) = server.demo_user.clone().unwrap();
+    c.signed(&key, "UpdatePassword", json!({"NewPassword": "too-short"})).err(400, "4048");
+    c.signed(&key, "UpdatePassword", json!({"NewPassword": "too-short"})).err(429, "25");
+}
