@@ -51,13 +51,10 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
     // A temporary key made with email/password is a sign-in: it starts a session. A key
     // made within a session joins it. A permanent key made with email/password is an
     // API key, not a session.
-    let signed_in_with_password = ctx.caller.access_key_id.is_none();
-    let starts_session = signed_in_with_password && expires_at.is_some();
+    let starts_session = ctx.caller.access_key_id.is_none() && expires_at.is_some();
     let session_id = match &ctx.caller.session {
         _ if starts_session => Some(access_key_id.clone()),
-        _ if signed_in_with_password => None,
-        Some(session) => Some(session.id.clone()),
-        None => None,
+        session => session.as_ref().map(|s| s.id.clone()),
     };
     let record = KeyRecord {
         access_key_id,
