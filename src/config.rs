@@ -29,9 +29,21 @@ pub struct Endpoint {
     /// The host named in signatures, when the browser's own differs (behind a proxy).
     #[serde(default)]
     pub host: Option<String>,
+    /// The path the API itself sees, named in signatures (`<path>/<Call>`): a proxy
+    /// that forwards `/outscale/<region>/api/v1/` to OUTSCALE's `/api/v1/` changes it.
+    /// By default `/api/v1` when `host` is set, else the path of `url`.
+    #[serde(default)]
+    pub path: Option<String>,
     /// Whether the endpoint has this project's `UpdatePassword` extension.
     #[serde(default)]
     pub password_change: bool,
+}
+
+impl Endpoint {
+    /// The path signed for `<Call>`'s prefix, when it is not the browser's own.
+    pub fn signed_path(&self) -> Option<&str> {
+        self.path.as_deref().or(self.host.is_some().then_some("/api/v1"))
+    }
 }
 
 impl ConsoleConfig {

@@ -35,7 +35,9 @@ impl CallError {
         }
     }
 
-    /// Seconds to wait when the identity is locked after failed attempts.
+    /// Seconds to wait when the identity is locked after failed attempts (code 13:
+    /// 401 as on OUTSCALE's API, 429 from older servers) or the caller throttled (429).
+    /// Read it before a 401: a locked identity is not a wrong password.
     pub fn locked_for(&self) -> Option<u64> {
         match self {
             CallError::Api(e) if e.has_code(ErrorCode::TemporarilyLocked) || e.status == 429 => {
@@ -110,12 +112,17 @@ pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
 /// one copy of it, not one per request type.
 async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, body: String) -> Result<(u16, String), CallError> {
     let url = format!("{}/{name}", endpoint.url.trim_end_matches('/'));
+    // Behind a proxy the API checks the signature over the path it receives.
+    let signed_path = match endpoint.signed_path() {
+        Some(p) => format!("{}/{name}", p.trim_end_matches('/')),
+        None => path_of(&url),
+    };
     let date = amz_now();
     let mut request = Request::post(&url).header("Content-Type", signing::CONTENT_TYPE);
     request = match credentials {
         Credentials::Key { id, secret } => {
             let key = SigningKey { algorithm: Algorithm::Osc4, access_key: id, secret_key: secret, region: &endpoint.region, service: "api" };
-            let signed = signing::sign(&key, &signing_host(endpoint), &path_of(&url), body.as_bytes(), &date);
+            let signed = signing::sign(&key, &signing_host(endpoint), &signed_path, body.as_bytes(), &date);
             request.header("Authorization", &signed.authorization).header(signed.date_header.0, &signed.date_header.1)
         }
         Credentials::Password { login, password } => {
