@@ -18,6 +18,27 @@ use crate::app::AppState;
 /// The tag of the access keys the console creates at sign-in: its sessions.
 pub const CONSOLE_TAG: &str = "osc-console";
 
+/// The body of `DeleteAccessKey {AccessKeyId}` and of `UpdateAccessKey {AccessKeyId,
+/// State: "INACTIVE"}`: one request type for both, since each type costs the wasm a
+/// copy of `call` (the contract's requests are the same on the wire).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyCall<'a> {
+    access_key_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
+}
+
+impl<'a> KeyCall<'a> {
+    pub fn delete(access_key_id: &'a str) -> Self {
+        Self { access_key_id, state: None }
+    }
+
+    pub fn deactivate(access_key_id: &'a str) -> Self {
+        Self { access_key_id, state: Some(KEY_INACTIVE) }
+    }
+}
+
 /// Makes calls as the signed-in person. A call refused for authentication (the
 /// session key expired or was deleted elsewhere) ends the session, and the app
 /// returns to sign-in.
@@ -38,8 +59,10 @@ impl Api {
         let endpoint = self.state.endpoint_of(&session);
         let creds = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
         let result = call(&endpoint, creds, name, req).await;
-        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make.
-        let session_refused = matches!(&result, Err(CallError::Api(e)) if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation));
+        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
+        // 401 code 13 a password check while the identity is locked (the session lives on).
+        let session_refused = matches!(&result, Err(CallError::Api(e))
+            if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
         if session_refused && name != "CheckAuthentication" {
             self.state.session_expired();
         }
@@ -90,8 +113,16 @@ impl Api {
     }
 
     pub async fn delete_access_key(self, access_key_id: String) -> Result<(), CallError> {
-        let req = DeleteAccessKeyRequest { access_key_id, dry_run: None, user_name: None };
-        self.call::<_, EmptyResponse>("DeleteAccessKey", &req).await.map(drop)
+        self.call::<_, EmptyResponse>("DeleteAccessKey", &KeyCall::delete(&access_key_id)).await.map(drop)
+    }
+
+    /// Ends another session of this identity. An EIM user's key must be inactive
+    /// before it can be deleted (OUTSCALE's rule; only a key's own deletion skips it).
+    pub async fn end_other_session(self, access_key_id: String) -> Result<(), CallError> {
+        if self.state.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user)) {
+            self.call::<_, EmptyResponse>("UpdateAccessKey", &KeyCall::deactivate(&access_key_id)).await?;
+        }
+        self.delete_access_key(access_key_id).await
     }
 }
 

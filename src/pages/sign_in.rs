@@ -2,14 +2,15 @@
 //! signs everything after), or an access key and its secret key.
 
 use account_contract::{
-    Account, CreateAccessKeyRequest, CreateAccessKeyResponse, ReadAccountsRequest, ReadAccountsResponse,
+    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, EmptyResponse,
+    ErrorCode, ReadAccessKeysRequest, ReadAccessKeysResponse, ReadAccountsRequest, ReadAccountsResponse,
     ReadIdentityRequest, ReadIdentityResponse,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::messages::failure_text;
-use crate::api::{call, CallError, Credentials, Session, CONSOLE_TAG};
+use crate::api::{call, CallError, Credentials, KeyCall, Session, CONSOLE_TAG};
 use crate::app::{AppState, Notice};
 use crate::components::form_field::FormField;
 use crate::components::page_heading::PageHeading;
@@ -39,17 +40,48 @@ fn expiration_in(seconds: u32) -> String {
     js_sys::Date::new(&at.into()).to_iso_string().into()
 }
 
+/// The console's own sessions to end so that a new one fits: the expired ones, else
+/// the oldest. Only keys that expire: a person's permanent keys are never touched.
+fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
+    let at = |d: &Option<String>| d.as_deref().map_or(f64::NAN, js_sys::Date::parse);
+    let sessions =
+        || keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref().is_none_or(|t| t == CONSOLE_TAG));
+    let now = js_sys::Date::now();
+    let mut stale: Vec<&AccessKey> = sessions().filter(|k| at(&k.expiration_date) <= now).collect();
+    if stale.is_empty() {
+        stale.extend(sessions().min_by(|a, b| at(&a.creation_date).total_cmp(&at(&b.creation_date))));
+    }
+    stale.into_iter().filter_map(|k| k.access_key_id.clone()).collect()
+}
+
+/// A session key made with email/password. OUTSCALE's API refuses one more key when
+/// the identity holds its maximum (10005): end the console's stale sessions, once.
+async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse, CallError> {
+    let creds = || Credentials::Password { login: &form.login, password: &form.secret };
+    let req = CreateAccessKeyRequest {
+        expiration_date: Some(expiration_in(form.session_seconds)),
+        tag: Some(CONSOLE_TAG.into()),
+        ..Default::default()
+    };
+    match call(&form.endpoint, creds(), "CreateAccessKey", &req).await {
+        Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
+            let read = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
+            let keys: ReadAccessKeysResponse = call(&form.endpoint, creds(), "ReadAccessKeys", &read).await?;
+            for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
+                // An EIM user's key must be inactive before it can be deleted.
+                call::<_, EmptyResponse>(&form.endpoint, creds(), "UpdateAccessKey", &KeyCall::deactivate(&id)).await?;
+                call::<_, EmptyResponse>(&form.endpoint, creds(), "DeleteAccessKey", &KeyCall::delete(&id)).await?;
+            }
+            call(&form.endpoint, creds(), "CreateAccessKey", &req).await
+        }
+        other => other,
+    }
+}
+
 async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
     let (key_id, secret, owns_key) = match form.method {
         Method::Password => {
-            let creds = Credentials::Password { login: &form.login, password: &form.secret };
-            let req = CreateAccessKeyRequest {
-                expiration_date: Some(expiration_in(form.session_seconds)),
-                tag: Some(CONSOLE_TAG.into()),
-                ..Default::default()
-            };
-            let resp: CreateAccessKeyResponse =
-                call(&form.endpoint, creds, "CreateAccessKey", &req).await?;
+            let resp = create_session_key(&form).await?;
             let key = resp.access_key.unwrap_or_default();
             match (key.access_key_id, key.secret_key) {
                 (Some(id), Some(secret)) => (id, secret, true),
@@ -143,7 +175,7 @@ pub fn SignIn() -> impl IntoView {
 
     let message = move || -> Option<String> {
         let Some(Err(e)) = action.value().get() else { return None };
-        if e.status() == Some(401) {
+        if e.status() == Some(401) && e.locked_for().is_none() {
             return Some(match method.get_untracked() {
                 Method::Password => t_string!(i18n, error_bad_credentials).to_string(),
                 Method::Keys => t_string!(i18n, error_bad_keys).to_string(),

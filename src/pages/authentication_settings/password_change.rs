@@ -7,13 +7,18 @@ use leptos::html::Button;
 use leptos::prelude::*;
 
 use crate::api::messages::failure_text;
-use crate::api::use_api;
+use crate::api::{use_api, CallError};
 use crate::app::AppState;
 use crate::components::focus::focus_by_id;
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
 use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
 use crate::i18n::*;
+
+/// A 401 that is not the lockout (code 13, which says how long to wait).
+fn is_wrong_password(e: &CallError) -> bool {
+    e.status() == Some(401) && e.locked_for().is_none()
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -71,8 +76,8 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
         async move {
             let result = api.check_password(login.unwrap_or_default(), password).await;
             // CheckAuthentication answers 401 for a wrong password and for a dead
-            // session alike: ask the session itself which one it is.
-            if matches!(&result, Err(e) if e.status() == Some(401)) && !api.session_is_valid().await {
+            // session alike: ask the session itself which one it is (a lock says so).
+            if matches!(&result, Err(e) if is_wrong_password(e)) && !api.session_is_valid().await {
                 state.session_expired();
             }
             result
@@ -85,7 +90,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             step.set(Step::ChooseNew);
             focus_by_id("new-password");
         }
-        Some(Err(e)) if e.status() == Some(401) => {
+        Some(Err(e)) if is_wrong_password(&e) => {
             current_error.set(Some(t_string!(i18n, wrong_password).to_string()));
             focus_by_id("current-password");
         }
@@ -122,7 +127,10 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
         }
         Some(Err(e)) => {
             let fields = e.field_errors();
-            if fields.iter().any(|(f, _)| f == "CurrentPassword") {
+            if e.locked_for().is_some() {
+                // Too many wrong current passwords: say how long to wait, stay here.
+                failure.set(Some(failure_text(i18n, &e, &endpoint_url.get_value())));
+            } else if fields.iter().any(|(f, _)| f == "CurrentPassword") {
                 // The current password changed meanwhile: back to step 1, typed text kept.
                 current_error.set(Some(t_string!(i18n, wrong_password).to_string()));
                 step.set(Step::ConfirmIdentity);

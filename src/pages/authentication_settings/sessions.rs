@@ -30,7 +30,7 @@ pub fn SessionsSection() -> impl IntoView {
         let ids = ids.clone();
         async move {
             for id in ids {
-                api.delete_access_key(id).await?;
+                api.end_other_session(id).await?;
             }
             Ok::<(), crate::api::CallError>(())
         }
