@@ -1,7 +1,8 @@
 // Starts and stops the account API server (which also serves the built console) for the
 // browser tests and the Lighthouse audit. Shared by fixtures.ts and lighthouse.mjs.
 //
-// Each server gets a fresh temporary database (so the demo account in its first state)
+// Each server gets a fresh temporary database with the demo account and EIM user in their
+// first state (`serve --demo`: without it a new database holds no account)
 // and listens on a port the kernel picks (`--listen 127.0.0.1:0`). The port is read from
 // the line the server prints, never guessed, and before handing the server out we check
 // that the socket listening on that port belongs to the process we started and that it
@@ -80,6 +81,7 @@ export async function startServer(options = {}) {
   const args = [
     '--db', path.join(dbDir, 'api.sqlite'),
     'serve',
+    '--demo',
     '--listen', '127.0.0.1:0',
     '--console', consoleDir,
     '--lockout-unit-secs', String(options.lockoutUnitSecs ?? 2),

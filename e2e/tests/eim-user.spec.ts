@@ -1,5 +1,5 @@
 // EIM users: a user signs in with its keys, sets up a password, signs in with
-// ACCOUNT_ID/username, changes it and signs out its other devices.
+// ACCOUNT_ID/username, changes it and signs out its other devices and sessions.
 import { expect, expectNoAxeViolations, setColorScheme, test, type Server } from '../fixtures';
 
 const FIRST = 'Green-Valley-Compass-82';
@@ -78,6 +78,16 @@ test('an EIM user sets up a password, signs in with it, and changes it', async (
   await otherPage.reload();
   await expect(otherPage.getByText('Votre session a expiré. Reconnectez-vous pour continuer.')).toBeVisible();
   await signInWithPassword(otherPage, SECOND);
+
+  // "Déconnecter les autres sessions": an EIM user's key is deactivated, then deleted
+  // (the API refuses to delete an EIM user's key that is still active).
+  await page.reload();
+  await expect(page.getByText('Autre session')).toBeVisible();
+  await page.getByRole('button', { name: 'Déconnecter les autres sessions' }).click();
+  await expect(page.getByText('Les autres sessions sont déconnectées.')).toBeVisible();
+  await expect(page.getByText('Aucune autre session ouverte.')).toBeVisible();
+  await otherPage.reload();
+  await expect(otherPage.getByText('Votre session a expiré. Reconnectez-vous pour continuer.')).toBeVisible();
   await other.close();
 });
 

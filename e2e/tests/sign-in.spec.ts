@@ -1,4 +1,4 @@
-import { DEMO_ACCOUNT, expect, expectNoAxeViolations, setColorScheme, test } from '../fixtures';
+import { DEMO_ACCOUNT, expect, expectNoAxeViolations, setColorScheme, signIn, test } from '../fixtures';
 import { basicCall, sessionOf } from './helpers';
 
 test.describe('sign-in', () => {
@@ -60,12 +60,19 @@ test.describe('sign-in', () => {
     await email.fill(DEMO_ACCOUNT.email);
     for (let i = 1; i <= 3; i++) {
       await password.fill(`wrong-${i}`);
+      const answer = page.waitForResponse('**/api/v1/CreateAccessKey');
       await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+      expect((await (await answer).json()).Errors[0].Code).toBe('1');
       await expect(page.getByRole('alert')).toHaveText('Adresse e-mail ou mot de passe incorrect.');
     }
     await password.fill('wrong-4');
+    const locked = page.waitForResponse('**/api/v1/CreateAccessKey');
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    // The test server's lock unit is 2 seconds.
+    // The lock answers 401, as OUTSCALE's API does, with code 13: the console reads the
+    // code before the status. The test server's lock unit is 2 seconds.
+    const answer = await locked;
+    expect(answer.status()).toBe(401);
+    expect((await answer.json()).Errors[0].Code).toBe('13');
     await expect(page.getByRole('alert')).toHaveText('Trop de tentatives échouées. Réessayez dans 2 secondes.');
     // Nothing typed was lost.
     await expect(email).toHaveValue(DEMO_ACCOUNT.email);
@@ -74,6 +81,31 @@ test.describe('sign-in', () => {
     await password.fill(DEMO_ACCOUNT.password);
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+  });
+
+  test("on OUTSCALE's key limit (10005), sign-in ends the console's oldest session and retries", async ({ page, request, freshServer }) => {
+    const baseURL = freshServer.baseURL;
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    const older = await basicCall(request, baseURL, 'CreateAccessKey', { Tag: 'osc-console', ExpirationDate: expires });
+    expect(older.status).toBe(200);
+    const mine = await basicCall(request, baseURL, 'CreateAccessKey', { Tag: 'laptop' });
+    // This server ends old sessions itself; OUTSCALE's API refuses instead: play its part once.
+    let creates = 0;
+    await page.route('**/api/v1/CreateAccessKey', async (route) => {
+      if (creates++ > 0) return route.continue();
+      await route.fulfill({
+        status: 400,
+        json: { Errors: [{ Code: '10005', Type: 'TooManyResources (QuotaExceded)', Details: '' }], ResponseContext: { RequestId: 'e2e' } },
+      });
+    });
+    await signIn(page, { ...DEMO_ACCOUNT, baseURL });
+    expect(creates).toBe(2);
+    const keys = await basicCall(request, baseURL, 'ReadAccessKeys', {});
+    const ids = keys.body.AccessKeys.map((k: { AccessKeyId: string }) => k.AccessKeyId);
+    expect(ids).not.toContain(older.body.AccessKey.AccessKeyId);
+    // A key the person made is never touched.
+    expect(ids).toContain(mine.body.AccessKey.AccessKeyId);
+    expect(ids).toContain((await sessionOf(page))!.access_key_id);
   });
 
   test('an unreachable endpoint is said plainly', async ({ page }) => {
