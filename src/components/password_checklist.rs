@@ -24,13 +24,50 @@ pub fn rule_text(i18n: leptos_i18n::I18nContext<Locale>, rule: PasswordRule) -> 
     }
 }
 
-/// A rough 0–4 estimate from length and variety. zxcvbn's dictionaries are too
-/// big for the browser (+600 KB): the server runs the real check on submit.
+/// Words that guessers try first (with their digits-for-letters variants).
+const COMMON_WORDS: [&str; 12] = [
+    "password", "motdepasse", "azerty", "qwerty", "admin", "welcome", "bienvenue", "outscale", "cockpit", "letmein",
+    "iloveyou", "soleil",
+];
+
+/// A rough, cautious 0–4 estimate. zxcvbn's dictionaries are too big for the browser
+/// (+600 KB) and the server refuses anything below its score 4 (about 10^10 guesses),
+/// so what a guesser tries first counts for almost nothing here: a common word, a run
+/// of one character, a sequence (123456789, abcdef) each weigh one character.
 pub fn estimate_strength(password: &str) -> u8 {
-    let len = password.chars().count();
+    let lower: Vec<char> = password.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let len = lower.len();
     if len == 0 {
         return 0;
     }
+    // A character that repeats the previous one or steps by one from it adds nothing.
+    let mut weak: Vec<bool> = (0..len)
+        .map(|i| {
+            i > 0 && lower[i].is_ascii_alphanumeric() && lower[i - 1].is_ascii_alphanumeric()
+                && (lower[i] as i32 - lower[i - 1] as i32).abs() <= 1
+        })
+        .collect();
+    // Nor does a common word past its first letter, written with digits or not.
+    let plain: String = lower
+        .iter()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | '!' => 'i',
+            '3' => 'e',
+            '4' | '@' => 'a',
+            '5' | '$' => 's',
+            '7' => 't',
+            // One byte per character, so that byte offsets are character offsets.
+            c if c.is_ascii() => *c,
+            _ => ' ',
+        })
+        .collect();
+    for word in COMMON_WORDS {
+        for (at, _) in plain.match_indices(word) {
+            weak[at + 1..at + word.len()].fill(true);
+        }
+    }
+    let effective = weak.iter().filter(|w| !**w).count();
     let classes = [
         password.chars().any(|c| c.is_ascii_lowercase()),
         password.chars().any(|c| c.is_ascii_uppercase()),
@@ -40,15 +77,11 @@ pub fn estimate_strength(password: &str) -> u8 {
     .iter()
     .filter(|b| **b)
     .count();
-    let distinct = {
-        let mut chars: Vec<char> = password.chars().collect();
-        chars.sort_unstable();
-        chars.dedup();
-        chars.len()
-    };
+    // Distinct characters, as a set of ASCII codes (a sort would cost the wasm 1.5 KB).
+    let distinct = password.chars().filter(char::is_ascii).fold(0u128, |set, c| set | 1 << c as u32).count_ones() as usize;
     // Bits from the alphabet in use, discounted for repeated characters.
     let alphabet = [0.0, 26.0, 52.0, 62.0, 94.0][classes];
-    let bits = (distinct.min(len) as f64 + len as f64) / 2.0 * f64::log2(alphabet);
+    let bits = (distinct.min(effective) + effective) as f64 / 2.0 * f64::log2(alphabet);
     match bits as u32 {
         0..=39 => 0,
         40..=59 => 1,
@@ -117,5 +150,14 @@ mod tests {
         assert_eq!(estimate_strength(""), 0);
         assert!(estimate_strength("aaaaaaaaaaaaaaaaa") < estimate_strength("Blue-Harbour-Lantern-47"));
         assert_eq!(estimate_strength("Blue-Harbour-Lantern-47-Quiet-Meadow"), 4);
+        assert_eq!(estimate_strength("Green-Valley-Compass-82"), 4);
+    }
+
+    #[wasm_bindgen_test]
+    fn what_the_server_refuses_is_never_strong() {
+        // zxcvbn scores them 3 at most: the server refuses them.
+        for weak in ["Password123456789!", "Aaaaaaaaaaaaaaaaaaaa1!", "P@ssw0rd!P@ssw0rd1", "Azerty-Azerty-2026", "Abcdefghijklmnop1!"] {
+            assert!(estimate_strength(weak) <= 1, "{weak}: {}", estimate_strength(weak));
+        }
     }
 }
