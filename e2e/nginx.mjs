@@ -27,7 +27,7 @@ export function recipeRegions(recipe) {
 }
 
 /** A port nothing listens on right now (the kernel's pick). */
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
