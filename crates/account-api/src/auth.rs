@@ -266,9 +266,16 @@ pub async fn verify_with_lockout(
         .await?;
     let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
     let has_hash = hash.is_some();
-    let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
     let password = password.to_owned();
-    let matches = state.password_work.run(move || secrets::verify_password(&password, &hash)).await? && has_hash;
+    let matches = state
+        .password_work
+        .run(move || {
+            // The decoy is hashed on first use: here, off the async threads.
+            let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
+            secrets::verify_password(&password, &hash)
+        })
+        .await?
+        && has_hash;
     tracing::debug!(matches, "password checked");
     match identity {
         Some(identity) if matches => {
