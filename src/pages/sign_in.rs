@@ -41,11 +41,12 @@ fn expiration_in(seconds: u32) -> String {
 }
 
 /// The console's own sessions to end so that a new one fits: the expired ones, else
-/// the oldest. Only keys that expire: a person's permanent keys are never touched.
+/// the oldest. Only keys that expire and carry the console's tag (even if the API
+/// ignored the tag filter): a person's other keys are never touched.
 fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
     let at = |d: &Option<String>| d.as_deref().map_or(f64::NAN, js_sys::Date::parse);
     let sessions =
-        || keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref().is_none_or(|t| t == CONSOLE_TAG));
+        || keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref() == Some(CONSOLE_TAG));
     let now = js_sys::Date::now();
     let mut stale: Vec<&AccessKey> = sessions().filter(|k| at(&k.expiration_date) <= now).collect();
     if stale.is_empty() {
