@@ -11,7 +11,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     // French first: it is the default, and English the other locale.
     // interpolate_display: texts with values also as plain strings (attributes, confirm()).
     let options = ParseOptions::default().interpolate_display(true);
-    let translations = TranslationsInfos::parse(Config::new("fr")?.add_locale("en")?.parse_options(options))?;
+    let translations =
+        TranslationsInfos::parse(Config::new("fr")?.add_locale("en")?.parse_options(options))?;
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
     translations.generate_i18n_module(out)?;

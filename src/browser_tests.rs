@@ -30,7 +30,9 @@ fn input(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlInputEleme
 #[wasm_bindgen_test]
 async fn the_checklist_follows_the_password_as_it_is_typed() {
     let password = RwSignal::new(String::new());
-    let root = mount(move || view! { <I18nContextProvider><PasswordChecklist id="rules" password /></I18nContextProvider> });
+    let root = mount(
+        move || view! { <I18nContextProvider><PasswordChecklist id="rules" password /></I18nContextProvider> },
+    );
     leptos::task::tick().await;
     assert_eq!(count(&root, ".rule.met"), 1, "the empty password only uses allowed characters");
     password.set("Blue-Harbour-Lantern-47".into());
@@ -81,7 +83,8 @@ async fn show_and_hide_is_a_labelled_toggle() {
     });
     leptos::task::tick().await;
     assert_eq!(input(&root, "#pw").type_(), "password");
-    let toggle: web_sys::HtmlElement = root.query_selector("button.reveal").unwrap().unwrap().unchecked_into();
+    let toggle: web_sys::HtmlElement =
+        root.query_selector("button.reveal").unwrap().unwrap().unchecked_into();
     assert_eq!(toggle.get_attribute("aria-pressed").as_deref(), Some("false"));
     assert_eq!(toggle.get_attribute("aria-controls").as_deref(), Some("pw"));
     assert!(toggle.get_attribute("aria-label").is_some_and(|l| l.contains("Mot de passe")));

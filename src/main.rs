@@ -9,6 +9,8 @@ mod components;
 mod config;
 mod pages;
 mod preferences;
+mod session;
+mod state;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 

@@ -42,7 +42,9 @@ pub fn system_prefers_dark() -> bool {
 /// Applies a chosen theme to `<html data-theme>`, which the style sheet reads;
 /// `None` removes it, and the system's preference applies.
 pub fn apply_theme(dark: Option<bool>) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
         let _ = match dark {
             Some(dark) => root.set_attribute("data-theme", if dark { "dark" } else { "light" }),
             None => root.remove_attribute("data-theme"),

@@ -50,9 +50,11 @@ impl CallError {
     /// The errors that name a parameter, as (parameter, error).
     pub fn field_errors(&self) -> Vec<(String, ErrorItem)> {
         match self {
-            CallError::Api(e) => {
-                e.items.iter().filter_map(|i| i.field().map(|f| (f.to_owned(), i.clone()))).collect()
-            }
+            CallError::Api(e) => e
+                .items
+                .iter()
+                .filter_map(|i| i.field().map(|f| (f.to_owned(), i.clone())))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -110,7 +112,12 @@ pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
 
 /// The untyped part of a call, kept out of the generic function so the wasm holds
 /// one copy of it, not one per request type.
-async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, body: String) -> Result<(u16, String), CallError> {
+async fn send(
+    endpoint: &Endpoint,
+    credentials: Credentials<'_>,
+    name: &str,
+    body: String,
+) -> Result<(u16, String), CallError> {
     let url = format!("{}/{name}", endpoint.url.trim_end_matches('/'));
     // Behind a proxy the API checks the signature over the path it receives.
     let signed_path = match endpoint.signed_path() {
@@ -121,16 +128,30 @@ async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, bod
     let mut request = Request::post(&url).header("Content-Type", signing::CONTENT_TYPE);
     request = match credentials {
         Credentials::Key { id, secret } => {
-            let key = SigningKey { algorithm: Algorithm::Osc4, access_key: id, secret_key: secret, region: &endpoint.region, service: "api" };
-            let signed = signing::sign(&key, &signing_host(endpoint), &signed_path, body.as_bytes(), &date);
-            request.header("Authorization", &signed.authorization).header(signed.date_header.0, &signed.date_header.1)
+            let key = SigningKey {
+                algorithm: Algorithm::Osc4,
+                access_key: id,
+                secret_key: secret,
+                region: &endpoint.region,
+                service: "api",
+            };
+            let signed =
+                signing::sign(&key, &signing_host(endpoint), &signed_path, body.as_bytes(), &date);
+            request
+                .header("Authorization", &signed.authorization)
+                .header(signed.date_header.0, &signed.date_header.1)
         }
         Credentials::Password { login, password } => {
             let basic = basic_credentials(login, password).ok_or(CallError::Unexpected(0))?;
             request.header("Authorization", &format!("Basic {basic}")).header("X-Osc-Date", &date)
         }
     };
-    let response = request.body(body).map_err(|_| CallError::Unreachable)?.send().await.map_err(|_| CallError::Unreachable)?;
+    let response = request
+        .body(body)
+        .map_err(|_| CallError::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| CallError::Unreachable)?;
     let status = response.status();
     let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
     let text = response.text().await.map_err(|_| CallError::Unreachable)?;
@@ -138,7 +159,9 @@ async fn send(endpoint: &Endpoint, credentials: Credentials<'_>, name: &str, bod
         return Ok((status, text));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) if !body.errors.is_empty() => Err(CallError::Api(ApiError { status, items: body.errors, retry_after })),
+        Ok(body) if !body.errors.is_empty() => {
+            Err(CallError::Api(ApiError { status, items: body.errors, retry_after }))
+        }
         _ => Err(CallError::Unexpected(status)),
     }
 }

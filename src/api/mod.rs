@@ -1,19 +1,17 @@
-//! Everything that talks to the API: the signed fetch client, the session, and
+//! Everything that talks to the API: the signed fetch client, and
 //! `Api`, the one handle pages use to make calls.
 
 mod client;
-pub mod messages;
-pub mod session;
 
 pub use client::{call, CallError, Credentials};
-pub use session::Session;
 
 use account_contract::*;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::app::AppState;
+use crate::session::Session;
+use crate::state::AppState;
 
 /// The tag of the access keys the console creates at sign-in: its sessions.
 pub const CONSOLE_TAG: &str = "osc-console";
@@ -52,7 +50,11 @@ impl Api {
         Self { state }
     }
 
-    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(self, name: &str, req: &Req) -> Result<Resp, CallError> {
+    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        self,
+        name: &str,
+        req: &Req,
+    ) -> Result<Resp, CallError> {
         let Some(session) = self.state.session.get_untracked() else {
             return Err(CallError::SignedOut);
         };
@@ -81,13 +83,14 @@ impl Api {
         self.state.session.update(|s| {
             if let Some(s) = s {
                 s.has_password = true;
-                session::save(s);
+                crate::session::save(s);
             }
         });
     }
 
     pub async fn read_account(self) -> Result<Account, CallError> {
-        let resp: ReadAccountsResponse = self.call("ReadAccounts", &ReadAccountsRequest::default()).await?;
+        let resp: ReadAccountsResponse =
+            self.call("ReadAccounts", &ReadAccountsRequest::default()).await?;
         resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))
     }
 
@@ -113,14 +116,17 @@ impl Api {
     }
 
     pub async fn delete_access_key(self, access_key_id: String) -> Result<(), CallError> {
-        self.call::<_, EmptyResponse>("DeleteAccessKey", &KeyCall::delete(&access_key_id)).await.map(drop)
+        self.call::<_, EmptyResponse>("DeleteAccessKey", &KeyCall::delete(&access_key_id))
+            .await
+            .map(drop)
     }
 
     /// Ends another session of this identity. An EIM user's key must be inactive
     /// before it can be deleted (OUTSCALE's rule; only a key's own deletion skips it).
     pub async fn end_other_session(self, access_key_id: String) -> Result<(), CallError> {
         if self.state.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user)) {
-            self.call::<_, EmptyResponse>("UpdateAccessKey", &KeyCall::deactivate(&access_key_id)).await?;
+            self.call::<_, EmptyResponse>("UpdateAccessKey", &KeyCall::deactivate(&access_key_id))
+                .await?;
         }
         self.delete_access_key(access_key_id).await
     }

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::app::AppState;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::AppState;
 
 fn write_clipboard(text: &str) -> bool {
     // navigator.clipboard.writeText(text), looked up at run time: not every
@@ -13,18 +13,25 @@ fn write_clipboard(text: &str) -> bool {
     let Some(window) = web_sys::window() else { return false };
     let clipboard = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("clipboard")).ok();
     let Some(clipboard) = clipboard.filter(|c| !c.is_undefined()) else { return false };
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return false };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else {
+        return false;
+    };
     let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
     write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
 }
 
 #[component]
-pub fn CopyButton(#[prop(into)] value: Signal<String>, #[prop(into)] field: Signal<String>) -> impl IntoView {
+pub fn CopyButton(
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] field: Signal<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<AppState>();
     let copy = move |_| {
         if write_clipboard(&value.get_untracked()) {
-            state.announcement.set(t_string!(i18n, copied, field = field.get_untracked()).to_string());
+            state
+                .announcement
+                .set(t_string!(i18n, copied, field = field.get_untracked()).to_string());
         }
     };
     view! {

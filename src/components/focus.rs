@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 pub fn focus_by_id(id: impl Into<String>) {
     let id = id.into();
     request_animation_frame(move || {
-        let element = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        let element = document()
+            .get_element_by_id(&id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = element {
             let _ = element.focus();
         }

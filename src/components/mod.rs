@@ -1,6 +1,7 @@
 //! Widgets shared by the pages.
 
 pub mod copy_button;
+pub mod failure;
 pub mod focus;
 pub mod form_field;
 pub mod icons;

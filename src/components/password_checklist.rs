@@ -13,21 +13,35 @@ use crate::i18n::*;
 pub fn rule_text(i18n: leptos_i18n::I18nContext<Locale>, rule: PasswordRule) -> String {
     let p = PASSWORD_POLICY;
     match rule {
-        PasswordRule::Length => t_string!(i18n, rule_length, min = p.min_chars, max = p.max_chars).to_string(),
+        PasswordRule::Length => {
+            t_string!(i18n, rule_length, min = p.min_chars, max = p.max_chars).to_string()
+        }
         PasswordRule::Lowercase => t_string!(i18n, rule_lowercase).to_string(),
         PasswordRule::Uppercase => t_string!(i18n, rule_uppercase).to_string(),
         PasswordRule::Digit => t_string!(i18n, rule_digit).to_string(),
         PasswordRule::Special => t_string!(i18n, rule_special, chars = p.special_chars).to_string(),
         PasswordRule::AllowedCharacters => t_string!(i18n, rule_allowed).to_string(),
-        PasswordRule::NotRecentlyUsed => t_string!(i18n, rule_not_recent, n = p.history).to_string(),
+        PasswordRule::NotRecentlyUsed => {
+            t_string!(i18n, rule_not_recent, n = p.history).to_string()
+        }
         PasswordRule::Strong => t_string!(i18n, rule_strong).to_string(),
     }
 }
 
 /// Words that guessers try first (with their digits-for-letters variants).
 const COMMON_WORDS: [&str; 12] = [
-    "password", "motdepasse", "azerty", "qwerty", "admin", "welcome", "bienvenue", "outscale", "cockpit", "letmein",
-    "iloveyou", "soleil",
+    "password",
+    "motdepasse",
+    "azerty",
+    "qwerty",
+    "admin",
+    "welcome",
+    "bienvenue",
+    "outscale",
+    "cockpit",
+    "letmein",
+    "iloveyou",
+    "soleil",
 ];
 
 /// A rough, cautious 0–4 estimate. zxcvbn's dictionaries are too big for the browser
@@ -43,7 +57,9 @@ pub fn estimate_strength(password: &str) -> u8 {
     // A character that repeats the previous one or steps by one from it adds nothing.
     let mut weak: Vec<bool> = (0..len)
         .map(|i| {
-            i > 0 && lower[i].is_ascii_alphanumeric() && lower[i - 1].is_ascii_alphanumeric()
+            i > 0
+                && lower[i].is_ascii_alphanumeric()
+                && lower[i - 1].is_ascii_alphanumeric()
                 && (lower[i] as i32 - lower[i - 1] as i32).abs() <= 1
         })
         .collect();
@@ -78,7 +94,11 @@ pub fn estimate_strength(password: &str) -> u8 {
     .filter(|b| **b)
     .count();
     // Distinct characters, as a set of ASCII codes (a sort would cost the wasm 1.5 KB).
-    let distinct = password.chars().filter(char::is_ascii).fold(0u128, |set, c| set | 1 << c as u32).count_ones() as usize;
+    let distinct = password
+        .chars()
+        .filter(char::is_ascii)
+        .fold(0u128, |set, c| set | 1 << c as u32)
+        .count_ones() as usize;
     // Bits from the alphabet in use, discounted for repeated characters.
     let alphabet = [0.0, 26.0, 52.0, 62.0, 94.0][classes];
     let bits = (distinct.min(effective) + effective) as f64 / 2.0 * f64::log2(alphabet);
@@ -95,14 +115,16 @@ pub fn estimate_strength(password: &str) -> u8 {
 pub fn PasswordChecklist(#[prop(into)] id: String, password: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let strength = Memo::new(move |_| password.with(|p| estimate_strength(p)));
-    let strength_text = move || match strength.get() {
-        0 => t_string!(i18n, strength_0),
-        1 => t_string!(i18n, strength_1),
-        2 => t_string!(i18n, strength_2),
-        3 => t_string!(i18n, strength_3),
-        _ => t_string!(i18n, strength_4),
-    }
-    .to_string();
+    let strength_text = move || {
+        match strength.get() {
+            0 => t_string!(i18n, strength_0),
+            1 => t_string!(i18n, strength_1),
+            2 => t_string!(i18n, strength_2),
+            3 => t_string!(i18n, strength_3),
+            _ => t_string!(i18n, strength_4),
+        }
+        .to_string()
+    };
     view! {
         <div class="checklist" id=id>
             <p class="group-title">{text(i18n, |l| td_string!(l, policy_title))}</p>
@@ -148,7 +170,9 @@ mod tests {
     #[wasm_bindgen_test]
     fn longer_and_more_varied_is_stronger() {
         assert_eq!(estimate_strength(""), 0);
-        assert!(estimate_strength("aaaaaaaaaaaaaaaaa") < estimate_strength("Blue-Harbour-Lantern-47"));
+        assert!(
+            estimate_strength("aaaaaaaaaaaaaaaaa") < estimate_strength("Blue-Harbour-Lantern-47")
+        );
         assert_eq!(estimate_strength("Blue-Harbour-Lantern-47-Quiet-Meadow"), 4);
         assert_eq!(estimate_strength("Green-Valley-Compass-82"), 4);
     }
@@ -156,7 +180,13 @@ mod tests {
     #[wasm_bindgen_test]
     fn what_the_server_refuses_is_never_strong() {
         // zxcvbn scores them 3 at most: the server refuses them.
-        for weak in ["Password123456789!", "Aaaaaaaaaaaaaaaaaaaa1!", "P@ssw0rd!P@ssw0rd1", "Azerty-Azerty-2026", "Abcdefghijklmnop1!"] {
+        for weak in [
+            "Password123456789!",
+            "Aaaaaaaaaaaaaaaaaaaa1!",
+            "P@ssw0rd!P@ssw0rd1",
+            "Azerty-Azerty-2026",
+            "Abcdefghijklmnop1!",
+        ] {
             assert!(estimate_strength(weak) <= 1, "{weak}: {}", estimate_strength(weak));
         }
     }

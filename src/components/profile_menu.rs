@@ -11,10 +11,10 @@ use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::api::use_api;
-use crate::app::{AppState, Notice};
 use crate::components::icons::ProfileIcon;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::{AppState, Notice};
 
 #[component]
 pub fn ProfileMenu() -> impl IntoView {
@@ -25,7 +25,8 @@ pub fn ProfileMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let button = NodeRef::<Button>::new();
     let root = NodeRef::<Div>::new();
-    let login = move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
+    let login =
+        move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
 
     let items = move || -> Vec<web_sys::HtmlElement> {
         let Some(root) = root.get_untracked() else { return Vec::new() };
@@ -112,7 +113,7 @@ pub fn ProfileMenu() -> impl IntoView {
             move |e: ev::MouseEvent| {
                 e.prevent_default();
                 close(false);
-                if state.confirm_leave(&t_string!(i18n, leave_unsaved).to_string()) {
+                if state.confirm_leave(t_string!(i18n, leave_unsaved)) {
                     navigate(path, Default::default());
                 }
             }
@@ -121,7 +122,7 @@ pub fn ProfileMenu() -> impl IntoView {
     let go_personal_space = go.clone();
     let sign_out = move |_| {
         close(false);
-        if !state.confirm_leave(&t_string!(i18n, leave_unsaved).to_string()) {
+        if !state.confirm_leave(t_string!(i18n, leave_unsaved)) {
             return;
         }
         let navigate = navigate.clone();

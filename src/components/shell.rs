@@ -4,12 +4,12 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::app::AppState;
 use crate::components::language::LanguageSwitch;
 use crate::components::profile_menu::ProfileMenu;
-use crate::components::theme::ThemeSwitch;
 use crate::components::text::text;
+use crate::components::theme::ThemeSwitch;
 use crate::i18n::*;
+use crate::state::AppState;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {

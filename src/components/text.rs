@@ -12,6 +12,9 @@ use crate::i18n::Locale;
 pub type Translation = fn(Locale) -> &'static str;
 
 /// The text `get` gives for the current language, kept current.
-pub fn text(i18n: I18nContext<Locale>, get: Translation) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn text(
+    i18n: I18nContext<Locale>,
+    get: Translation,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || get(i18n.get_locale())
 }

@@ -15,8 +15,10 @@ pub fn ThemeSwitch() -> impl IntoView {
     let system_dark = RwSignal::new(preferences::system_prefers_dark());
     // Follow the system while nothing is chosen (one listener for the app's life).
     if let Some(query) = window().match_media("(prefers-color-scheme: dark)").ok().flatten() {
-        let on_change = Closure::<dyn Fn()>::new(move || system_dark.set(preferences::system_prefers_dark()));
-        let _ = query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let on_change =
+            Closure::<dyn Fn()>::new(move || system_dark.set(preferences::system_prefers_dark()));
+        let _ =
+            query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
         on_change.forget();
     }
     let dark = move || chosen.get().unwrap_or_else(|| system_dark.get());

@@ -2,22 +2,23 @@
 //! signs everything after), or an access key and its secret key.
 
 use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, EmptyResponse,
-    ErrorCode, ReadAccessKeysRequest, ReadAccessKeysResponse, ReadAccountsRequest, ReadAccountsResponse,
+    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, EmptyResponse, ErrorCode,
+    ReadAccessKeysRequest, ReadAccessKeysResponse, ReadAccountsRequest, ReadAccountsResponse,
     ReadIdentityRequest, ReadIdentityResponse,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::messages::failure_text;
-use crate::api::{call, CallError, Credentials, KeyCall, Session, CONSOLE_TAG};
-use crate::app::{AppState, Notice};
+use crate::api::{call, CallError, Credentials, KeyCall, CONSOLE_TAG};
+use crate::components::failure::failure_text;
 use crate::components::form_field::FormField;
 use crate::components::page_heading::PageHeading;
 use crate::components::password_input::PasswordInput;
-use crate::config::Endpoint;
 use crate::components::text::text;
+use crate::config::Endpoint;
 use crate::i18n::*;
+use crate::session::Session;
+use crate::state::{AppState, Notice};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Method {
@@ -45,12 +46,15 @@ fn expiration_in(seconds: u32) -> String {
 /// ignored the tag filter): a person's other keys are never touched.
 fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
     let at = |d: &Option<String>| d.as_deref().map_or(f64::NAN, js_sys::Date::parse);
-    let sessions =
-        || keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref() == Some(CONSOLE_TAG));
+    let sessions = || {
+        keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref() == Some(CONSOLE_TAG))
+    };
     let now = js_sys::Date::now();
     let mut stale: Vec<&AccessKey> = sessions().filter(|k| at(&k.expiration_date) <= now).collect();
     if stale.is_empty() {
-        stale.extend(sessions().min_by(|a, b| at(&a.creation_date).total_cmp(&at(&b.creation_date))));
+        stale.extend(
+            sessions().min_by(|a, b| at(&a.creation_date).total_cmp(&at(&b.creation_date))),
+        );
     }
     stale.into_iter().filter_map(|k| k.access_key_id.clone()).collect()
 }
@@ -66,12 +70,26 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
     };
     match call(&form.endpoint, creds(), "CreateAccessKey", &req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
-            let read = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-            let keys: ReadAccessKeysResponse = call(&form.endpoint, creds(), "ReadAccessKeys", &read).await?;
+            let read =
+                ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
+            let keys: ReadAccessKeysResponse =
+                call(&form.endpoint, creds(), "ReadAccessKeys", &read).await?;
             for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
                 // An EIM user's key must be inactive before it can be deleted.
-                call::<_, EmptyResponse>(&form.endpoint, creds(), "UpdateAccessKey", &KeyCall::deactivate(&id)).await?;
-                call::<_, EmptyResponse>(&form.endpoint, creds(), "DeleteAccessKey", &KeyCall::delete(&id)).await?;
+                call::<_, EmptyResponse>(
+                    &form.endpoint,
+                    creds(),
+                    "UpdateAccessKey",
+                    &KeyCall::deactivate(&id),
+                )
+                .await?;
+                call::<_, EmptyResponse>(
+                    &form.endpoint,
+                    creds(),
+                    "DeleteAccessKey",
+                    &KeyCall::delete(&id),
+                )
+                .await?;
             }
             call(&form.endpoint, creds(), "CreateAccessKey", &req).await
         }
@@ -99,7 +117,8 @@ async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
     } else {
         let resp: ReadAccountsResponse =
             call(&form.endpoint, creds(), "ReadAccounts", &ReadAccountsRequest::default()).await?;
-        let account: Account = resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
+        let account: Account =
+            resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
         ReadIdentityResponse {
             account_id: account.account_id.unwrap_or_default(),
             login: account.email.unwrap_or_else(|| form.login.clone()),
@@ -136,7 +155,8 @@ pub fn SignIn() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
     let endpoints = state.config.with_value(|c| c.endpoints.clone());
-    let default_endpoint = state.config.with_value(|c| c.default_endpoint().map(|e| e.id.clone()).unwrap_or_default());
+    let default_endpoint =
+        state.config.with_value(|c| c.default_endpoint().map(|e| e.id.clone()).unwrap_or_default());
     let endpoint_id = RwSignal::new(default_endpoint);
     let method = RwSignal::new(Method::Password);
     let login = RwSignal::new(String::new());
@@ -145,7 +165,10 @@ pub fn SignIn() -> impl IntoView {
 
     // Already signed in (a reload of /sign-in): go on.
     if let Some(session) = state.session.get_untracked() {
-        navigate(&next_path(query.get_untracked().get("next"), session.is_user()), Default::default());
+        navigate(
+            &next_path(query.get_untracked().get("next"), session.is_user()),
+            Default::default(),
+        );
     }
 
     let action = Action::new_local(move |form: &SignInForm| sign_in(form.clone()));
@@ -169,9 +192,19 @@ pub fn SignIn() -> impl IntoView {
         if missing.get_untracked() {
             return;
         }
-        let Some(endpoint) = state.config.with_value(|c| c.endpoint(&endpoint_id.get_untracked()).cloned()) else { return };
+        let Some(endpoint) =
+            state.config.with_value(|c| c.endpoint(&endpoint_id.get_untracked()).cloned())
+        else {
+            return;
+        };
         let session_seconds = state.config.with_value(|c| c.session_seconds);
-        action.dispatch_local(SignInForm { endpoint, method: method.get_untracked(), login: l, secret: s, session_seconds });
+        action.dispatch_local(SignInForm {
+            endpoint,
+            method: method.get_untracked(),
+            login: l,
+            secret: s,
+            session_seconds,
+        });
     };
 
     let message = move || -> Option<String> {
@@ -182,7 +215,9 @@ pub fn SignIn() -> impl IntoView {
                 Method::Keys => t_string!(i18n, error_bad_keys).to_string(),
             });
         }
-        let url = state.config.with_value(|c| c.endpoint(&endpoint_id.get_untracked()).map(|e| e.url.clone()));
+        let url = state
+            .config
+            .with_value(|c| c.endpoint(&endpoint_id.get_untracked()).map(|e| e.url.clone()));
         Some(failure_text(i18n, &e, &url.unwrap_or_default()))
     };
     let notice = move || match state.notice.get() {
@@ -191,7 +226,10 @@ pub fn SignIn() -> impl IntoView {
         None => None,
     };
     let required_error = move |value: RwSignal<String>| {
-        Signal::derive(move || (missing.get() && value.with(|v| v.trim().is_empty())).then(|| t_string!(i18n, error_required).to_string()))
+        Signal::derive(move || {
+            (missing.get() && value.with(|v| v.trim().is_empty()))
+                .then(|| t_string!(i18n, error_required).to_string())
+        })
     };
     let show_endpoints = endpoints.len() > 1;
     // An email is no access key: each method starts with empty fields.

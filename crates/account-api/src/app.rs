@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use account_contract::validation::MAX_BODY_BYTES;
-use account_contract::{ApiError, ErrorCode, ResponseContext, CALLS};
+use account_contract::{ApiError, ErrorCode, CALLS};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
@@ -15,29 +15,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::auth::{self, Caller};
 use crate::calls;
-use crate::secrets::SecretBox;
-use crate::store::{Lockout, Store};
-use crate::{clock, ids};
-
-/// What every call can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub secrets: SecretBox,
-    pub lockout: Lockout,
-    /// Host names clients may sign besides the `Host` header received, for a server
-    /// behind a proxy that rewrites it (such as `trunk serve`).
-    pub public_hosts: std::sync::Arc<Vec<String>>,
-    pub throttle: std::sync::Arc<crate::throttle::PasswordThrottle>,
-    /// Bounds argon2 and zxcvbn work: per core, and one check per identity at a time.
-    pub password_work: std::sync::Arc<crate::password_work::PasswordWork>,
-    /// The region signatures must name (their credential scope).
-    pub region: std::sync::Arc<str>,
-    /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
-    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
-}
+use crate::ctx::{AppState, Ctx};
+use crate::{auth, clock, ids};
 
 /// How the server is put together.
 #[derive(Default)]
@@ -47,20 +27,8 @@ pub struct Options {
     pub console_dir: Option<std::path::PathBuf>,
 }
 
-/// One call in progress: who makes it, from where, when, under which request ID.
-pub struct Ctx {
-    pub state: AppState,
-    pub caller: Caller,
-    pub client: std::net::IpAddr,
-    pub request_id: String,
-    pub now: i64,
-}
-
-impl Ctx {
-    pub fn context(&self) -> ResponseContext {
-        ResponseContext { request_id: self.request_id.clone() }
-    }
-}
+/// A request that takes longer than this (a body trickling in) is given up with 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The whole service: paths normalised, then routed.
 pub type Service = tower::util::MapRequest<Router, fn(Request<Body>) -> Request<Body>>;
@@ -107,21 +75,27 @@ pub fn router(state: AppState, options: &Options) -> Router {
     let api = Router::new()
         .route("/api/v1/{call}", any(handle))
         .route("/api/latest/{call}", any(handle))
-        .route("/api/{*rest}", any(|| async { no_store(error_response(&ids::request_id(), no_such_call())) }))
+        .route(
+            "/api/{*rest}",
+            any(|| async { no_store(error_response(&ids::request_id(), no_such_call())) }),
+        )
         .with_state(state);
     let router = match &options.console_dir {
         Some(dir) => api.merge(crate::console::routes(dir)),
-        None => api.fallback(|| async { no_store(error_response(&ids::request_id(), no_such_call())) }),
+        None => {
+            api.fallback(|| async { no_store(error_response(&ids::request_id(), no_such_call())) })
+        }
     };
     // A request that takes longer than this (a body trickling in) is given up.
     let router = router.layer(tower_http::timeout::TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
-        crate::listen::REQUEST_TIMEOUT,
+        REQUEST_TIMEOUT,
     ));
     if options.cors_origins.is_empty() {
         return router;
     }
-    let origins: Vec<HeaderValue> = options.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+    let origins: Vec<HeaderValue> =
+        options.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
     router.layer(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
@@ -146,7 +120,11 @@ fn no_such_call() -> ApiError {
     ApiError::new(ErrorCode::NoSuchCall, "No such call. Calls are POST /api/v1/<Call>.")
 }
 
-async fn handle(State(state): State<AppState>, Path(call): Path<String>, request: Request<Body>) -> Response {
+async fn handle(
+    State(state): State<AppState>,
+    Path(call): Path<String>,
+    request: Request<Body>,
+) -> Response {
     let started = Instant::now();
     let request_id = ids::request_id();
     let result = serve(state, &call, &request_id, request).await;
@@ -165,7 +143,12 @@ async fn handle(State(state): State<AppState>, Path(call): Path<String>, request
     response
 }
 
-async fn serve(state: AppState, call: &str, request_id: &str, request: Request<Body>) -> Result<Response, ApiError> {
+async fn serve(
+    state: AppState,
+    call: &str,
+    request_id: &str,
+    request: Request<Body>,
+) -> Result<Response, ApiError> {
     if !CALLS.contains(&call) {
         return Err(no_such_call());
     }
@@ -174,8 +157,12 @@ async fn serve(state: AppState, call: &str, request_id: &str, request: Request<B
     }
     let client = client_of(&state, &request);
     let (parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError { status: 413, ..ApiError::new(ErrorCode::InvalidLength, format!("The request body is larger than {MAX_BODY_BYTES} bytes.")) }
+    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError {
+        status: 413,
+        ..ApiError::new(
+            ErrorCode::InvalidLength,
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        )
     })?;
     let now = clock::now();
     let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
@@ -229,7 +216,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
             Err(e) => describe("", e),
-            Ok(_) => ApiError::new(ErrorCode::MalformedRequest, "The request body must be a JSON object."),
+            Ok(_) => ApiError::new(
+                ErrorCode::MalformedRequest,
+                "The request body must be a JSON object.",
+            ),
         });
     }
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -246,7 +236,10 @@ fn describe(path: &str, error: serde_json::Error) -> ApiError {
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     let at_root = path == "." || path.is_empty();
     if !error.is_data() {
-        return ApiError::new(ErrorCode::MalformedRequest, format!("The request body is not valid JSON: {msg}."));
+        return ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("The request body is not valid JSON: {msg}."),
+        );
     }
     let quoted = msg.split('`').nth(1).unwrap_or_default();
     let at = |name: &str| if at_root { name.to_owned() } else { format!("{path}.{name}") };
@@ -272,7 +265,8 @@ mod tests {
     fn parse_errors_name_the_parameter() {
         let e = parse::<UpdateAccountRequest>(br#"{"City": 3}"#).unwrap_err();
         assert_eq!((e.items[0].code.as_str(), e.items[0].field()), ("4108", Some("City")));
-        let e = parse::<UpdateAccountRequest>(br#"{"AdditionalEmails": ["a@b.c", 1]}"#).unwrap_err();
+        let e =
+            parse::<UpdateAccountRequest>(br#"{"AdditionalEmails": ["a@b.c", 1]}"#).unwrap_err();
         assert_eq!(e.items[0].field(), Some("AdditionalEmails[1]"));
         let e = parse::<UpdateAccountRequest>(br#"{"AccountId": "1"}"#).unwrap_err();
         assert_eq!((e.items[0].code.as_str(), e.items[0].field()), ("3001", Some("AccountId")));

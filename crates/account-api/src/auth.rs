@@ -3,66 +3,20 @@
 
 use account_contract::signing::{self, Authorization, CanonicalRequest, MAX_CLOCK_SKEW_SECS};
 use account_contract::validation::{check_secret_input, normalize_login};
-use account_contract::{ApiError, ErrorCode, KEY_ACTIVE, BASIC_AUTH_CALLS};
+use account_contract::{ApiError, ErrorCode, BASIC_AUTH_CALLS, KEY_ACTIVE};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 
-use crate::app::AppState;
 use crate::clock;
+use crate::ctx::{AppState, Caller};
 use crate::secrets;
 use crate::store::{self, AccountRecord, UserRecord};
 
-/// The identity a request acts as.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub account_id: String,
-    /// The EIM user acting; `None` for the account itself.
-    pub user_id: Option<String>,
-    /// The key that signed the request; `None` for email/password.
-    pub access_key_id: Option<String>,
-    /// The session the signing key belongs to, if it does.
-    pub session: Option<SessionOf>,
-    /// For email/password: the password hash that matched. A write made for this call
-    /// checks it is still current, so a check in flight during a password change fails.
-    pub password_hash: Option<String>,
-}
-
-/// A session: the key created with email/password (Basic) that started it, and when
-/// it ends. Every key created under a session belongs to it and ends no later.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionOf {
-    pub id: String,
-    pub expires_at: Option<i64>,
-}
-
-impl Caller {
-    /// Fails unless the credentials this call was made with still hold, inside the
-    /// write that acts on them: the signing key (and its session) still exist, or the
-    /// password checked is still the identity's.
-    pub fn still_valid(&self, conn: &rusqlite::Connection) -> Result<(), ApiError> {
-        let gone = || denied("The credentials of this request were revoked while it ran.");
-        if let Some(key_id) = &self.access_key_id {
-            let key = store::access_keys::by_id(conn, key_id)?.ok_or_else(gone)?;
-            if key.state != KEY_ACTIVE {
-                return Err(gone());
-            }
-            if let Some(session) = &self.session {
-                store::access_keys::by_id(conn, &session.id)?.ok_or_else(gone)?;
-            }
-        }
-        if let Some(checked) = &self.password_hash {
-            let identity = identity_of(conn, self)?.ok_or_else(gone)?;
-            if identity.password_hash() != Some(checked.as_str()) {
-                return Err(gone());
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Who a login and password belong to: the account (email login) or one of its
 /// EIM users (`ACCOUNT_ID/username`).
+// One per request, short-lived: boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Identity {
     Account(AccountRecord),
@@ -120,15 +74,23 @@ impl Identity {
 }
 
 /// The identity a login names, if any; `login` is normalised ([`normalize_login`]).
-pub fn resolve_login(conn: &rusqlite::Connection, login: &str) -> Result<Option<Identity>, ApiError> {
+pub fn resolve_login(
+    conn: &rusqlite::Connection,
+    login: &str,
+) -> Result<Option<Identity>, ApiError> {
     match account_contract::validation::split_user_login(login) {
-        Some((account_id, user_name)) => Ok(store::users::by_name(conn, account_id, user_name)?.map(Identity::User)),
+        Some((account_id, user_name)) => {
+            Ok(store::users::by_name(conn, account_id, user_name)?.map(Identity::User))
+        }
         None => Ok(store::accounts::by_email(conn, login)?.map(Identity::Account)),
     }
 }
 
 /// The identity that signs a call.
-pub fn identity_of(conn: &rusqlite::Connection, caller: &Caller) -> Result<Option<Identity>, ApiError> {
+pub fn identity_of(
+    conn: &rusqlite::Connection,
+    caller: &Caller,
+) -> Result<Option<Identity>, ApiError> {
     match &caller.user_id {
         Some(user_id) => Ok(store::users::by_id(conn, user_id)?.map(Identity::User)),
         None => Ok(store::accounts::by_id(conn, &caller.account_id)?.map(Identity::Account)),
@@ -150,16 +112,21 @@ pub async fn authenticate(
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Err(denied("Authentication required: sign the request with an access key."));
     };
-    let value = value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
+    let value =
+        value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
     if let Some(credentials) = value.strip_prefix("Basic ") {
         return basic(state, call, &parts.headers, credentials, client, now).await;
     }
     match Authorization::parse(value) {
         Some(auth) => signed(state, parts, body, auth, now).await,
-        None if value.starts_with("OSC4-HMAC-SHA256 ") || value.starts_with("AWS4-HMAC-SHA256 ") => {
+        None if value.starts_with("OSC4-HMAC-SHA256 ")
+            || value.starts_with("AWS4-HMAC-SHA256 ") =>
+        {
             Err(denied("The Authorization header is malformed."))
         }
-        None => Err(ApiError::new(ErrorCode::UnknownAuthorizationType, "Unknown authorization type.")),
+        None => {
+            Err(ApiError::new(ErrorCode::UnknownAuthorizationType, "Unknown authorization type."))
+        }
     }
 }
 
@@ -169,7 +136,9 @@ fn check_timestamp(value: Option<&str>, header_name: &str, now: i64) -> Result<(
     let at = clock::parse_amz_date(value)
         .ok_or_else(|| denied(&format!("The {header_name} header must read YYYYMMDDTHHMMSSZ.")))?;
     if (at - now).abs() > MAX_CLOCK_SKEW_SECS {
-        return Err(denied(&format!("The request time ({header_name}) is more than 5 minutes from the server's.")));
+        return Err(denied(&format!(
+            "The request time ({header_name}) is more than 5 minutes from the server's."
+        )));
     }
     Ok(())
 }
@@ -198,7 +167,9 @@ async fn basic(
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
-    let (login, password) = decoded.split_once(':').ok_or_else(|| denied("The Basic credentials need login:password."))?;
+    let (login, password) = decoded
+        .split_once(':')
+        .ok_or_else(|| denied("The Basic credentials need login:password."))?;
     let identity = check_password(state, client, login, password, now).await?;
     Ok(identity.password_caller())
 }
@@ -246,7 +217,10 @@ pub async fn verify_with_lockout(
     lockout_key: String,
     password: &str,
     now: i64,
-    current: impl FnOnce(&rusqlite::Connection) -> Result<Option<Identity>, ApiError> + Clone + Send + 'static,
+    current: impl FnOnce(&rusqlite::Connection) -> Result<Option<Identity>, ApiError>
+        + Clone
+        + Send
+        + 'static,
 ) -> Result<Identity, ApiError> {
     let _turn = state.password_work.turn(&lockout_key).await;
     let lockout = state.lockout;
@@ -286,7 +260,13 @@ pub async fn verify_with_lockout(
     }
 }
 
-async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorization, now: i64) -> Result<Caller, ApiError> {
+async fn signed(
+    state: &AppState,
+    parts: &Parts,
+    body: &[u8],
+    auth: Authorization,
+    now: i64,
+) -> Result<Caller, ApiError> {
     let date_header = auth.algorithm.date_header();
     for required in ["host", date_header] {
         if !auth.signed_headers.iter().any(|h| h == required) {
@@ -310,7 +290,8 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
     }
 
     let key_id = auth.access_key.clone();
-    let (key, session) = state.store.read(move |c| store::access_keys::with_session(c, &key_id)).await?;
+    let (key, session) =
+        state.store.read(move |c| store::access_keys::with_session(c, &key_id)).await?;
     let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
     if key.state != KEY_ACTIVE {
         return Err(denied("The access key is inactive."));
@@ -323,7 +304,8 @@ async fn signed(state: &AppState, parts: &Parts, body: &[u8], auth: Authorizatio
         .open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed)
         .ok_or_else(|| store::internal("an access key secret does not open with the server key"))?;
 
-    let signing_key = signing::signing_key(auth.algorithm, &secret, &auth.date, &auth.region, &auth.service);
+    let signing_key =
+        signing::signing_key(auth.algorithm, &secret, &auth.date, &auth.region, &auth.service);
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -390,7 +372,9 @@ mod tests {
         let caller = identity.password_caller();
         let check = caller.clone();
         store.read_blocking(move |c| check.still_valid(c)).expect("valid before the change");
-        store.write_blocking(|c| accounts::set_password(c, "123456789012", "$argon2id$new", 2, 10)).unwrap();
+        store
+            .write_blocking(|c| accounts::set_password(c, "123456789012", "$argon2id$new", 2, 10))
+            .unwrap();
         let e = store.read_blocking(move |c| caller.still_valid(c)).unwrap_err();
         assert_eq!((e.status, e.items[0].code.as_str()), (401, "1"));
     }

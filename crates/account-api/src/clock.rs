@@ -12,7 +12,8 @@ pub fn now() -> i64 {
 /// `2026-11-28T10:15:00.000Z`, as OAPI shows dates.
 pub fn format(unix: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z")).unwrap_or_default()
+    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z"))
+        .unwrap_or_default()
 }
 
 /// An `ExpirationDate`: an ISO 8601 date-time (`2026-06-14T00:00:00.000Z`) or date (`2026-06-14`).

@@ -11,17 +11,30 @@ pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "Cockpit-Demo-2026!Saint-Cloud";
 
 /// Creates an account; the password must meet the policy's local rules and be strong.
-pub fn create_account(store: &Store, email: &str, password: &str, profile: UpdateAccountRequest) -> Result<String, ApiError> {
+pub fn create_account(
+    store: &Store,
+    email: &str,
+    password: &str,
+    profile: UpdateAccountRequest,
+) -> Result<String, ApiError> {
     let mut check = profile.clone();
     check.email = Some(email.to_owned());
     account_contract::validation::check_update_account(&check)?;
     let broken = PASSWORD_POLICY.local_failures(password);
     if let Some(rule) = broken.first() {
-        return Err(ApiError::field(ErrorCode::InvalidPassword, "Password", rule.describe(&PASSWORD_POLICY)));
+        return Err(ApiError::field(
+            ErrorCode::InvalidPassword,
+            "Password",
+            rule.describe(&PASSWORD_POLICY),
+        ));
     }
     if secrets::strength(password, &[email]) < PASSWORD_POLICY.min_strength {
         let rule = account_contract::PasswordRule::Strong;
-        return Err(ApiError::field(ErrorCode::InvalidPassword, "Password", rule.describe(&PASSWORD_POLICY)));
+        return Err(ApiError::field(
+            ErrorCode::InvalidPassword,
+            "Password",
+            rule.describe(&PASSWORD_POLICY),
+        ));
     }
     let new = NewAccount {
         account_id: ids::account_id(),
@@ -78,9 +91,10 @@ pub fn create_user(
     if let Some(email) = &user_email {
         account_contract::validation::check_email("UserEmail", email)?;
     }
-    let account = store
-        .read_blocking(|c| accounts::by_email(c, account_email))?
-        .ok_or_else(|| ApiError::field(ErrorCode::InvalidParameterValue, "Email", "no account has this email."))?;
+    let account =
+        store.read_blocking(|c| accounts::by_email(c, account_email))?.ok_or_else(|| {
+            ApiError::field(ErrorCode::InvalidParameterValue, "Email", "no account has this email.")
+        })?;
     let now = clock::now();
     let user = UserRecord {
         user_id: ids::user_id(),

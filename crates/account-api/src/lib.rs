@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calls;
 pub mod clock;
 pub mod console;
+pub mod ctx;
 pub mod demo;
 pub mod ids;
 pub mod listen;

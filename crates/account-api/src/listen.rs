@@ -1,7 +1,7 @@
 //! Accepting connections. HTTP/1.1, with deadlines a slow or idle client cannot
 //! stretch: a request's headers must arrive within a deadline (`HEADER_TIMEOUT`) (also the most a
 //! kept-alive connection may sit idle), and a whole request is answered or given up
-//! within `REQUEST_TIMEOUT` (see `app::router`). On shutdown, connections finish the
+//! within `app::REQUEST_TIMEOUT`. On shutdown, connections finish the
 //! request in hand, for at most `DRAIN_TIMEOUT`.
 
 use std::future::Future;
@@ -21,11 +21,15 @@ use crate::app::Service;
 
 /// The default deadline for a request's headers (`serve --header-timeout-secs`).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `service` on `listener` until `shutdown` completes.
-pub async fn serve(listener: TcpListener, service: Service, header_timeout: Duration, shutdown: impl Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    service: Service,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);

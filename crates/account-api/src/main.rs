@@ -4,7 +4,8 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use account_api::app::{service, AppState, Options};
+use account_api::app::{service, Options};
+use account_api::ctx::AppState;
 use account_api::secrets::SecretBox;
 use account_api::store::{Lockout, Store};
 use account_api::{demo, store};
@@ -108,7 +109,8 @@ struct CreateAccount {
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ACCOUNT_API_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ACCOUNT_API_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -139,9 +141,12 @@ fn open(storage: &Storage) -> Result<(Store, SecretBox), String> {
         p.push(".key");
         PathBuf::from(p)
     });
-    let has_keys = store.read_blocking(store::access_keys::count_all).map_err(|e| e.to_string())? > 0;
+    let has_keys =
+        store.read_blocking(store::access_keys::count_all).map_err(|e| e.to_string())? > 0;
     let secrets = SecretBox::load_or_create(&key_file, !has_keys)?;
-    secrets.check_against(&store).map_err(|e| format!("{e} (server key {})", key_file.display()))?;
+    secrets
+        .check_against(&store)
+        .map_err(|e| format!("{e} (server key {})", key_file.display()))?;
     Ok((store, secrets))
 }
 
@@ -150,13 +155,17 @@ fn open(storage: &Storage) -> Result<(Store, SecretBox), String> {
 fn cors_origins(origins: &[String]) -> Result<Vec<String>, String> {
     for origin in origins {
         if origin.trim() == "*" {
-            return Err("--cors-origin '*' is refused: name each origin the console is served from".into());
+            return Err(
+                "--cors-origin '*' is refused: name each origin the console is served from".into(),
+            );
         }
         let well_formed = (origin.starts_with("https://") || origin.starts_with("http://"))
             && !origin.trim_end_matches('/').contains(['?', '#', ' '])
             && axum::http::HeaderValue::from_str(origin).is_ok();
         if !well_formed {
-            return Err(format!("--cors-origin {origin:?} is not an origin such as https://console.example.com"));
+            return Err(format!(
+                "--cors-origin {origin:?} is not an origin such as https://console.example.com"
+            ));
         }
     }
     Ok(origins.to_vec())
@@ -177,15 +186,23 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
     let trusted_proxies = trusted_proxies(&options.trusted_proxies)?;
     if let Some(dir) = &options.console_dir {
         if !dir.join("index.html").exists() {
-            return Err(format!("{} has no index.html: run `trunk build --release` first", dir.display()));
+            return Err(format!(
+                "{} has no index.html: run `trunk build --release` first",
+                dir.display()
+            ));
         }
     }
     let (store, secrets) = open(storage)?;
     if options.demo {
         if let Some(id) = demo::ensure_demo_account(&store).map_err(|e| e.to_string())? {
-            println!("Created the demo account {id}: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
-            let (user, key) = demo::create_user(&store, &secrets, demo::DEMO_EMAIL, demo::DEMO_USER, None)
-                .map_err(|e| e.to_string())?;
+            println!(
+                "Created the demo account {id}: {} / {}",
+                demo::DEMO_EMAIL,
+                demo::DEMO_PASSWORD
+            );
+            let (user, key) =
+                demo::create_user(&store, &secrets, demo::DEMO_EMAIL, demo::DEMO_USER, None)
+                    .map_err(|e| e.to_string())?;
             // Printed for the person trying the console, on standard output only: never logged.
             println!(
                 "Created the demo EIM user {} (no password yet): access key {} / secret key {}",
@@ -218,7 +235,9 @@ fn serve(storage: &Storage, options: Serve) -> Result<(), String> {
     let app = service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         if options.console_dir.is_some() {
             println!("Console on http://{local}/");
@@ -239,7 +258,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -268,7 +288,8 @@ fn create_account(storage: &Storage, c: CreateAccount) -> Result<(), String> {
         company_name: c.company_name,
         ..Default::default()
     };
-    let id = demo::create_account(&store, &c.email, &password, profile).map_err(|e| e.to_string())?;
+    let id =
+        demo::create_account(&store, &c.email, &password, profile).map_err(|e| e.to_string())?;
     println!("Created account {id} for {}", c.email);
     Ok(())
 }
@@ -276,8 +297,14 @@ fn create_account(storage: &Storage, c: CreateAccount) -> Result<(), String> {
 fn create_user(storage: &Storage, c: CreateUser) -> Result<(), String> {
     let (store, secrets) = open(storage)?;
     let (user, key) =
-        demo::create_user(&store, &secrets, &c.account_email, &c.user_name, c.user_email).map_err(|e| e.to_string())?;
-    println!("Created user {} ({}); it signs in as {} once it has a password.", user.user_name, user.user_id, user.login());
+        demo::create_user(&store, &secrets, &c.account_email, &c.user_name, c.user_email)
+            .map_err(|e| e.to_string())?;
+    println!(
+        "Created user {} ({}); it signs in as {} once it has a password.",
+        user.user_name,
+        user.user_id,
+        user.login()
+    );
     println!("Access key: {}\nSecret key: {}", key.access_key_id, key.secret_key);
     Ok(())
 }

@@ -38,7 +38,10 @@ impl Drop for Turn {
 impl PasswordWork {
     /// `parallel` hashes at most at once (the core count is a good choice).
     pub fn new(parallel: usize) -> Arc<Self> {
-        Arc::new(Self { cpu: Arc::new(Semaphore::new(parallel.max(1))), identities: Mutex::new(HashMap::new()) })
+        Arc::new(Self {
+            cpu: Arc::new(Semaphore::new(parallel.max(1))),
+            identities: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn for_this_machine() -> Arc<Self> {
@@ -56,7 +59,10 @@ impl PasswordWork {
     }
 
     /// Runs CPU-heavy password work (argon2, zxcvbn) once a core is free.
-    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let _permit = self.cpu.clone().acquire_owned().await.map_err(store::internal)?;
         tokio::task::spawn_blocking(f).await.map_err(store::internal)
     }
@@ -70,7 +76,8 @@ mod tests {
     async fn one_check_per_identity_at_a_time_and_slots_are_forgotten() {
         let work = PasswordWork::new(2);
         let first = work.turn("a").await;
-        let other = tokio::time::timeout(std::time::Duration::from_millis(50), work.turn("b")).await;
+        let other =
+            tokio::time::timeout(std::time::Duration::from_millis(50), work.turn("b")).await;
         assert!(other.is_ok(), "another identity does not wait");
         let same = tokio::time::timeout(std::time::Duration::from_millis(50), work.turn("a")).await;
         assert!(same.is_err(), "the same identity waits");

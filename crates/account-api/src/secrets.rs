@@ -37,15 +37,16 @@ impl SecretBox {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && may_create => {
                 let mut key = vec![0u8; 32];
                 OsRng.fill_bytes(&mut key);
-                write_private(path, &key).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                write_private(path, &key)
+                    .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
                 tracing::info!(path = %path.display(), "created the server key");
                 key
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(format!(
-                    "the server key {} is missing, and the database holds access keys sealed with it",
-                    path.display()
-                ))
+                "the server key {} is missing, and the database holds access keys sealed with it",
+                path.display()
+            ))
             }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
@@ -57,7 +58,10 @@ impl SecretBox {
     /// a failure on every signed call.
     pub fn check_against(&self, store: &Store) -> Result<(), String> {
         const CHECK: &str = "server-key-check";
-        let wrong = || "the server key does not open the secrets in this database: is it the right key file?".to_owned();
+        let wrong = || {
+            "the server key does not open the secrets in this database: is it the right key file?"
+                .to_owned()
+        };
         let recorded = store.read_blocking(|c| meta::get(c, CHECK)).map_err(|e| e.to_string())?;
         if let Some(blob) = recorded {
             let (nonce, sealed) = blob.split_at(blob.len().min(12));
@@ -71,7 +75,11 @@ impl SecretBox {
             self.open(&k.access_key_id, &k.secret_nonce, &k.secret_sealed).ok_or_else(wrong)?;
         }
         let (nonce, sealed) = self.seal(CHECK, CHECK);
-        store.write_blocking(move |c| meta::set(c, CHECK, &[nonce.as_slice(), sealed.as_slice()].concat())).map_err(|e| e.to_string())
+        store
+            .write_blocking(move |c| {
+                meta::set(c, CHECK, &[nonce.as_slice(), sealed.as_slice()].concat())
+            })
+            .map_err(|e| e.to_string())
     }
 
     pub fn seal(&self, access_key_id: &str, secret: &str) -> (Vec<u8>, Vec<u8>) {
@@ -79,7 +87,10 @@ impl SecretBox {
         OsRng.fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: secret.as_bytes(), aad: access_key_id.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload { msg: secret.as_bytes(), aad: access_key_id.as_bytes() },
+            )
             .expect("ChaCha20-Poly1305 seals any message");
         (nonce.to_vec(), sealed)
     }
@@ -90,7 +101,10 @@ impl SecretBox {
         }
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: access_key_id.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload { msg: sealed, aad: access_key_id.as_bytes() },
+            )
             .ok()?;
         String::from_utf8(plain).ok()
     }
@@ -117,7 +131,10 @@ fn shared_with_others(path: &Path) -> Result<bool, String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.permissions().mode();
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .permissions()
+            .mode();
         Ok(mode & 0o077 != 0)
     }
     #[cfg(not(unix))]
@@ -130,12 +147,16 @@ fn shared_with_others(path: &Path) -> Result<bool, String> {
 /// An argon2id hash in PHC form, with a random salt.
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password")
+        .to_string()
 }
 
 /// Checks a password against a PHC hash (argon2 compares in constant time).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// zxcvbn's score (0–4), with the account's own words as a dictionary.

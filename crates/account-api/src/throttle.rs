@@ -60,7 +60,11 @@ pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNe
 
 impl PasswordThrottle {
     pub fn new(per_second: f64, burst: f64) -> Self {
-        Self { per_second: per_second.max(0.1), burst: burst.max(1.0), buckets: Mutex::new(HashMap::new()) }
+        Self {
+            per_second: per_second.max(0.1),
+            burst: burst.max(1.0),
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes one password check for `client`, or says how long to wait.
@@ -69,10 +73,13 @@ impl PasswordThrottle {
         let mut buckets = self.buckets.lock().expect("throttle lock");
         if buckets.len() > MAX_TRACKED {
             let (per_second, burst) = (self.per_second, self.burst);
-            buckets.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * per_second < burst);
+            buckets.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * per_second < burst
+            });
         }
         let (tokens, at) = buckets.entry(client_group(client)).or_insert((self.burst, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        *tokens =
+            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
         *at = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
@@ -81,7 +88,10 @@ impl PasswordThrottle {
         let wait = ((1.0 - *tokens) / self.per_second).ceil().max(1.0) as u64;
         Err(ApiError {
             retry_after: Some(wait),
-            ..ApiError::new(ErrorCode::Throttled, "Request rate exceeded: too many password checks from this address.")
+            ..ApiError::new(
+                ErrorCode::Throttled,
+                "Request rate exceeded: too many password checks from this address.",
+            )
         })
     }
 }
@@ -121,8 +131,14 @@ mod tests {
         // A client that writes its own header is not believed.
         assert_eq!(client_address(outsider, Some("198.51.100.1"), &trusted), outsider);
         // Through the proxy: the address the proxy saw, not what the client claimed before it.
-        assert_eq!(client_address(proxy, Some("198.51.100.1, 203.0.113.7"), &trusted), "203.0.113.7".parse::<IpAddr>().unwrap());
-        assert_eq!(client_address(proxy, Some("203.0.113.7, 10.9.9.9"), &trusted), "203.0.113.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_address(proxy, Some("198.51.100.1, 203.0.113.7"), &trusted),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_address(proxy, Some("203.0.113.7, 10.9.9.9"), &trusted),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(client_address(proxy, None, &trusted), proxy);
         assert_eq!(client_address(proxy, Some("garbage"), &trusted), proxy);
     }

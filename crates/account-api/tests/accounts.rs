@@ -33,7 +33,15 @@ fn update_account_changes_only_the_fields_sent() {
     let after = &body["Account"];
     assert_eq!(after["City"], "Lyon");
     assert_eq!(after["VatNumber"], "FR123");
-    for untouched in ["Email", "FirstName", "LastName", "CompanyName", "ZipCode", "AdditionalEmails", "AccountId"] {
+    for untouched in [
+        "Email",
+        "FirstName",
+        "LastName",
+        "CompanyName",
+        "ZipCode",
+        "AdditionalEmails",
+        "AccountId",
+    ] {
         assert_eq!(after[untouched], before[untouched], "{untouched}");
     }
     assert_eq!(&c.account(&key), after, "ReadAccounts shows what UpdateAccount returned");
@@ -74,7 +82,8 @@ fn invalid_values_are_refused_field_by_field_and_change_nothing() {
         .signed(&key, "UpdateAccount", json!({"Email": "not-an-email", "City": "Lyon", "AdditionalEmails": ["x@y.z", "bad"], "ZipCode": "1".repeat(17)}))
         .err(400, "4020");
     assert_eq!(r.codes(), ["4020", "4106", "4020"]);
-    let fields: Vec<String> = r.details().iter().map(|d| d.split(": ").next().unwrap().to_owned()).collect();
+    let fields: Vec<String> =
+        r.details().iter().map(|d| d.split(": ").next().unwrap().to_owned()).collect();
     assert_eq!(fields, ["Email", "ZipCode", "AdditionalEmails[1]"]);
     c.signed(&key, "UpdateAccount", json!({"FirstName": "x".repeat(129)})).err(400, "4106");
     c.signed(&key, "UpdateAccount", json!({"Email": ""})).err(400, "4106");
@@ -94,7 +103,8 @@ fn an_email_used_by_another_account_is_a_conflict() {
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let r = c.signed(&key, "UpdateAccount", json!({"Email": "Other@Example.com"})).err(409, "9007");
     assert!(r.details()[0].starts_with("Email: "));
-    c.signed(&key, "UpdateAccount", json!({"Email": "Other@Example.com", "DryRun": true})).err(409, "9007");
+    c.signed(&key, "UpdateAccount", json!({"Email": "Other@Example.com", "DryRun": true}))
+        .err(409, "9007");
     // The other account is a real one: it signs in and sees only itself.
     let other = c.sign_in("other@example.com", "Another-Strong-Passw0rd!");
     assert_eq!(c.account(&other)["Email"], "other@example.com");
@@ -134,10 +144,17 @@ fn check_authentication_checks_an_email_password_pair() {
     let server = Server::start();
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
-    c.signed(&key, "CheckAuthentication", json!({"Login": DEMO_EMAIL, "Password": DEMO_PASSWORD})).ok();
-    c.signed(&key, "CheckAuthentication", json!({"Login": DEMO_EMAIL, "Password": "wrong"})).err(401, "1");
+    c.signed(&key, "CheckAuthentication", json!({"Login": DEMO_EMAIL, "Password": DEMO_PASSWORD}))
+        .ok();
+    c.signed(&key, "CheckAuthentication", json!({"Login": DEMO_EMAIL, "Password": "wrong"}))
+        .err(401, "1");
     c.signed(&key, "CheckAuthentication", json!({"Login": DEMO_EMAIL})).err(400, "7000");
     // It is not a sign-in call: Basic is refused.
-    c.basic("CheckAuthentication", DEMO_EMAIL, DEMO_PASSWORD, json!({"Login": DEMO_EMAIL, "Password": DEMO_PASSWORD}))
-        .err(401, "9");
+    c.basic(
+        "CheckAuthentication",
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+        json!({"Login": DEMO_EMAIL, "Password": DEMO_PASSWORD}),
+    )
+    .err(401, "9");
 }

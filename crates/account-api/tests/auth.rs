@@ -25,7 +25,8 @@ fn the_host_may_be_signed_without_its_port() {
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     c.signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), "127.0.0.1", 0).ok();
-    c.signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), "example.com", 0).err(401, "1");
+    c.signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), "example.com", 0)
+        .err(401, "1");
 }
 
 #[test]
@@ -39,12 +40,26 @@ fn a_wrong_signature_body_or_secret_is_refused() {
     c.signed(&unknown, "ReadAccounts", json!({})).err(401, "1");
     // A body changed after signing.
     let sk = account_contract::signing::SigningKey {
-        algorithm: Algorithm::Osc4, access_key: &key.id, secret_key: &key.secret, region: "eu-west-2", service: "api",
+        algorithm: Algorithm::Osc4,
+        access_key: &key.id,
+        secret_key: &key.secret,
+        region: "eu-west-2",
+        service: "api",
     };
-    let h = account_contract::signing::sign(&sk, &c.host(), "/api/v1/UpdateAccount", br#"{"City":"A"}"#, &amz_date(0));
+    let h = account_contract::signing::sign(
+        &sk,
+        &c.host(),
+        "/api/v1/UpdateAccount",
+        br#"{"City":"A"}"#,
+        &amz_date(0),
+    );
     c.send(
         "/api/v1/UpdateAccount",
-        &[("authorization", h.authorization), ("x-osc-date", h.date_header.1), ("content-type", h.content_type.into())],
+        &[
+            ("authorization", h.authorization),
+            ("x-osc-date", h.date_header.1),
+            ("content-type", h.content_type.into()),
+        ],
         br#"{"City":"B"}"#.to_vec(),
     )
     .err(401, "1");
@@ -61,7 +76,9 @@ fn timestamps_more_than_five_minutes_off_are_refused() {
         c.signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), &host, skew).ok();
     }
     for skew in [-310, 310, -86_400] {
-        let r = c.signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), &host, skew).err(401, "1");
+        let r = c
+            .signed_with(&key, Algorithm::Osc4, "ReadAccounts", b"{}".to_vec(), &host, skew)
+            .err(401, "1");
         assert!(r.details()[0].contains("5 minutes"), "{:?}", r.details());
     }
 }
@@ -71,9 +88,14 @@ fn missing_and_unknown_authorization() {
     let server = Server::start();
     let c = server.client();
     c.send("/api/v1/ReadAccounts", &[], b"{}".to_vec()).err(401, "1");
-    c.send("/api/v1/ReadAccounts", &[("authorization", "Bearer abc".into())], b"{}".to_vec()).err(401, "12");
-    c.send("/api/v1/ReadAccounts", &[("authorization", "OSC4-HMAC-SHA256 nonsense".into())], b"{}".to_vec())
-        .err(401, "1");
+    c.send("/api/v1/ReadAccounts", &[("authorization", "Bearer abc".into())], b"{}".to_vec())
+        .err(401, "12");
+    c.send(
+        "/api/v1/ReadAccounts",
+        &[("authorization", "OSC4-HMAC-SHA256 nonsense".into())],
+        b"{}".to_vec(),
+    )
+    .err(401, "1");
 }
 
 #[test]
@@ -89,7 +111,10 @@ fn inactive_and_expired_keys_are_refused() {
 
     let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
     let soon = soon.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let short = key_of(&c.basic("CreateAccessKey", DEMO_EMAIL, DEMO_PASSWORD, json!({"ExpirationDate": soon})).ok());
+    let short = key_of(
+        &c.basic("CreateAccessKey", DEMO_EMAIL, DEMO_PASSWORD, json!({"ExpirationDate": soon}))
+            .ok(),
+    );
     c.signed(&short, "ReadAccounts", json!({})).ok();
     std::thread::sleep(Duration::from_millis(3100));
     let r = c.signed(&short, "ReadAccounts", json!({})).err(401, "1");
@@ -104,8 +129,16 @@ fn basic_authentication_needs_x_osc_date_and_only_opens_access_key_calls() {
     for call in ["ReadAccounts", "UpdateAccount", "UpdatePassword"] {
         c.basic(call, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "9");
     }
-    let creds = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("{DEMO_EMAIL}:{DEMO_PASSWORD}"));
-    c.send("/api/v1/ReadAccessKeys", &[("authorization", format!("Basic {creds}"))], b"{}".to_vec()).err(401, "1");
+    let creds = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{DEMO_EMAIL}:{DEMO_PASSWORD}"),
+    );
+    c.send(
+        "/api/v1/ReadAccessKeys",
+        &[("authorization", format!("Basic {creds}"))],
+        b"{}".to_vec(),
+    )
+    .err(401, "1");
     c.send(
         "/api/v1/ReadAccessKeys",
         &[("authorization", format!("Basic {creds}")), ("x-osc-date", amz_date(-600))],
@@ -167,7 +200,8 @@ fn password_checks_are_capped_per_client_address() {
         }
         r.err(401, "1");
     }
-    let r = throttled.expect("the cap answers 429 before 80 quick checks (burst 20, then 10 a second)");
+    let r =
+        throttled.expect("the cap answers 429 before 80 quick checks (burst 20, then 10 a second)");
     let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=2).contains(&wait));
     // Signed calls are not password checks: they go on.

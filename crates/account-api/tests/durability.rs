@@ -17,7 +17,11 @@ fn an_acknowledged_update_survives_kill_9() {
     }
     server.crash_and_restart();
     let c = server.client();
-    assert_eq!(c.account(&key)["City"], "City 19", "the key and the last update are both still there");
+    assert_eq!(
+        c.account(&key)["City"],
+        "City 19",
+        "the key and the last update are both still there"
+    );
 }
 
 #[test]
@@ -33,7 +37,10 @@ fn a_copied_database_reveals_no_secret_key() {
     }
     for file in ["api.sqlite", "api.sqlite-wal"] {
         let bytes = std::fs::read(server.dir.path().join(file)).unwrap_or_default();
-        assert!(!bytes.windows(40).any(|w| w == key.secret.as_bytes()), "{file} holds the secret in clear");
+        assert!(
+            !bytes.windows(40).any(|w| w == key.secret.as_bytes()),
+            "{file} holds the secret in clear"
+        );
     }
 }
 
@@ -52,8 +59,19 @@ fn the_server_refuses_to_start_without_the_key_that_sealed_its_secrets() {
 
 #[test]
 fn thirty_two_clients_updating_different_fields_lose_no_update() {
-    const FIELDS: [&str; 11] =
-        ["FirstName", "LastName", "JobTitle", "CompanyName", "VatNumber", "City", "ZipCode", "StateProvince", "Country", "PhoneNumber", "MobileNumber"];
+    const FIELDS: [&str; 11] = [
+        "FirstName",
+        "LastName",
+        "JobTitle",
+        "CompanyName",
+        "VatNumber",
+        "City",
+        "ZipCode",
+        "StateProvince",
+        "Country",
+        "PhoneNumber",
+        "MobileNumber",
+    ];
     const CLIENTS: usize = 32;
     const ROUNDS: usize = 10;
     let server = Server::start();

@@ -12,7 +12,14 @@ fn malformed_bodies_are_clear_400s() {
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let host = c.host();
     let raw = |body: &[u8]| {
-        c.signed_with(&key, account_contract::signing::Algorithm::Osc4, "UpdateAccount", body.to_vec(), &host, 0)
+        c.signed_with(
+            &key,
+            account_contract::signing::Algorithm::Osc4,
+            "UpdateAccount",
+            body.to_vec(),
+            &host,
+            0,
+        )
     };
     raw(b"{").err(400, "4045");
     raw(b"[1,2]").err(400, "4045");
@@ -26,7 +33,15 @@ fn malformed_bodies_are_clear_400s() {
     raw(br#"{"DryRun": "yes"}"#).err(400, "4108");
     raw(br#"{"Surprise": 1}"#).err(400, "3001");
     // An empty body is an empty request.
-    c.signed_with(&key, account_contract::signing::Algorithm::Osc4, "ReadAccounts", vec![], &host, 0).ok();
+    c.signed_with(
+        &key,
+        account_contract::signing::Algorithm::Osc4,
+        "ReadAccounts",
+        vec![],
+        &host,
+        0,
+    )
+    .ok();
     // Still alive and well.
     c.account(&key);
 }
@@ -37,7 +52,14 @@ fn oversized_bodies_are_refused_with_413() {
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let body = json!({"City": "x".repeat(70 * 1024)}).to_string().into_bytes();
-    let r = c.signed_with(&key, account_contract::signing::Algorithm::Osc4, "UpdateAccount", body, &c.host(), 0);
+    let r = c.signed_with(
+        &key,
+        account_contract::signing::Algorithm::Osc4,
+        "UpdateAccount",
+        body,
+        &c.host(),
+        0,
+    );
     r.err(413, "4106");
     // Long but under the body limit: the field limit speaks.
     c.signed(&key, "UpdateAccount", json!({"City": "x".repeat(10_000)})).err(400, "4106");

@@ -12,7 +12,13 @@ fn the_password_changes_and_the_old_one_stops_working() {
     let server = Server::start();
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
-    let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW})).ok();
+    let r = c
+        .signed(
+            &key,
+            "UpdatePassword",
+            json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW}),
+        )
+        .ok();
     assert_eq!(r["LoggedOutSessions"], 0);
     c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
     c.sign_in(DEMO_EMAIL, NEW);
@@ -32,10 +38,13 @@ fn a_wrong_current_password_is_refused_and_counts_toward_the_lockout() {
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     for _ in 0..3 {
-        let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(400, "4048");
+        let r = c
+            .signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW}))
+            .err(400, "4048");
         assert!(r.details()[0].starts_with("CurrentPassword: "));
     }
-    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW})).err(401, "13");
+    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW}))
+        .err(401, "13");
     c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
     c.signed(&key, "UpdatePassword", json!({"NewPassword": NEW})).err(400, "7000");
 }
@@ -46,11 +55,18 @@ fn every_broken_rule_of_the_policy_is_reported() {
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let rules = |pw: &str| -> Vec<String> {
-        let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": pw})).err(400, "4048");
+        let r = c
+            .signed(
+                &key,
+                "UpdatePassword",
+                json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": pw}),
+            )
+            .err(400, "4048");
         r.details()
             .iter()
             .map(|d| {
-                let rule = d.strip_prefix("NewPassword: [").expect("names NewPassword and its rule");
+                let rule =
+                    d.strip_prefix("NewPassword: [").expect("names NewPassword and its rule");
                 rule.split(']').next().unwrap().to_owned()
             })
             .collect()
@@ -72,13 +88,26 @@ fn none_of_the_last_ten_passwords_may_be_reused() {
     let passwords: Vec<String> = (0..10).map(|i| format!("Quiet-Meadow-Falcon-{i}{i}x")).collect();
     let mut current = DEMO_PASSWORD.to_owned();
     for p in &passwords {
-        c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": p})).ok();
+        c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": p}))
+            .ok();
         current = p.clone();
     }
     // The demo password is now 11 changes back: allowed again. The one before is not.
-    let r = c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": passwords[1]}));
-    assert_eq!(r.err(400, "4048").details()[0], "NewPassword: [not-recently-used] must differ from your last 10 passwords.");
-    c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": DEMO_PASSWORD})).ok();
+    let r = c.signed(
+        &key,
+        "UpdatePassword",
+        json!({"CurrentPassword": current, "NewPassword": passwords[1]}),
+    );
+    assert_eq!(
+        r.err(400, "4048").details()[0],
+        "NewPassword: [not-recently-used] must differ from your last 10 passwords."
+    );
+    c.signed(
+        &key,
+        "UpdatePassword",
+        json!({"CurrentPassword": current, "NewPassword": DEMO_PASSWORD}),
+    )
+    .ok();
 }
 
 #[test]
@@ -107,8 +136,12 @@ fn dry_run_checks_the_policy_and_changes_nothing() {
     let other = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let body = json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW, "LogoutOtherSessions": true, "DryRun": true});
     assert_eq!(c.signed(&here, "UpdatePassword", body).ok()["LoggedOutSessions"], 0);
-    c.signed(&here, "UpdatePassword", json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": "weak", "DryRun": true}))
-        .err(400, "4048");
+    c.signed(
+        &here,
+        "UpdatePassword",
+        json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": "weak", "DryRun": true}),
+    )
+    .err(400, "4048");
     c.signed(&other, "ReadAccounts", json!({})).ok();
     c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
 }

@@ -13,25 +13,47 @@ fn the_account_creates_reads_updates_and_deletes_users() {
     let server = Server::start();
     let c = server.client();
     let admin = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
-    let created = c.signed(&admin, "CreateUser", json!({"UserName": "alice", "UserEmail": "alice@example.com", "Path": "/ops/"})).ok();
+    let created = c
+        .signed(
+            &admin,
+            "CreateUser",
+            json!({"UserName": "alice", "UserEmail": "alice@example.com", "Path": "/ops/"}),
+        )
+        .ok();
     assert_eq!(created["User"]["UserName"], "alice");
     assert_eq!(created["User"]["Path"], "/ops/");
     let user_id = created["User"]["UserId"].as_str().unwrap().to_owned();
     c.signed(&admin, "CreateUser", json!({"UserName": "alice"})).err(409, "9022");
     c.signed(&admin, "CreateUser", json!({"UserName": "bad name"})).err(400, "4047");
-    c.signed(&admin, "CreateUser", json!({"UserName": "bob", "UserEmail": "nope"})).err(400, "4020");
+    c.signed(&admin, "CreateUser", json!({"UserName": "bob", "UserEmail": "nope"}))
+        .err(400, "4020");
     c.signed(&admin, "CreateUser", json!({})).err(400, "7000");
 
     let names = |body: serde_json::Value| -> Vec<String> {
-        body["Users"].as_array().unwrap().iter().map(|u| u["UserName"].as_str().unwrap().to_owned()).collect()
+        body["Users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["UserName"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(names(c.signed(&admin, "ReadUsers", json!({})).ok()), ["alice", "demo-user"]);
-    assert_eq!(names(c.signed(&admin, "ReadUsers", json!({"Filters": {"UserIds": [user_id]}})).ok()), ["alice"]);
+    assert_eq!(
+        names(c.signed(&admin, "ReadUsers", json!({"Filters": {"UserIds": [user_id]}})).ok()),
+        ["alice"]
+    );
 
-    let updated = c.signed(&admin, "UpdateUser", json!({"UserName": "alice", "NewUserName": "alice2", "NewUserEmail": "a2@example.com"})).ok();
+    let updated = c
+        .signed(
+            &admin,
+            "UpdateUser",
+            json!({"UserName": "alice", "NewUserName": "alice2", "NewUserEmail": "a2@example.com"}),
+        )
+        .ok();
     assert_eq!(updated["User"]["UserName"], "alice2");
     assert_eq!(updated["User"]["UserId"], user_id.as_str());
-    c.signed(&admin, "UpdateUser", json!({"UserName": "alice2", "NewUserName": "demo-user"})).err(409, "9022");
+    c.signed(&admin, "UpdateUser", json!({"UserName": "alice2", "NewUserName": "demo-user"}))
+        .err(409, "9022");
     c.signed(&admin, "UpdateUser", json!({"UserName": "ghost"})).err(400, "5075");
 
     // As on OUTSCALE: a user with keys is not deleted, and a user's key is deleted
@@ -41,7 +63,12 @@ fn the_account_creates_reads_updates_and_deletes_users() {
     c.signed(&admin, "DeleteUser", json!({"UserName": "alice2"})).err(409, "9002");
     let delete_key = json!({"UserName": "alice2", "AccessKeyId": key.id});
     c.signed(&admin, "DeleteAccessKey", delete_key.clone()).err(409, "9002");
-    c.signed(&admin, "UpdateAccessKey", json!({"UserName": "alice2", "AccessKeyId": key.id, "State": "INACTIVE"})).ok();
+    c.signed(
+        &admin,
+        "UpdateAccessKey",
+        json!({"UserName": "alice2", "AccessKeyId": key.id, "State": "INACTIVE"}),
+    )
+    .ok();
     c.signed(&admin, "DeleteAccessKey", delete_key).ok();
     c.signed(&admin, "DeleteUser", json!({"UserName": "alice2"})).ok();
     c.signed(&key, "ReadAccessKeys", json!({})).err(401, "1");
@@ -62,7 +89,10 @@ fn a_user_key_acts_as_the_user_and_reaches_nothing_else() {
     assert_eq!(identity["UserName"], "demo-user");
     assert_eq!(identity["HasPassword"], false);
     let admin_identity = c.signed(&admin, "ReadIdentity", json!({})).ok();
-    assert_eq!((admin_identity["Login"].as_str(), admin_identity["HasPassword"].as_bool()), (Some(DEMO_EMAIL), Some(true)));
+    assert_eq!(
+        (admin_identity["Login"].as_str(), admin_identity["HasPassword"].as_bool()),
+        (Some(DEMO_EMAIL), Some(true))
+    );
     assert!(admin_identity.get("UserName").is_none());
 
     // Account-level calls are refused to users.
@@ -90,8 +120,17 @@ fn a_user_key_acts_as_the_user_and_reaches_nothing_else() {
     let bobs = c.signed(&admin, "ReadAccessKeys", json!({"UserName": "bob"})).ok();
     assert_eq!(bobs["AccessKeys"][0]["AccessKeyId"], bob_key.id.as_str());
     let account_keys = c.signed(&admin, "ReadAccessKeys", json!({})).ok();
-    assert_eq!(account_keys["AccessKeys"].as_array().unwrap().len(), 1, "the account's own keys only");
-    c.signed(&admin, "UpdateAccessKey", json!({"AccessKeyId": bob_key.id, "UserName": "bob", "State": "INACTIVE"})).ok();
+    assert_eq!(
+        account_keys["AccessKeys"].as_array().unwrap().len(),
+        1,
+        "the account's own keys only"
+    );
+    c.signed(
+        &admin,
+        "UpdateAccessKey",
+        json!({"AccessKeyId": bob_key.id, "UserName": "bob", "State": "INACTIVE"}),
+    )
+    .ok();
     c.signed(&bob_key, "ReadIdentity", json!({})).err(401, "1");
     c.signed(&admin, "ReadAccessKeys", json!({"UserName": "nobody"})).err(400, "5075");
 }
@@ -111,14 +150,24 @@ fn a_user_sets_up_a_password_signs_in_with_it_then_changes_it() {
     let session = c.sign_in(&login, USER_PASSWORD);
     let phone = c.sign_in(&login, USER_PASSWORD);
     assert_eq!(c.signed(&session, "ReadIdentity", json!({})).ok()["UserName"], "demo-user");
-    c.signed(&session, "CheckAuthentication", json!({"Login": login, "Password": USER_PASSWORD})).ok();
+    c.signed(&session, "CheckAuthentication", json!({"Login": login, "Password": USER_PASSWORD}))
+        .ok();
 
     // Once set, the current password is required, and the usual rules apply.
-    c.signed(&session, "UpdatePassword", json!({"NewPassword": "Other-Valley-Compass-83"})).err(400, "7000");
-    c.signed(&session, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": "Other-Valley-Compass-83"}))
-        .err(400, "4048");
-    c.signed(&session, "UpdatePassword", json!({"CurrentPassword": USER_PASSWORD, "NewPassword": USER_PASSWORD}))
-        .err(400, "4048");
+    c.signed(&session, "UpdatePassword", json!({"NewPassword": "Other-Valley-Compass-83"}))
+        .err(400, "7000");
+    c.signed(
+        &session,
+        "UpdatePassword",
+        json!({"CurrentPassword": "wrong", "NewPassword": "Other-Valley-Compass-83"}),
+    )
+    .err(400, "4048");
+    c.signed(
+        &session,
+        "UpdatePassword",
+        json!({"CurrentPassword": USER_PASSWORD, "NewPassword": USER_PASSWORD}),
+    )
+    .err(400, "4048");
     let r = c
         .signed(&session, "UpdatePassword", json!({"CurrentPassword": USER_PASSWORD, "NewPassword": "Other-Valley-Compass-83", "LogoutOtherSessions": true}))
         .ok();
@@ -150,12 +199,21 @@ fn lockout_is_counted_per_identity() {
 fn create_user_from_the_command_line() {
     let server = Server::start();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
-        .args(["--db", server.db_path().to_str().unwrap(), "create-user", "--account-email", DEMO_EMAIL, "--user-name", "carol"])
+        .args([
+            "--db",
+            server.db_path().to_str().unwrap(),
+            "create-user",
+            "--account-email",
+            DEMO_EMAIL,
+            "--user-name",
+            "carol",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    let value = |label: &str| text.lines().find_map(|l| l.strip_prefix(label)).unwrap().trim().to_owned();
+    let value =
+        |label: &str| text.lines().find_map(|l| l.strip_prefix(label)).unwrap().trim().to_owned();
     let key = Key { id: value("Access key:"), secret: value("Secret key:") };
     let c = server.client();
     assert_eq!(c.signed(&key, "ReadIdentity", json!({})).ok()["UserName"], "carol");

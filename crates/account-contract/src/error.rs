@@ -111,13 +111,22 @@ impl ErrorCode {
     pub const fn kind(self) -> &'static str {
         use ErrorCode::*;
         match self {
-            AuthenticationFailed | MethodNotAllowed | UnauthorizedOperation | UnknownAuthorizationType
-            | TemporarilyLocked | Throttled => "AccessDenied",
+            AuthenticationFailed
+            | MethodNotAllowed
+            | UnauthorizedOperation
+            | UnknownAuthorizationType
+            | TemporarilyLocked
+            | Throttled => "AccessDenied",
             LoginPasswordNotAllowed => "AuthFailure",
             InvalidParameter => "InvalidParameter",
             MissingParameter => "MissingParameter",
-            AccessKeyNotFound | InvalidEmail | MalformedRequest | InvalidParameterValue
-            | InvalidPassword | InvalidLength | InvalidParameterType => "InvalidParameterValue",
+            AccessKeyNotFound
+            | InvalidEmail
+            | MalformedRequest
+            | InvalidParameterValue
+            | InvalidPassword
+            | InvalidLength
+            | InvalidParameterType => "InvalidParameterValue",
             NoSuchCall | NoSuchUser => "InvalidResource",
             DuplicateEmail | DuplicateUserName | Conflict => "ResourceConflict",
             TooManyAccessKeys => "TooManyResources (QuotaExceded)",
@@ -129,8 +138,11 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             // The lockout is 401 on OUTSCALE's own API, not 429.
-            AuthenticationFailed | UnauthorizedOperation | LoginPasswordNotAllowed
-            | UnknownAuthorizationType | TemporarilyLocked => 401,
+            AuthenticationFailed
+            | UnauthorizedOperation
+            | LoginPasswordNotAllowed
+            | UnknownAuthorizationType
+            | TemporarilyLocked => 401,
             Throttled => 429,
             NoSuchCall => 404,
             MethodNotAllowed => 405,
@@ -144,11 +156,29 @@ impl ErrorCode {
     pub const ALL: [ErrorCode; 23] = {
         use ErrorCode::*;
         [
-            AuthenticationFailed, MethodNotAllowed, UnauthorizedOperation, LoginPasswordNotAllowed,
-            UnknownAuthorizationType, TemporarilyLocked, Throttled, InvalidParameter,
-            AccessKeyNotFound, InvalidEmail, MalformedRequest, InvalidParameterValue,
-            InvalidPassword, InvalidLength, InvalidParameterType, NoSuchCall, NoSuchUser,
-            MissingParameter, DuplicateEmail, DuplicateUserName, Conflict, TooManyAccessKeys, Internal,
+            AuthenticationFailed,
+            MethodNotAllowed,
+            UnauthorizedOperation,
+            LoginPasswordNotAllowed,
+            UnknownAuthorizationType,
+            TemporarilyLocked,
+            Throttled,
+            InvalidParameter,
+            AccessKeyNotFound,
+            InvalidEmail,
+            MalformedRequest,
+            InvalidParameterValue,
+            InvalidPassword,
+            InvalidLength,
+            InvalidParameterType,
+            NoSuchCall,
+            NoSuchUser,
+            MissingParameter,
+            DuplicateEmail,
+            DuplicateUserName,
+            Conflict,
+            TooManyAccessKeys,
+            Internal,
         ]
     };
 
@@ -171,7 +201,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
-        Self { status: code.http_status(), items: vec![item(code, details.into())], retry_after: None }
+        Self {
+            status: code.http_status(),
+            items: vec![item(code, details.into())],
+            retry_after: None,
+        }
     }
 
     /// The identity is locked for `secs` more seconds.
@@ -254,7 +288,8 @@ mod tests {
 
     #[test]
     fn field_errors_name_their_parameter() {
-        let e = ApiError::field(ErrorCode::InvalidEmail, "AdditionalEmails[1]", "not an email address");
+        let e =
+            ApiError::field(ErrorCode::InvalidEmail, "AdditionalEmails[1]", "not an email address");
         assert_eq!(e.status, 400);
         assert_eq!(e.items[0].field(), Some("AdditionalEmails[1]"));
         assert_eq!(e.items[0].message(), "not an email address");

@@ -32,8 +32,18 @@ impl AccountField {
     pub const ALL: [AccountField; 12] = {
         use AccountField::*;
         [
-            Email, FirstName, LastName, JobTitle, PhoneNumber, MobileNumber, CompanyName,
-            VatNumber, City, ZipCode, StateProvince, Country,
+            Email,
+            FirstName,
+            LastName,
+            JobTitle,
+            PhoneNumber,
+            MobileNumber,
+            CompanyName,
+            VatNumber,
+            City,
+            ZipCode,
+            StateProvince,
+            Country,
         ]
     };
 
@@ -176,7 +186,8 @@ impl UpdateAccountRequest {
 
     /// Whether the update changes nothing.
     pub fn is_empty(&self) -> bool {
-        AccountField::ALL.iter().all(|f| f.of_update(self).is_none()) && self.additional_emails.is_none()
+        AccountField::ALL.iter().all(|f| f.of_update(self).is_none())
+            && self.additional_emails.is_none()
     }
 
     /// `account` with this update applied, as the server stores it.
@@ -198,7 +209,11 @@ mod tests {
 
     #[test]
     fn diff_sends_only_what_changed() {
-        let before = Account { email: Some("a@example.com".into()), city: Some("Paris".into()), ..Default::default() };
+        let before = Account {
+            email: Some("a@example.com".into()),
+            city: Some("Paris".into()),
+            ..Default::default()
+        };
         let mut after = before.clone();
         after.city = Some("Lyon".into());
         after.additional_emails = Some(vec!["b@example.com".into()]);

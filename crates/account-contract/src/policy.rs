@@ -72,14 +72,24 @@ impl PasswordRule {
     /// The English sentence the server puts in `Details` (`"NewPassword: [digit] ..."`).
     pub fn describe(self, p: &PasswordPolicy) -> String {
         let text = match self {
-            PasswordRule::Length => format!("must be {} to {} characters long.", p.min_chars, p.max_chars),
+            PasswordRule::Length => {
+                format!("must be {} to {} characters long.", p.min_chars, p.max_chars)
+            }
             PasswordRule::Lowercase => "must contain a lowercase letter.".into(),
             PasswordRule::Uppercase => "must contain an uppercase letter.".into(),
             PasswordRule::Digit => "must contain a digit.".into(),
-            PasswordRule::Special => format!("must contain a special character ({}).", p.special_chars),
-            PasswordRule::AllowedCharacters => "may contain only ASCII letters, digits and the special characters.".into(),
-            PasswordRule::NotRecentlyUsed => format!("must differ from your last {} passwords.", p.history),
-            PasswordRule::Strong => "is too easy to guess: avoid common words, names and patterns.".into(),
+            PasswordRule::Special => {
+                format!("must contain a special character ({}).", p.special_chars)
+            }
+            PasswordRule::AllowedCharacters => {
+                "may contain only ASCII letters, digits and the special characters.".into()
+            }
+            PasswordRule::NotRecentlyUsed => {
+                format!("must differ from your last {} passwords.", p.history)
+            }
+            PasswordRule::Strong => {
+                "is too easy to guess: avoid common words, names and patterns.".into()
+            }
         };
         format!("[{}] {text}", self.id())
     }
@@ -96,14 +106,16 @@ impl PasswordPolicy {
     pub fn meets(&self, rule: PasswordRule, password: &str) -> Option<bool> {
         let has = |f: fn(char) -> bool| password.chars().any(f);
         Some(match rule {
-            PasswordRule::Length => (self.min_chars..=self.max_chars).contains(&password.chars().count()),
+            PasswordRule::Length => {
+                (self.min_chars..=self.max_chars).contains(&password.chars().count())
+            }
             PasswordRule::Lowercase => has(|c| c.is_ascii_lowercase()),
             PasswordRule::Uppercase => has(|c| c.is_ascii_uppercase()),
             PasswordRule::Digit => has(|c| c.is_ascii_digit()),
             PasswordRule::Special => password.chars().any(|c| self.special_chars.contains(c)),
-            PasswordRule::AllowedCharacters => {
-                password.chars().all(|c| c.is_ascii_alphanumeric() || self.special_chars.contains(c))
-            }
+            PasswordRule::AllowedCharacters => password
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || self.special_chars.contains(c)),
             PasswordRule::NotRecentlyUsed | PasswordRule::Strong => return None,
         })
     }
@@ -127,7 +139,10 @@ mod tests {
             p.local_failures("alllowercaseletters"),
             [PasswordRule::Uppercase, PasswordRule::Digit, PasswordRule::Special]
         );
-        assert_eq!(p.local_failures("Correct-Horse-Battery-9 é"), [PasswordRule::AllowedCharacters]);
+        assert_eq!(
+            p.local_failures("Correct-Horse-Battery-9 é"),
+            [PasswordRule::AllowedCharacters]
+        );
         assert!(p.local_failures(&"aA1!".repeat(51)).contains(&PasswordRule::Length));
     }
 

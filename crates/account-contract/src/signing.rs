@@ -88,7 +88,8 @@ impl Authorization {
             return None;
         }
         let signed_headers: Vec<String> = signed?.split(';').map(str::to_owned).collect();
-        if signed_headers.iter().any(|h| h.is_empty() || h.bytes().any(|b| b.is_ascii_uppercase())) {
+        if signed_headers.iter().any(|h| h.is_empty() || h.bytes().any(|b| b.is_ascii_uppercase()))
+        {
             return None;
         }
         let signature = signature?;
@@ -159,15 +160,27 @@ fn canonical_query(query: &str) -> String {
     if query.is_empty() {
         return String::new();
     }
-    let mut pairs: Vec<(&str, &str)> =
-        query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
+    let mut pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
     pairs.sort();
     pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
 /// The string to sign for a canonical request.
-pub fn string_to_sign(algorithm: Algorithm, date_time: &str, scope: &str, canonical: &str) -> String {
-    format!("{}\n{date_time}\n{scope}\n{}", algorithm.name(), hex::encode(Sha256::digest(canonical.as_bytes())))
+pub fn string_to_sign(
+    algorithm: Algorithm,
+    date_time: &str,
+    scope: &str,
+    canonical: &str,
+) -> String {
+    format!(
+        "{}\n{date_time}\n{scope}\n{}",
+        algorithm.name(),
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    )
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
@@ -177,7 +190,13 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 /// `HMAC("OSC4"+SK, date) → region → service → terminator`.
-pub fn signing_key(algorithm: Algorithm, secret_key: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+pub fn signing_key(
+    algorithm: Algorithm,
+    secret_key: &str,
+    date: &str,
+    region: &str,
+    service: &str,
+) -> [u8; 32] {
     let k_secret = format!("{}{secret_key}", algorithm.key_prefix());
     let k_date = hmac(k_secret.as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
@@ -219,15 +238,26 @@ pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// Signs a `POST path` with a JSON body, over `content-type;host;x-osc-date` (or
 /// `x-amz-date`). `date_time` is `YYYYMMDDTHHMMSSZ` (UTC): the caller owns the clock.
-pub fn sign(key: &SigningKey<'_>, host: &str, path: &str, body: &[u8], date_time: &str) -> SignedHeaders {
+pub fn sign(
+    key: &SigningKey<'_>,
+    host: &str,
+    path: &str,
+    body: &[u8],
+    date_time: &str,
+) -> SignedHeaders {
     let date_header = key.algorithm.date_header();
     let headers = [("content-type", CONTENT_TYPE), ("host", host), (date_header, date_time)];
-    let signed: Vec<String> = ["content-type", "host", date_header].iter().map(|s| s.to_string()).collect();
-    let canonical = CanonicalRequest { method: "POST", path, query: "", headers: &headers, body }.text(&signed);
+    let signed: Vec<String> =
+        ["content-type", "host", date_header].iter().map(|s| s.to_string()).collect();
+    let canonical =
+        CanonicalRequest { method: "POST", path, query: "", headers: &headers, body }.text(&signed);
     let date = &date_time[..8.min(date_time.len())];
     let scope = format!("{date}/{}/{}/{}", key.region, key.service, key.algorithm.terminator());
     let to_sign = string_to_sign(key.algorithm, date_time, &scope, &canonical);
-    let sig = signature(&signing_key(key.algorithm, key.secret_key, date, key.region, key.service), &to_sign);
+    let sig = signature(
+        &signing_key(key.algorithm, key.secret_key, date, key.region, key.service),
+        &to_sign,
+    );
     SignedHeaders {
         authorization: format!(
             "{} Credential={}/{scope}, SignedHeaders={}, Signature={sig}",
@@ -235,7 +265,10 @@ pub fn sign(key: &SigningKey<'_>, host: &str, path: &str, body: &[u8], date_time
             key.access_key,
             signed.join(";")
         ),
-        date_header: (if key.algorithm == Algorithm::Osc4 { "X-Osc-Date" } else { "X-Amz-Date" }, date_time.to_owned()),
+        date_header: (
+            if key.algorithm == Algorithm::Osc4 { "X-Osc-Date" } else { "X-Amz-Date" },
+            date_time.to_owned(),
+        ),
         content_type: CONTENT_TYPE,
     }
 }
@@ -249,25 +282,66 @@ mod tests {
     fn aws4_matches_the_reference_test_vector() {
         let headers = [("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z")];
         let signed = vec!["host".to_string(), "x-amz-date".to_string()];
-        let canonical = CanonicalRequest { method: "POST", path: "/", query: "", headers: &headers, body: b"" }.text(&signed);
-        let to_sign = string_to_sign(Algorithm::Aws4, "20150830T123600Z", "20150830/us-east-1/service/aws4_request", &canonical);
-        let key = signing_key(Algorithm::Aws4, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "service");
-        assert_eq!(signature(&key, &to_sign), "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b");
+        let canonical =
+            CanonicalRequest { method: "POST", path: "/", query: "", headers: &headers, body: b"" }
+                .text(&signed);
+        let to_sign = string_to_sign(
+            Algorithm::Aws4,
+            "20150830T123600Z",
+            "20150830/us-east-1/service/aws4_request",
+            &canonical,
+        );
+        let key = signing_key(
+            Algorithm::Aws4,
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "20150830",
+            "us-east-1",
+            "service",
+        );
+        assert_eq!(
+            signature(&key, &to_sign),
+            "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
+        );
     }
 
     #[test]
     fn signed_header_parses_back_and_verifies() {
-        let key = SigningKey { algorithm: Algorithm::Osc4, access_key: "AK", secret_key: "SK", region: "eu-west-2", service: "api" };
+        let key = SigningKey {
+            algorithm: Algorithm::Osc4,
+            access_key: "AK",
+            secret_key: "SK",
+            region: "eu-west-2",
+            service: "api",
+        };
         let body = br#"{"City":"Lyon"}"#;
-        let h = sign(&key, "api.eu-west-2.outscale.com", "/api/v1/UpdateAccount", body, "20261128T101500Z");
+        let h = sign(
+            &key,
+            "api.eu-west-2.outscale.com",
+            "/api/v1/UpdateAccount",
+            body,
+            "20261128T101500Z",
+        );
         let auth = Authorization::parse(&h.authorization).expect("parses");
         assert_eq!(auth.access_key, "AK");
         assert_eq!(auth.scope(), "20261128/eu-west-2/api/osc4_request");
-        let headers = [("content-type", CONTENT_TYPE), ("host", "api.eu-west-2.outscale.com"), ("x-osc-date", "20261128T101500Z")];
-        let canonical = CanonicalRequest { method: "POST", path: "/api/v1/UpdateAccount", query: "", headers: &headers, body }
-            .text(&auth.signed_headers);
+        let headers = [
+            ("content-type", CONTENT_TYPE),
+            ("host", "api.eu-west-2.outscale.com"),
+            ("x-osc-date", "20261128T101500Z"),
+        ];
+        let canonical = CanonicalRequest {
+            method: "POST",
+            path: "/api/v1/UpdateAccount",
+            query: "",
+            headers: &headers,
+            body,
+        }
+        .text(&auth.signed_headers);
         let to_sign = string_to_sign(auth.algorithm, "20261128T101500Z", &auth.scope(), &canonical);
-        let expected = signature(&signing_key(auth.algorithm, "SK", &auth.date, &auth.region, &auth.service), &to_sign);
+        let expected = signature(
+            &signing_key(auth.algorithm, "SK", &auth.date, &auth.region, &auth.service),
+            &to_sign,
+        );
         assert!(signatures_match(&expected, &auth.signature));
         assert!(!signatures_match(&expected, &"0".repeat(64)));
     }

@@ -440,7 +440,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"City":"Lyon"}"#);
         let err = serde_json::from_str::<UpdateAccountRequest>(r#"{"AccountId":"1"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `AccountId`"), "{err}");
-        let err = serde_json::from_str::<CheckAuthenticationRequest>(r#"{"Login":"a"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<CheckAuthenticationRequest>(r#"{"Login":"a"}"#).unwrap_err();
         assert!(err.to_string().contains("missing field `Password`"), "{err}");
     }
 }

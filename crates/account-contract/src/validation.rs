@@ -21,11 +21,13 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// an email is a login, and `ACCOUNT_ID/name` is an EIM user's, `login:password` Basic's.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let local_ok =
-        !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == ':');
+    let local_ok = !local.is_empty()
+        && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == ':');
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     local_ok && domain_ok
 }
 
@@ -52,7 +54,11 @@ pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
         };
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must not contain control characters."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            name,
+            "must not contain control characters.",
+        ));
     }
     match field.kind() {
         FieldKind::Email if !is_email(value) => {
@@ -80,7 +86,11 @@ pub fn check_additional_emails(list: &[String]) -> Result<(), ApiError> {
     for (i, email) in list.iter().enumerate() {
         let name = format!("AdditionalEmails[{i}]");
         let problem = if email.chars().count() > EMAIL_MAX_CHARS {
-            Some(ApiError::field(ErrorCode::InvalidLength, &name, format!("must be at most {EMAIL_MAX_CHARS} characters long.")))
+            Some(ApiError::field(
+                ErrorCode::InvalidLength,
+                &name,
+                format!("must be at most {EMAIL_MAX_CHARS} characters long."),
+            ))
         } else if !is_email(email) {
             Some(ApiError::field(ErrorCode::InvalidEmail, &name, "is not a valid email address."))
         } else if list[..i].iter().any(|e| e.eq_ignore_ascii_case(email)) {
@@ -125,10 +135,18 @@ pub fn check_update_account(update: &UpdateAccountRequest) -> Result<(), ApiErro
 /// Checks an access key tag.
 pub fn check_tag(name: &str, tag: &str) -> Result<(), ApiError> {
     if tag.chars().count() > TAG_MAX_CHARS {
-        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {TAG_MAX_CHARS} characters long.")));
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            name,
+            format!("must be at most {TAG_MAX_CHARS} characters long."),
+        ));
     }
     if tag.chars().any(char::is_control) {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must not contain control characters."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            name,
+            "must not contain control characters.",
+        ));
     }
     Ok(())
 }
@@ -140,18 +158,34 @@ pub const USER_NAME_MAX_CHARS: usize = 64;
 pub fn check_user_name(name: &str, value: &str) -> Result<(), ApiError> {
     let ok_chars = value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
     if value.is_empty() || value.chars().count() > USER_NAME_MAX_CHARS {
-        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be 1 to {USER_NAME_MAX_CHARS} characters long.")));
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            name,
+            format!("must be 1 to {USER_NAME_MAX_CHARS} characters long."),
+        ));
     }
     if !ok_chars {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "may contain only letters, digits and + = , . @ - _."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            name,
+            "may contain only letters, digits and + = , . @ - _.",
+        ));
     }
     Ok(())
 }
 
 /// Checks an EIM path: starts and ends with `/`, at most 512 characters.
 pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
-    if value.len() > 512 || !value.starts_with('/') || !value.ends_with('/') || value.chars().any(char::is_control) {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must start and end with / (at most 512 characters)."));
+    if value.len() > 512
+        || !value.starts_with('/')
+        || !value.ends_with('/')
+        || value.chars().any(char::is_control)
+    {
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            name,
+            "must start and end with / (at most 512 characters).",
+        ));
     }
     Ok(())
 }
@@ -159,10 +193,18 @@ pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
 /// Checks an email-valued parameter.
 pub fn check_email(name: &str, value: &str) -> Result<(), ApiError> {
     if value.chars().count() > EMAIL_MAX_CHARS {
-        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {EMAIL_MAX_CHARS} characters long.")));
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            name,
+            format!("must be at most {EMAIL_MAX_CHARS} characters long."),
+        ));
     }
     if !is_email(value) {
-        return Err(ApiError::field(ErrorCode::InvalidEmail, name, "is not a valid email address."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidEmail,
+            name,
+            "is not a valid email address.",
+        ));
     }
     Ok(())
 }
@@ -180,13 +222,18 @@ pub fn normalize_login(login: &str) -> String {
 /// Splits an EIM login `ACCOUNT_ID/username`; `None` for an email login.
 pub fn split_user_login(login: &str) -> Option<(&str, &str)> {
     let (account, user) = login.split_once('/')?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !user.is_empty()).then_some((account, user))
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !user.is_empty())
+        .then_some((account, user))
 }
 
 /// Checks that a secret-like input (password, login) is not absurdly long.
 pub fn check_secret_input(name: &str, value: &str) -> Result<(), ApiError> {
     if value.chars().count() > SECRET_INPUT_MAX_CHARS {
-        return Err(ApiError::field(ErrorCode::InvalidLength, name, format!("must be at most {SECRET_INPUT_MAX_CHARS} characters long.")));
+        return Err(ApiError::field(
+            ErrorCode::InvalidLength,
+            name,
+            format!("must be at most {SECRET_INPUT_MAX_CHARS} characters long."),
+        ));
     }
     Ok(())
 }
@@ -200,7 +247,19 @@ mod tests {
         for ok in ["a@example.com", "jean.dupont+x@sub.example.fr", "a@b-c.d"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.c", "a@b.", "a@.b", "a b@c.d", "a@b_c.d", "a@b..c", "123456789012/a@b.c", "a:b@c.d"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.c",
+            "a@b.",
+            "a@.b",
+            "a b@c.d",
+            "a@b_c.d",
+            "a@b..c",
+            "123456789012/a@b.c",
+            "a:b@c.d",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -210,7 +269,11 @@ mod tests {
         let u = UpdateAccountRequest {
             email: Some("nope".into()),
             zip_code: Some("x".repeat(17)),
-            additional_emails: Some(vec!["ok@example.com".into(), "bad".into(), "OK@example.com".into()]),
+            additional_emails: Some(vec![
+                "ok@example.com".into(),
+                "bad".into(),
+                "OK@example.com".into(),
+            ]),
             city: Some(String::new()),
             ..Default::default()
         };
@@ -218,7 +281,11 @@ mod tests {
         let fields: Vec<_> = e.items.iter().filter_map(|i| i.field()).collect();
         assert_eq!(fields, ["Email", "ZipCode", "AdditionalEmails[1]", "AdditionalEmails[2]"]);
         assert_eq!(e.items[0].code, "4020");
-        assert!(check_update_account(&UpdateAccountRequest { email: Some(String::new()), ..Default::default() }).is_err());
+        assert!(check_update_account(&UpdateAccountRequest {
+            email: Some(String::new()),
+            ..Default::default()
+        })
+        .is_err());
     }
 
     #[test]

@@ -6,10 +6,10 @@ mod sessions;
 
 use leptos::prelude::*;
 
-use crate::app::AppState;
 use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::AppState;
 use password_change::PasswordSection;
 use sessions::SessionsSection;
 

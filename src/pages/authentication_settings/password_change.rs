@@ -6,14 +6,14 @@ use account_contract::{ErrorCode, PasswordRule, UpdatePasswordRequest, PASSWORD_
 use leptos::html::Button;
 use leptos::prelude::*;
 
-use crate::api::messages::failure_text;
 use crate::api::{use_api, CallError};
-use crate::app::AppState;
+use crate::components::failure::failure_text;
 use crate::components::focus::focus_by_id;
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
 use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::AppState;
 
 /// A 401 that is not the lockout (code 13, which says how long to wait).
 fn is_wrong_password(e: &CallError) -> bool {
@@ -46,9 +46,11 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
     let done = RwSignal::new(None::<u32>);
     let open_button = NodeRef::<Button>::new();
     // An EIM user without a password sets one up: no current password to check.
-    let setting_up = Memo::new(move |_| state.session.with(|s| s.as_ref().is_some_and(|s| !s.has_password)));
+    let setting_up =
+        Memo::new(move |_| state.session.with(|s| s.as_ref().is_some_and(|s| !s.has_password)));
     let set_up_done = RwSignal::new(false);
-    let login = move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
+    let login =
+        move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
 
     let reset = move || {
         current.set(String::new());
@@ -72,7 +74,10 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
 
     // Step 1.
     let check = Action::new_local(move |password: &String| {
-        let (password, login) = (password.clone(), state.session.with_untracked(|s| s.as_ref().map(|s| s.login.clone())));
+        let (password, login) = (
+            password.clone(),
+            state.session.with_untracked(|s| s.as_ref().map(|s| s.login.clone())),
+        );
         async move {
             let result = api.check_password(login.unwrap_or_default(), password).await;
             // CheckAuthentication answers 401 for a wrong password and for a dead
@@ -113,7 +118,8 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
     };
 
     // Step 2.
-    let update = Action::new_local(move |req: &UpdatePasswordRequest| api.update_password(req.clone()));
+    let update =
+        Action::new_local(move |req: &UpdatePasswordRequest| api.update_password(req.clone()));
     Effect::new(move |_| match update.value().get() {
         Some(Ok(count)) => {
             if setting_up.get_untracked() {
@@ -138,9 +144,13 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             } else if !fields.is_empty() {
                 let messages: Vec<String> = fields
                     .iter()
-                    .filter(|(f, i)| f == "NewPassword" && i.code == ErrorCode::InvalidPassword.code())
+                    .filter(|(f, i)| {
+                        f == "NewPassword" && i.code == ErrorCode::InvalidPassword.code()
+                    })
                     .map(|(_, i)| match PasswordRule::from_message(i.message()) {
-                        Some(rule) => t_string!(i18n, rule_refused, rule = rule_text(i18n, rule)).to_string(),
+                        Some(rule) => {
+                            t_string!(i18n, rule_refused, rule = rule_text(i18n, rule)).to_string()
+                        }
                         None => i.details.clone(),
                     })
                     .collect();

@@ -4,16 +4,20 @@
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::app::AppState;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::AppState;
 
 /// A date from the API, in the reader's language.
 fn local_date(iso: &str, locale: Locale) -> String {
     let date = js_sys::Date::new(&iso.into());
     let tag = if locale == Locale::fr { "fr-FR" } else { "en-GB" };
     let text: String = date.to_locale_string(tag, &wasm_bindgen::JsValue::UNDEFINED).into();
-    if text == "Invalid Date" { iso.to_owned() } else { text }
+    if text == "Invalid Date" {
+        iso.to_owned()
+    } else {
+        text
+    }
 }
 
 #[component]
@@ -22,7 +26,9 @@ pub fn SessionsSection() -> impl IntoView {
     let api = use_api();
     let state = expect_context::<AppState>();
     let sessions = LocalResource::new(move || api.console_sessions());
-    let mine = state.session.with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
+    let mine = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
     let mine = StoredValue::new(mine);
     let signed_out = RwSignal::new(false);
 

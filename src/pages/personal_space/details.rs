@@ -11,11 +11,17 @@ use crate::i18n::*;
 #[component]
 pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
     let i18n = use_i18n();
-    let value = move |field: AccountField| account.with(|a| a.as_ref().and_then(|a| field.of_account(a).cloned()).unwrap_or_default());
-    let id_of = move |get: fn(&Account) -> Option<String>| move || account.with(|a| a.as_ref().and_then(get).unwrap_or_default());
+    let value = move |field: AccountField| {
+        account.with(|a| a.as_ref().and_then(|a| field.of_account(a).cloned()).unwrap_or_default())
+    };
+    let id_of = move |get: fn(&Account) -> Option<String>| {
+        move || account.with(|a| a.as_ref().and_then(get).unwrap_or_default())
+    };
     let account_id = id_of(|a| a.account_id.clone());
     let customer_id = id_of(|a| a.customer_id.clone());
-    let additional = move || account.with(|a| a.as_ref().and_then(|a| a.additional_emails.clone()).unwrap_or_default());
+    let additional = move || {
+        account.with(|a| a.as_ref().and_then(|a| a.additional_emails.clone()).unwrap_or_default())
+    };
 
     let shown = move |value: String| {
         if value.is_empty() {

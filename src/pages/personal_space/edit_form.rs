@@ -9,18 +9,25 @@ use leptos::prelude::*;
 use super::details::section_key;
 use super::labels::{error_text, field_label, input_id, input_kind, section_title, SECTIONS};
 use crate::api::{use_api, CallError};
-use crate::app::AppState;
 use crate::components::focus::focus_by_id;
 use crate::components::form_field::FormField;
 use crate::components::text::text;
 use crate::i18n::*;
+use crate::state::AppState;
 
 fn max_chars_of(parameter: &str) -> usize {
-    AccountField::ALL.iter().find(|f| f.name() == parameter).map_or(EMAIL_MAX_CHARS, |f| f.max_chars())
+    AccountField::ALL
+        .iter()
+        .find(|f| f.name() == parameter)
+        .map_or(EMAIL_MAX_CHARS, |f| f.max_chars())
 }
 
 #[component]
-pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn EditForm(
+    original: Account,
+    on_saved: Callback<Account>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let state = expect_context::<AppState>();
@@ -30,29 +37,38 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
     let server_errors = RwSignal::new(Vec::<(String, String)>::new());
     let failure = RwSignal::new(None::<String>);
 
-    let changes = Memo::new(move |_| original.with_value(|o| draft.with(|d| UpdateAccountRequest::diff(o, d))));
+    let changes = Memo::new(move |_| {
+        original.with_value(|o| draft.with(|d| UpdateAccountRequest::diff(o, d)))
+    });
     let client_errors = Memo::new(move |_| match check_update_account(&changes.get()) {
         Ok(()) => Vec::new(),
         Err(e) => e
             .items
             .iter()
-            .filter_map(|item| item.field().map(|f| (f.to_owned(), error_text(i18n, item, max_chars_of(f)))))
+            .filter_map(|item| {
+                item.field().map(|f| (f.to_owned(), error_text(i18n, item, max_chars_of(f))))
+            })
             .collect::<Vec<_>>(),
     });
     let error_of = move |parameter: String| {
         Signal::derive(move || {
             server_errors
                 .with(|s| s.iter().find(|(p, _)| *p == parameter).map(|(_, m)| m.clone()))
-                .or_else(|| client_errors.with(|c| c.iter().find(|(p, _)| *p == parameter).map(|(_, m)| m.clone())))
+                .or_else(|| {
+                    client_errors
+                        .with(|c| c.iter().find(|(p, _)| *p == parameter).map(|(_, m)| m.clone()))
+                })
         })
     };
-    let clear_error = move |parameter: &str| server_errors.update(|s| s.retain(|(p, _)| p != parameter));
+    let clear_error =
+        move |parameter: &str| server_errors.update(|s| s.retain(|(p, _)| p != parameter));
 
     // Leaving with unsaved changes asks first (see AppState::confirm_leave).
     Effect::new(move |_| state.unsaved.set(!changes.with(UpdateAccountRequest::is_empty)));
     on_cleanup(move || state.unsaved.set(false));
 
-    let save = Action::new_local(move |update: &UpdateAccountRequest| api.update_account(update.clone()));
+    let save =
+        Action::new_local(move |update: &UpdateAccountRequest| api.update_account(update.clone()));
     let pending = save.pending();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(account)) => {
@@ -62,8 +78,10 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
         Some(Err(e)) => {
             let fields = e.field_errors();
             if !fields.is_empty() {
-                let list: Vec<(String, String)> =
-                    fields.iter().map(|(p, item)| (p.clone(), error_text(i18n, item, max_chars_of(p)))).collect();
+                let list: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(p, item)| (p.clone(), error_text(i18n, item, max_chars_of(p))))
+                    .collect();
                 focus_by_id(input_id(&list[0].0));
                 server_errors.set(list);
                 failure.set(Some(t_string!(i18n, save_failed_fields).to_string()));
@@ -72,7 +90,10 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
             } else if e.status() == Some(401) {
                 // The session ended: the app returns to sign-in.
             } else if e.is_server_failure() {
-                failure.set(Some(t_string!(i18n, save_failed_server, status = e.status().unwrap_or(0)).to_string()));
+                failure.set(Some(
+                    t_string!(i18n, save_failed_server, status = e.status().unwrap_or(0))
+                        .to_string(),
+                ));
             } else {
                 let details = match &e {
                     CallError::Api(a) => a.to_string(),
@@ -84,7 +105,8 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
         None => {}
     });
 
-    let can_save = move || !changes.with(UpdateAccountRequest::is_empty) && client_errors.with(Vec::is_empty);
+    let can_save =
+        move || !changes.with(UpdateAccountRequest::is_empty) && client_errors.with(Vec::is_empty);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         // A second click while saving sends nothing.
@@ -106,8 +128,11 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
 
     let text_field = move |field: AccountField| {
         let (input_type, autocomplete) = input_kind(field);
-        let hint = (field == AccountField::Email).then(|| Signal::derive(move || t_string!(i18n, email_hint).to_string()));
-        let value = Signal::derive(move || draft.with(|d| field.of_account(d).cloned().unwrap_or_default()));
+        let hint = (field == AccountField::Email)
+            .then(|| Signal::derive(move || t_string!(i18n, email_hint).to_string()));
+        let value = Signal::derive(move || {
+            draft.with(|d| field.of_account(d).cloned().unwrap_or_default())
+        });
         let on_input = Callback::new(move |v: String| {
             clear_error(field.name());
             draft.update(|d| *field.of_account_mut(d) = Some(v));
@@ -119,7 +144,8 @@ pub fn EditForm(original: Account, on_saved: Callback<Account>, on_cancel: Callb
         }
     };
 
-    let email_count = Memo::new(move |_| draft.with(|d| d.additional_emails.as_ref().map_or(0, Vec::len)));
+    let email_count =
+        Memo::new(move |_| draft.with(|d| d.additional_emails.as_ref().map_or(0, Vec::len)));
     let add_email = move |_: leptos::ev::MouseEvent| {
         let index = email_count.get_untracked();
         draft.update(|d| d.additional_emails.get_or_insert_with(Vec::new).push(String::new()));

@@ -79,19 +79,31 @@ pub fn input_id(parameter: &str) -> String {
 }
 
 /// A field error in the reader's language; the API's own words when we have none.
-pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, item: &ErrorItem, max_chars: usize) -> String {
+pub fn error_text(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    item: &ErrorItem,
+    max_chars: usize,
+) -> String {
     let message = item.message();
     match ErrorCode::from_code(&item.code) {
         Some(ErrorCode::InvalidEmail) => t_string!(i18n, invalid_email).to_string(),
         Some(ErrorCode::DuplicateEmail) => t_string!(i18n, duplicate_email).to_string(),
-        Some(ErrorCode::InvalidLength) if message.contains("must not be empty") => t_string!(i18n, error_required).to_string(),
+        Some(ErrorCode::InvalidLength) if message.contains("must not be empty") => {
+            t_string!(i18n, error_required).to_string()
+        }
         Some(ErrorCode::InvalidLength) if message.contains("additional emails") => {
             t_string!(i18n, too_many_emails, max = ADDITIONAL_EMAILS_MAX).to_string()
         }
         Some(ErrorCode::InvalidLength) => t_string!(i18n, too_long, max = max_chars).to_string(),
-        Some(ErrorCode::InvalidParameterValue) if message.contains("listed twice") => t_string!(i18n, listed_twice).to_string(),
-        Some(ErrorCode::InvalidParameterValue) if message.contains("control characters") => t_string!(i18n, invalid_chars).to_string(),
-        Some(ErrorCode::InvalidParameterValue) if message.contains("digits") => t_string!(i18n, invalid_phone).to_string(),
+        Some(ErrorCode::InvalidParameterValue) if message.contains("listed twice") => {
+            t_string!(i18n, listed_twice).to_string()
+        }
+        Some(ErrorCode::InvalidParameterValue) if message.contains("control characters") => {
+            t_string!(i18n, invalid_chars).to_string()
+        }
+        Some(ErrorCode::InvalidParameterValue) if message.contains("digits") => {
+            t_string!(i18n, invalid_phone).to_string()
+        }
         _ => item.details.clone(),
     }
 }

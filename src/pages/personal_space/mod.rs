@@ -18,7 +18,7 @@ use edit_form::EditForm;
 
 #[component]
 pub fn PersonalSpace() -> impl IntoView {
-    let state = expect_context::<crate::app::AppState>();
+    let state = expect_context::<crate::state::AppState>();
     if state.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.is_user())) {
         view! { <UserSpace /> }.into_any()
     } else {
@@ -31,12 +31,18 @@ pub fn PersonalSpace() -> impl IntoView {
 #[component]
 fn UserSpace() -> impl IntoView {
     let i18n = use_i18n();
-    let state = expect_context::<crate::app::AppState>();
+    let state = expect_context::<crate::state::AppState>();
     let session = state.session.get_untracked().unwrap_or_else(|| unreachable!("RequireSession"));
     let rows = [
         (text(i18n, |l| td_string!(l, field_login)), session.login.clone()),
-        (text(i18n, |l| td_string!(l, field_user_name)), session.user_name.clone().unwrap_or_default()),
-        (text(i18n, |l| td_string!(l, field_user_email)), session.user_email.clone().unwrap_or_default()),
+        (
+            text(i18n, |l| td_string!(l, field_user_name)),
+            session.user_name.clone().unwrap_or_default(),
+        ),
+        (
+            text(i18n, |l| td_string!(l, field_user_email)),
+            session.user_email.clone().unwrap_or_default(),
+        ),
         (text(i18n, |l| td_string!(l, field_account_id)), session.account_id.clone()),
     ];
     view! {

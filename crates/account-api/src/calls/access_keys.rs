@@ -3,14 +3,14 @@
 
 use account_contract::validation::check_tag;
 use account_contract::{
-    AccessKeySecretKey, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse, DeleteAccessKeyRequest,
-    DeleteAccessKeyResponse, ErrorCode, ReadAccessKeysRequest, ReadAccessKeysResponse, UpdateAccessKeyRequest,
-    UpdateAccessKeyResponse, KEY_ACTIVE, KEY_INACTIVE,
+    AccessKeySecretKey, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse,
+    DeleteAccessKeyRequest, DeleteAccessKeyResponse, ErrorCode, ReadAccessKeysRequest,
+    ReadAccessKeysResponse, UpdateAccessKeyRequest, UpdateAccessKeyResponse, KEY_ACTIVE,
+    KEY_INACTIVE,
 };
 
 use super::key_owner;
-use crate::app::Ctx;
-use crate::auth::Caller;
+use crate::ctx::{Caller, Ctx};
 use crate::store::access_keys::{self, KeyRecord};
 use crate::{clock, ids};
 
@@ -26,16 +26,27 @@ fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
         )
     })?;
     if at <= now {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, "ExpirationDate", "must be in the future."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "ExpirationDate",
+            "must be in the future.",
+        ));
     }
     Ok(at)
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::field(ErrorCode::AccessKeyNotFound, "AccessKeyId", format!("no access key {id:?} for this identity."))
+    ApiError::field(
+        ErrorCode::AccessKeyNotFound,
+        "AccessKeyId",
+        format!("no access key {id:?} for this identity."),
+    )
 }
 
-pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAccessKeyResponse, ApiError> {
+pub async fn create(
+    ctx: &Ctx,
+    req: CreateAccessKeyRequest,
+) -> Result<CreateAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
     if let Some(tag) = &req.tag {
         check_tag("Tag", tag)?;
@@ -115,7 +126,9 @@ pub async fn create(ctx: &Ctx, req: CreateAccessKeyRequest) -> Result<CreateAcce
 /// The expiration a key may have when a call within a session sets it: no later
 /// than the session's end (the session's end when none is asked), never none.
 fn within_session(caller: &Caller, requested: Option<i64>) -> Result<Option<i64>, ApiError> {
-    let Some(end) = caller.session.as_ref().and_then(|s| s.expires_at) else { return Ok(requested) };
+    let Some(end) = caller.session.as_ref().and_then(|s| s.expires_at) else {
+        return Ok(requested);
+    };
     match requested {
         None => Ok(Some(end)),
         Some(at) if at <= end => Ok(Some(at)),
@@ -127,7 +140,10 @@ fn within_session(caller: &Caller, requested: Option<i64>) -> Result<Option<i64>
     }
 }
 
-pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKeysResponse, ApiError> {
+pub async fn read(
+    ctx: &Ctx,
+    req: ReadAccessKeysRequest,
+) -> Result<ReadAccessKeysResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
     let filters = req.filters.unwrap_or_default();
     for state in filters.states.iter().flatten() {
@@ -137,10 +153,16 @@ pub async fn read(ctx: &Ctx, req: ReadAccessKeysRequest) -> Result<ReadAccessKey
         return Ok(ReadAccessKeysResponse { access_keys: None, response_context: ctx.context() });
     }
     let account_id = ctx.caller.account_id.clone();
-    let keys = ctx.state.store.read(move |c| access_keys::of_owner(c, &account_id, owner.as_deref())).await?;
+    let keys = ctx
+        .state
+        .store
+        .read(move |c| access_keys::of_owner(c, &account_id, owner.as_deref()))
+        .await?;
     let keys = keys
         .iter()
-        .filter(|k| filters.access_key_ids.as_ref().is_none_or(|ids| ids.contains(&k.access_key_id)))
+        .filter(|k| {
+            filters.access_key_ids.as_ref().is_none_or(|ids| ids.contains(&k.access_key_id))
+        })
         .filter(|k| filters.states.as_ref().is_none_or(|s| s.contains(&k.state)))
         .filter(|k| req.tag.is_none() || k.tag == req.tag)
         .map(KeyRecord::to_api)
@@ -156,7 +178,10 @@ fn check_state(name: &str, state: &str) -> Result<(), ApiError> {
     }
 }
 
-pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAccessKeyResponse, ApiError> {
+pub async fn update(
+    ctx: &Ctx,
+    req: UpdateAccessKeyRequest,
+) -> Result<UpdateAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
     if let Some(state) = &req.state {
         check_state("State", state)?;
@@ -179,7 +204,8 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
     };
     let caller = ctx.caller.clone();
     let by_account_for_user = caller.user_id.is_none() && owner.is_some();
-    let (account_id, now, dry_run) = (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let (account_id, now, dry_run) =
+        (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
     let updated = ctx
         .state
         .store
@@ -227,9 +253,13 @@ pub async fn update(ctx: &Ctx, req: UpdateAccessKeyRequest) -> Result<UpdateAcce
     Ok(UpdateAccessKeyResponse { access_key, response_context: ctx.context() })
 }
 
-pub async fn delete(ctx: &Ctx, req: DeleteAccessKeyRequest) -> Result<DeleteAccessKeyResponse, ApiError> {
+pub async fn delete(
+    ctx: &Ctx,
+    req: DeleteAccessKeyRequest,
+) -> Result<DeleteAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
-    let (account_id, dry_run, caller) = (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.caller.clone());
+    let (account_id, dry_run, caller) =
+        (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.caller.clone());
     ctx.state
         .store
         .write(move |c| {

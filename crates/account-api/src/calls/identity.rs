@@ -3,17 +3,15 @@
 
 use account_contract::{ApiError, ErrorCode, ReadIdentityRequest, ReadIdentityResponse};
 
-use crate::app::Ctx;
 use crate::auth::{self, Identity};
+use crate::ctx::Ctx;
 
 pub async fn read(ctx: &Ctx, _req: ReadIdentityRequest) -> Result<ReadIdentityResponse, ApiError> {
     let caller = ctx.caller.clone();
-    let identity = ctx
-        .state
-        .store
-        .read(move |c| auth::identity_of(c, &caller))
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists."))?;
+    let identity =
+        ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
+        })?;
     let has_password = identity.password_hash().is_some();
     Ok(match identity {
         Identity::Account(a) => ReadIdentityResponse {

@@ -8,7 +8,7 @@ pub mod users;
 
 use account_contract::{ApiError, ErrorCode};
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::store;
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.
@@ -24,7 +24,10 @@ pub(crate) fn account_only(ctx: &Ctx) -> Result<(), ApiError> {
 
 /// The identity whose access keys a call acts on (`UserName`): a user manages its
 /// own keys, the account manages its own and every user's. `None` is the account.
-pub(crate) async fn key_owner(ctx: &Ctx, user_name: &Option<String>) -> Result<Option<String>, ApiError> {
+pub(crate) async fn key_owner(
+    ctx: &Ctx,
+    user_name: &Option<String>,
+) -> Result<Option<String>, ApiError> {
     let Some(name) = user_name.clone() else { return Ok(ctx.caller.user_id.clone()) };
     account_contract::validation::check_user_name("UserName", &name)?;
     let account_id = ctx.caller.account_id.clone();
@@ -32,11 +35,17 @@ pub(crate) async fn key_owner(ctx: &Ctx, user_name: &Option<String>) -> Result<O
     match (&ctx.caller.user_id, user) {
         (None, Some(u)) => Ok(Some(u.user_id)),
         (Some(me), Some(u)) if *me == u.user_id => Ok(Some(u.user_id)),
-        (Some(_), _) => Err(ApiError::new(ErrorCode::UnauthorizedOperation, "An EIM user manages only its own access keys.")),
+        (Some(_), _) => Err(ApiError::new(
+            ErrorCode::UnauthorizedOperation,
+            "An EIM user manages only its own access keys.",
+        )),
         (None, None) => Err(ApiError::field(
             ErrorCode::NoSuchUser,
             "UserName",
-            format!("no user named {:?} in this account.", user_name.as_deref().unwrap_or_default()),
+            format!(
+                "no user named {:?} in this account.",
+                user_name.as_deref().unwrap_or_default()
+            ),
         )),
     }
 }

@@ -4,23 +4,26 @@
 
 use account_contract::validation::check_secret_input;
 use account_contract::{
-    AccountField, ApiError, ErrorCode, PasswordRule, UpdatePasswordRequest, UpdatePasswordResponse, PASSWORD_POLICY,
+    AccountField, ApiError, ErrorCode, PasswordRule, UpdatePasswordRequest, UpdatePasswordResponse,
+    PASSWORD_POLICY,
 };
 
-use crate::app::Ctx;
 use crate::auth::{self, Identity};
+use crate::ctx::Ctx;
 use crate::secrets;
 use crate::store::{access_keys, accounts, users};
 
-pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<UpdatePasswordResponse, ApiError> {
+pub async fn update_password(
+    ctx: &Ctx,
+    req: UpdatePasswordRequest,
+) -> Result<UpdatePasswordResponse, ApiError> {
     check_secret_input("NewPassword", &req.new_password)?;
     let identity = signer(ctx).await?;
     match identity.password_hash() {
         Some(_) => {
-            let current = req
-                .current_password
-                .as_deref()
-                .ok_or_else(|| ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required."))?;
+            let current = req.current_password.as_deref().ok_or_else(|| {
+                ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required.")
+            })?;
             check_secret_input("CurrentPassword", current)?;
             check_current_password(ctx, &identity, current).await?;
         }
@@ -30,7 +33,10 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
     check_policy(ctx, &identity, &req.new_password).await?;
 
     if req.dry_run == Some(true) {
-        return Ok(UpdatePasswordResponse { logged_out_sessions: 0, response_context: ctx.context() });
+        return Ok(UpdatePasswordResponse {
+            logged_out_sessions: 0,
+            response_context: ctx.context(),
+        });
     }
     let new_hash = {
         let p = req.new_password.clone();
@@ -56,11 +62,18 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
             }
             let keep_history = PASSWORD_POLICY.history;
             match &identity {
-                Identity::Account(a) => accounts::set_password(c, a.id(), &new_hash, now, keep_history)?,
+                Identity::Account(a) => {
+                    accounts::set_password(c, a.id(), &new_hash, now, keep_history)?
+                }
                 Identity::User(u) => users::set_password(c, u, &new_hash, now, keep_history)?,
             }
             if logout {
-                access_keys::delete_other_sessions(c, identity.account_id(), identity.user_id(), keep.as_deref())
+                access_keys::delete_other_sessions(
+                    c,
+                    identity.account_id(),
+                    identity.user_id(),
+                    keep.as_deref(),
+                )
             } else {
                 Ok(0)
             }
@@ -71,21 +84,28 @@ pub async fn update_password(ctx: &Ctx, req: UpdatePasswordRequest) -> Result<Up
 
 async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
     let caller = ctx.caller.clone();
-    ctx.state
-        .store
-        .read(move |c| auth::identity_of(c, &caller))
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists."))
+    ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
+    })
 }
 
 /// The signer's own password, with the same lockout as a sign-in. A wrong one is a
 /// parameter error (4048) on `CurrentPassword`, not an authentication failure: the
 /// request itself is properly signed.
-async fn check_current_password(ctx: &Ctx, identity: &Identity, current: &str) -> Result<(), ApiError> {
+async fn check_current_password(
+    ctx: &Ctx,
+    identity: &Identity,
+    current: &str,
+) -> Result<(), ApiError> {
     let caller = identity.password_caller();
-    auth::verify_with_lockout(&ctx.state, ctx.client, identity.lockout_key(), current, ctx.now, move |c| {
-        auth::identity_of(c, &caller)
-    })
+    auth::verify_with_lockout(
+        &ctx.state,
+        ctx.client,
+        identity.lockout_key(),
+        current,
+        ctx.now,
+        move |c| auth::identity_of(c, &caller),
+    )
     .await
     .map(drop)
     .map_err(|e| {
@@ -108,8 +128,12 @@ async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Res
             .state
             .store
             .read(move |c| match &owner {
-                Identity::Account(a) => accounts::recent_password_hashes(c, a.id(), PASSWORD_POLICY.history),
-                Identity::User(u) => users::recent_password_hashes(c, &u.user_id, PASSWORD_POLICY.history),
+                Identity::Account(a) => {
+                    accounts::recent_password_hashes(c, a.id(), PASSWORD_POLICY.history)
+                }
+                Identity::User(u) => {
+                    users::recent_password_hashes(c, &u.user_id, PASSWORD_POLICY.history)
+                }
             })
             .await?;
         let words = own_words(identity);
@@ -139,7 +163,8 @@ fn own_words(identity: &Identity) -> Vec<String> {
     let mut words = vec![identity.account_id().to_owned()];
     match identity {
         Identity::Account(a) => {
-            words.extend(AccountField::ALL.iter().filter_map(|f| f.of_account(&a.account).cloned()));
+            words
+                .extend(AccountField::ALL.iter().filter_map(|f| f.of_account(&a.account).cloned()));
             words.extend(a.email().split(['@', '.']).map(str::to_owned));
         }
         Identity::User(u) => {
@@ -153,7 +178,11 @@ fn own_words(identity: &Identity) -> Vec<String> {
 fn policy_error(broken: &[PasswordRule]) -> Result<(), ApiError> {
     let mut error: Option<ApiError> = None;
     for rule in broken {
-        let e = ApiError::field(ErrorCode::InvalidPassword, "NewPassword", rule.describe(&PASSWORD_POLICY));
+        let e = ApiError::field(
+            ErrorCode::InvalidPassword,
+            "NewPassword",
+            rule.describe(&PASSWORD_POLICY),
+        );
         error = Some(match error {
             Some(all) => all.and(e),
             None => e,

@@ -2,12 +2,12 @@
 
 use account_contract::validation::{check_email, check_path, check_user_name};
 use account_contract::{
-    ApiError, CreateUserRequest, DeleteUserRequest, EmptyResponse, ErrorCode, ReadUsersRequest, ReadUsersResponse,
-    UpdateUserRequest, UserResponse,
+    ApiError, CreateUserRequest, DeleteUserRequest, EmptyResponse, ErrorCode, ReadUsersRequest,
+    ReadUsersResponse, UpdateUserRequest, UserResponse,
 };
 
 use super::account_only;
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::ids;
 use crate::store::{access_keys, users, UserRecord};
 
@@ -15,7 +15,11 @@ use crate::store::{access_keys, users, UserRecord};
 pub const MAX_USERS_PER_ACCOUNT: usize = 500;
 
 fn no_such_user(name: &str) -> ApiError {
-    ApiError::field(ErrorCode::NoSuchUser, "UserName", format!("no user named {name:?} in this account."))
+    ApiError::field(
+        ErrorCode::NoSuchUser,
+        "UserName",
+        format!("no user named {name:?} in this account."),
+    )
 }
 
 pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, ApiError> {
@@ -42,11 +46,16 @@ pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, A
         .store
         .write(move |c| {
             if users::of_account(c, &stored.account_id)?.len() >= MAX_USERS_PER_ACCOUNT {
-                return Err(ApiError::new(ErrorCode::TooManyAccessKeys, format!("At most {MAX_USERS_PER_ACCOUNT} users.")));
+                return Err(ApiError::new(
+                    ErrorCode::TooManyAccessKeys,
+                    format!("At most {MAX_USERS_PER_ACCOUNT} users."),
+                ));
             }
             if dry_run {
                 return match users::by_name(c, &stored.account_id, &stored.user_name)? {
-                    Some(_) => Err(ApiError::field(ErrorCode::DuplicateUserName, "UserName", "is taken.")),
+                    Some(_) => {
+                        Err(ApiError::field(ErrorCode::DuplicateUserName, "UserName", "is taken."))
+                    }
                     None => Ok(()),
                 };
             }
@@ -69,16 +78,25 @@ pub async fn read(ctx: &Ctx, req: ReadUsersRequest) -> Result<ReadUsersResponse,
     };
     let asked = req.results_per_page.unwrap_or(DEFAULT_RESULTS_PER_PAGE);
     if asked == 0 {
-        return Err(ApiError::field(ErrorCode::InvalidParameterValue, "ResultsPerPage", "must be at least 1."));
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "ResultsPerPage",
+            "must be at least 1.",
+        ));
     }
     let per_page = asked.min(MAX_RESULTS_LIMIT) as usize;
     if req.dry_run == Some(true) {
-        return Ok(ReadUsersResponse { users: None, response_context: ctx.context(), ..Default::default() });
+        return Ok(ReadUsersResponse {
+            users: None,
+            response_context: ctx.context(),
+            ..Default::default()
+        });
     }
     let account_id = ctx.caller.account_id.clone();
     let all = ctx.state.store.read(move |c| users::of_account(c, &account_id)).await?;
     let ids = req.filters.and_then(|f| f.user_ids);
-    let matching: Vec<&UserRecord> = all.iter().filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id))).collect();
+    let matching: Vec<&UserRecord> =
+        all.iter().filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id))).collect();
     let list: Vec<_> = matching.iter().skip(first).take(per_page).map(|u| u.to_api()).collect();
     let next = first + list.len();
     let has_more = next < matching.len();
@@ -109,7 +127,13 @@ mod page_token {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|s| s.strip_prefix(PREFIX)?.parse().ok())
-            .ok_or_else(|| ApiError::field(ErrorCode::InvalidParameterValue, "NextPageToken", "is not a token this call gave."))
+            .ok_or_else(|| {
+                ApiError::field(
+                    ErrorCode::InvalidParameterValue,
+                    "NextPageToken",
+                    "is not a token this call gave.",
+                )
+            })
     }
 }
 
@@ -125,15 +149,20 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
     if let Some(path) = &req.new_path {
         check_path("NewPath", path)?;
     }
-    let (account_id, now, dry_run) = (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let (account_id, now, dry_run) =
+        (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
     let user = ctx
         .state
         .store
         .write(move |c| {
-            let mut user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
+            let mut user = users::by_name(c, &account_id, &req.user_name)?
+                .ok_or_else(|| no_such_user(&req.user_name))?;
             if let Some(name) = req.new_user_name {
                 // A dry run says what the real call would: a taken name is a conflict.
-                if dry_run && name != user.user_name && users::by_name(c, &account_id, &name)?.is_some() {
+                if dry_run
+                    && name != user.user_name
+                    && users::by_name(c, &account_id, &name)?.is_some()
+                {
                     return Err(ApiError::field(
                         ErrorCode::DuplicateUserName,
                         "NewUserName",
@@ -161,11 +190,13 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
 pub async fn delete(ctx: &Ctx, req: DeleteUserRequest) -> Result<EmptyResponse, ApiError> {
     account_only(ctx)?;
     check_user_name("UserName", &req.user_name)?;
-    let (account_id, dry_run, now) = (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.now);
+    let (account_id, dry_run, now) =
+        (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.now);
     ctx.state
         .store
         .write(move |c| {
-            let user = users::by_name(c, &account_id, &req.user_name)?.ok_or_else(|| no_such_user(&req.user_name))?;
+            let user = users::by_name(c, &account_id, &req.user_name)?
+                .ok_or_else(|| no_such_user(&req.user_name))?;
             // As on OUTSCALE: a user with access keys is not deleted; delete them first.
             access_keys::purge_expired(c, &account_id, now)?;
             if access_keys::count_of_owner(c, &account_id, Some(&user.user_id), now)? > 0 {

@@ -5,8 +5,15 @@ use account_contract::{AccessKey, ApiError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::internal;
-use crate::auth::SessionOf;
 use crate::clock;
+
+/// A session: the key created with email/password (Basic) that started it, and when
+/// it ends. Every key created under a session belongs to it and ends no later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionOf {
+    pub id: String,
+    pub expires_at: Option<i64>,
+}
 
 /// An access key as stored.
 #[derive(Debug, Clone)]
@@ -55,7 +62,8 @@ impl KeyRecord {
     }
 }
 
-const SELECT: &str = "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
+const SELECT: &str =
+    "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
     created_at, modified_at, user_id, session_id, account_controlled FROM access_keys";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
@@ -82,7 +90,10 @@ pub fn by_id(conn: &Connection, access_key_id: &str) -> Result<Option<KeyRecord>
 }
 
 /// A key and the session it belongs to. A key whose session is gone is no key.
-pub fn with_session(conn: &Connection, access_key_id: &str) -> Result<(Option<KeyRecord>, Option<SessionOf>), ApiError> {
+pub fn with_session(
+    conn: &Connection,
+    access_key_id: &str,
+) -> Result<(Option<KeyRecord>, Option<SessionOf>), ApiError> {
     let Some(key) = by_id(conn, access_key_id)? else { return Ok((None, None)) };
     let session = match key.session_id.as_deref() {
         None => None,
@@ -96,7 +107,11 @@ pub fn with_session(conn: &Connection, access_key_id: &str) -> Result<(Option<Ke
 }
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.
-pub fn of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<Vec<KeyRecord>, ApiError> {
+pub fn of_owner(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> Result<Vec<KeyRecord>, ApiError> {
     conn.prepare_cached(&format!(
         "{SELECT} WHERE account_id = ?1 AND user_id IS ?2 ORDER BY created_at, access_key_id"
     ))
@@ -105,7 +120,12 @@ pub fn of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>) -> R
 }
 
 /// How many keys of one identity count toward its limit: expired keys never do.
-pub fn count_of_owner(conn: &Connection, account_id: &str, user_id: Option<&str>, now: i64) -> Result<usize, ApiError> {
+pub fn count_of_owner(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+    now: i64,
+) -> Result<usize, ApiError> {
     conn.query_row(
         "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS ?2 AND (expires_at IS NULL OR expires_at > ?3)",
         params![account_id, user_id, now],
@@ -141,7 +161,9 @@ pub fn save(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
 }
 
 pub fn delete(conn: &Connection, access_key_id: &str) -> Result<bool, ApiError> {
-    conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", [access_key_id]).map(|n| n > 0).map_err(internal)
+    conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", [access_key_id])
+        .map(|n| n > 0)
+        .map_err(internal)
 }
 
 /// Deletes the account's expired keys (its users' too): sessions nobody signed out of.
@@ -154,7 +176,8 @@ pub fn purge_expired(conn: &Connection, account_id: &str, now: i64) -> Result<()
 
 /// Deletes sessions and every key created within them; returns how many sessions went.
 fn end_sessions(conn: &Connection, sessions: &[String]) -> Result<u32, ApiError> {
-    let mut stmt = conn.prepare_cached("DELETE FROM access_keys WHERE session_id = ?1").map_err(internal)?;
+    let mut stmt =
+        conn.prepare_cached("DELETE FROM access_keys WHERE session_id = ?1").map_err(internal)?;
     for id in sessions {
         stmt.execute([id]).map_err(internal)?;
     }
@@ -162,12 +185,18 @@ fn end_sessions(conn: &Connection, sessions: &[String]) -> Result<u32, ApiError>
 }
 
 /// The sessions of one identity (keys it created with email/password), oldest first.
-fn sessions_of(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<Vec<(String, Option<i64>)>, ApiError> {
+fn sessions_of(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> Result<Vec<(String, Option<i64>)>, ApiError> {
     conn.prepare_cached(
         "SELECT access_key_id, expires_at FROM access_keys WHERE account_id = ?1 AND user_id IS ?2
             AND session_id = access_key_id ORDER BY created_at, rowid",
     )
-    .and_then(|mut s| s.query_map(params![account_id, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+    .and_then(|mut s| {
+        s.query_map(params![account_id, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+    })
     .map_err(internal)
 }
 
@@ -180,15 +209,23 @@ pub fn delete_other_sessions(
     user_id: Option<&str>,
     keep: Option<&str>,
 ) -> Result<u32, ApiError> {
-    let others: Vec<String> =
-        sessions_of(conn, account_id, user_id)?.into_iter().map(|(id, _)| id).filter(|id| Some(id.as_str()) != keep).collect();
+    let others: Vec<String> = sessions_of(conn, account_id, user_id)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| Some(id.as_str()) != keep)
+        .collect();
     end_sessions(conn, &others)
 }
 
 /// Ends the identity's oldest temporary session (a console sign-in nobody signed
 /// out of), to make room for a new one. `false` when there is none to end.
-pub fn end_oldest_session(conn: &Connection, account_id: &str, user_id: Option<&str>) -> Result<bool, ApiError> {
-    let oldest = sessions_of(conn, account_id, user_id)?.into_iter().find(|(_, expires)| expires.is_some());
+pub fn end_oldest_session(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> Result<bool, ApiError> {
+    let oldest =
+        sessions_of(conn, account_id, user_id)?.into_iter().find(|(_, expires)| expires.is_some());
     match oldest {
         Some((id, _)) => end_sessions(conn, &[id]).map(|_| true),
         None => Ok(false),

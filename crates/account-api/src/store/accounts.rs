@@ -24,7 +24,8 @@ fn column(field: AccountField) -> &'static str {
     }
 }
 
-const SELECT: &str = "SELECT account_id, customer_id, additional_emails, outscale_login_allowed, password_hash,
+const SELECT: &str =
+    "SELECT account_id, customer_id, additional_emails, outscale_login_allowed, password_hash,
     email, first_name, last_name, job_title, phone_number, mobile_number, company_name, vat_number,
     city, zip_code, state_province, country FROM accounts";
 
@@ -85,7 +86,11 @@ fn duplicate_email() -> ApiError {
 }
 
 /// Applies the fields an update carries; the others stay as they are.
-pub fn update(conn: &Connection, account_id: &str, update: &UpdateAccountRequest) -> Result<(), ApiError> {
+pub fn update(
+    conn: &Connection,
+    account_id: &str,
+    update: &UpdateAccountRequest,
+) -> Result<(), ApiError> {
     let mut sets: Vec<String> = Vec::new();
     let mut values: Vec<String> = Vec::new();
     for field in AccountField::ALL {
@@ -106,10 +111,13 @@ pub fn update(conn: &Connection, account_id: &str, update: &UpdateAccountRequest
         return Ok(());
     }
     values.push(account_id.to_owned());
-    let sql = format!("UPDATE accounts SET {} WHERE account_id = ?{}", sets.join(", "), values.len());
+    let sql =
+        format!("UPDATE accounts SET {} WHERE account_id = ?{}", sets.join(", "), values.len());
     match conn.execute(&sql, rusqlite::params_from_iter(values.iter())) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             Err(duplicate_email())
         }
         Err(e) => Err(internal(e)),
@@ -117,7 +125,11 @@ pub fn update(conn: &Connection, account_id: &str, update: &UpdateAccountRequest
 }
 
 /// Whether another account uses this email.
-pub fn email_taken_by_other(conn: &Connection, account_id: &str, email: &str) -> Result<bool, ApiError> {
+pub fn email_taken_by_other(
+    conn: &Connection,
+    account_id: &str,
+    email: &str,
+) -> Result<bool, ApiError> {
     conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM accounts WHERE email_key = ?1 AND account_id != ?2)",
         params![email_key(email), account_id],
@@ -127,9 +139,15 @@ pub fn email_taken_by_other(conn: &Connection, account_id: &str, email: &str) ->
 }
 
 /// Password hashes that may not be reused: the current one first, then the history.
-pub fn recent_password_hashes(conn: &Connection, account_id: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+pub fn recent_password_hashes(
+    conn: &Connection,
+    account_id: &str,
+    limit: usize,
+) -> Result<Vec<String>, ApiError> {
     let mut hashes: Vec<String> = conn
-        .query_row("SELECT password_hash FROM accounts WHERE account_id = ?1", [account_id], |r| r.get(0))
+        .query_row("SELECT password_hash FROM accounts WHERE account_id = ?1", [account_id], |r| {
+            r.get(0)
+        })
         .optional()
         .map_err(internal)?
         .into_iter()
@@ -148,14 +166,23 @@ pub fn recent_password_hashes(conn: &Connection, account_id: &str, limit: usize)
 }
 
 /// Replaces the password, keeping the old hash in the history (trimmed to `keep`).
-pub fn set_password(conn: &Connection, account_id: &str, new_hash: &str, now: i64, keep: usize) -> Result<(), ApiError> {
+pub fn set_password(
+    conn: &Connection,
+    account_id: &str,
+    new_hash: &str,
+    now: i64,
+    keep: usize,
+) -> Result<(), ApiError> {
     let run = || -> rusqlite::Result<()> {
         conn.execute(
             "INSERT INTO password_history (account_id, password_hash, created_at)
              SELECT account_id, password_hash, ?2 FROM accounts WHERE account_id = ?1",
             params![account_id, now],
         )?;
-        conn.execute("UPDATE accounts SET password_hash = ?2 WHERE account_id = ?1", params![account_id, new_hash])?;
+        conn.execute(
+            "UPDATE accounts SET password_hash = ?2 WHERE account_id = ?1",
+            params![account_id, new_hash],
+        )?;
         conn.execute(
             "DELETE FROM password_history WHERE account_id = ?1 AND user_id IS NULL AND rowid NOT IN (
                 SELECT rowid FROM password_history WHERE account_id = ?1 AND user_id IS NULL

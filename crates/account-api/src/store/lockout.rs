@@ -43,7 +43,12 @@ impl Attempt {
 
 impl Lockout {
     /// Seconds left to wait, if the identity is locked now.
-    pub fn locked_for(&self, conn: &Connection, identity: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    pub fn locked_for(
+        &self,
+        conn: &Connection,
+        identity: &str,
+        now: i64,
+    ) -> Result<Option<i64>, ApiError> {
         let until: Option<i64> = conn
             .prepare_cached("SELECT locked_until FROM login_failures WHERE identity = ?1")
             .and_then(|mut s| s.query_row([identity], |r| r.get(0)).optional())
@@ -70,19 +75,30 @@ impl Lockout {
             return Ok(Attempt { failures, locks_for: None });
         }
         let secs = (failures / THRESHOLD).min(MAX_UNITS) * self.unit_secs;
-        conn.execute("UPDATE login_failures SET locked_until = ?2 WHERE identity = ?1", params![identity, now + secs])
-            .map_err(internal)?;
+        conn.execute(
+            "UPDATE login_failures SET locked_until = ?2 WHERE identity = ?1",
+            params![identity, now + secs],
+        )
+        .map_err(internal)?;
         Ok(Attempt { failures, locks_for: Some(secs) })
     }
 
     /// The password matched: clears the count, unless another attempt (on another
     /// instance, say) locked the identity meanwhile; a lock this attempt started
     /// itself is lifted, since it was the right password after all.
-    pub fn succeed(&self, conn: &Connection, identity: &str, attempt: Attempt, now: i64) -> Result<(), ApiError> {
+    pub fn succeed(
+        &self,
+        conn: &Connection,
+        identity: &str,
+        attempt: Attempt,
+        now: i64,
+    ) -> Result<(), ApiError> {
         let row: Option<(i64, i64)> = conn
-            .query_row("SELECT failures, locked_until FROM login_failures WHERE identity = ?1", [identity], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT failures, locked_until FROM login_failures WHERE identity = ?1",
+                [identity],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(internal)?;
         if let Some((failures, until)) = row {
@@ -91,15 +107,19 @@ impl Lockout {
                 return Err(ApiError::locked((until - now) as u64));
             }
         }
-        conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity]).map(drop).map_err(internal)
+        conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity])
+            .map(drop)
+            .map_err(internal)
     }
 
     /// Keeps the table bounded: counters idle for a day go, and past `MAX_ROWS` the
     /// stalest unlocked ones.
     fn forget_stale(&self, conn: &Connection, now: i64) -> Result<(), ApiError> {
-        conn.prepare_cached("DELETE FROM login_failures WHERE updated_at < ?1 AND locked_until <= ?2")
-            .and_then(|mut s| s.execute(params![now - FORGET_AFTER_SECS, now]))
-            .map_err(internal)?;
+        conn.prepare_cached(
+            "DELETE FROM login_failures WHERE updated_at < ?1 AND locked_until <= ?2",
+        )
+        .and_then(|mut s| s.execute(params![now - FORGET_AFTER_SECS, now]))
+        .map_err(internal)?;
         conn.prepare_cached(
             "DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE locked_until <= ?1
                 ORDER BY updated_at LIMIT max(0, (SELECT COUNT(*) FROM login_failures) - ?2))",
@@ -136,9 +156,16 @@ mod tests {
             }
             now += 1;
         }
-        assert_eq!(locks, [60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 600, 600, 600, 600, 600]);
+        assert_eq!(
+            locks,
+            [60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 600, 600, 600, 600, 600]
+        );
         assert!(l.locked_for(&conn, "account:2", now).unwrap().is_none(), "per identity");
-        assert_eq!(l.begin(&conn, "account:1", now).unwrap_err().items[0].code, "13", "locked before counting");
+        assert_eq!(
+            l.begin(&conn, "account:1", now).unwrap_err().items[0].code,
+            "13",
+            "locked before counting"
+        );
     }
 
     #[test]
@@ -174,7 +201,8 @@ mod tests {
         let l = Lockout { unit_secs: 60 };
         l.begin(&conn, "old", 1_000).unwrap();
         l.begin(&conn, "new", 1_000 + FORGET_AFTER_SECS + 1).unwrap();
-        let n: i64 = conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0)).unwrap();
+        let n: i64 =
+            conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 1);
     }
 }

@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension};
 use super::internal;
 
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, ApiError> {
-    conn.query_row("SELECT value FROM server_meta WHERE name = ?1", [name], |r| r.get(0)).optional().map_err(internal)
+    conn.query_row("SELECT value FROM server_meta WHERE name = ?1", [name], |r| r.get(0))
+        .optional()
+        .map_err(internal)
 }
 
 pub fn set(conn: &Connection, name: &str, value: &[u8]) -> Result<(), ApiError> {

@@ -9,8 +9,8 @@ pub mod meta;
 pub mod users;
 mod writer;
 
-pub use accounts::{AccountRecord, NewAccount};
 pub use access_keys::KeyRecord;
+pub use accounts::{AccountRecord, NewAccount};
 pub use lockout::{Attempt, Lockout};
 pub use users::UserRecord;
 
@@ -121,7 +121,11 @@ impl Store {
         let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
         Ok(Self {
-            inner: Arc::new(Inner { path: path.to_owned(), readers: Mutex::new(Vec::new()), writer: Writer::start(conn) }),
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                readers: Mutex::new(Vec::new()),
+                writer: Writer::start(conn),
+            }),
         })
     }
 
@@ -167,7 +171,10 @@ impl Store {
     }
 
     /// The same as [`Store::read`], for code that is not async.
-    pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub fn read_blocking<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let conn = open(&self.inner.path).map_err(internal)?;
         f(&conn)
     }

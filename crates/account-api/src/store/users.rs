@@ -60,7 +60,11 @@ pub fn by_id(conn: &Connection, user_id: &str) -> Result<Option<UserRecord>, Api
         .map_err(internal)
 }
 
-pub fn by_name(conn: &Connection, account_id: &str, user_name: &str) -> Result<Option<UserRecord>, ApiError> {
+pub fn by_name(
+    conn: &Connection,
+    account_id: &str,
+    user_name: &str,
+) -> Result<Option<UserRecord>, ApiError> {
     conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1 AND user_name = ?2"))
         .and_then(|mut s| s.query_row(params![account_id, user_name], from_row).optional())
         .map_err(internal)
@@ -73,7 +77,11 @@ pub fn of_account(conn: &Connection, account_id: &str) -> Result<Vec<UserRecord>
 }
 
 fn duplicate(name: &str) -> ApiError {
-    ApiError::field(ErrorCode::DuplicateUserName, "UserName", format!("a user named {name:?} already exists in this account."))
+    ApiError::field(
+        ErrorCode::DuplicateUserName,
+        "UserName",
+        format!("a user named {name:?} already exists in this account."),
+    )
 }
 
 pub fn insert(conn: &Connection, u: &UserRecord) -> Result<(), ApiError> {
@@ -109,8 +117,13 @@ pub fn delete(conn: &Connection, user_id: &str) -> Result<(), ApiError> {
 }
 
 /// Password hashes that may not be reused: the current one first, then the history.
-pub fn recent_password_hashes(conn: &Connection, user_id: &str, limit: usize) -> Result<Vec<String>, ApiError> {
-    let mut hashes: Vec<String> = by_id(conn, user_id)?.and_then(|u| u.password_hash).into_iter().collect();
+pub fn recent_password_hashes(
+    conn: &Connection,
+    user_id: &str,
+    limit: usize,
+) -> Result<Vec<String>, ApiError> {
+    let mut hashes: Vec<String> =
+        by_id(conn, user_id)?.and_then(|u| u.password_hash).into_iter().collect();
     let older = conn
         .prepare_cached(
             "SELECT password_hash FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
@@ -122,7 +135,13 @@ pub fn recent_password_hashes(conn: &Connection, user_id: &str, limit: usize) ->
 }
 
 /// Sets (or sets up) the user's password, keeping the old one in the history.
-pub fn set_password(conn: &Connection, user: &UserRecord, new_hash: &str, now: i64, keep: usize) -> Result<(), ApiError> {
+pub fn set_password(
+    conn: &Connection,
+    user: &UserRecord,
+    new_hash: &str,
+    now: i64,
+    keep: usize,
+) -> Result<(), ApiError> {
     let run = || -> rusqlite::Result<()> {
         if let Some(old) = &user.password_hash {
             conn.execute(

@@ -96,13 +96,18 @@ impl Writer {
         rx.recv().map_err(internal)?
     }
 
-    fn send<T, F>(&self, f: F, done: impl FnOnce(Result<T, ApiError>) + Send + 'static) -> Result<(), ApiError>
+    fn send<T, F>(
+        &self,
+        f: F,
+        done: impl FnOnce(Result<T, ApiError>) + Send + 'static,
+    ) -> Result<(), ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         // Each run works on a fresh copy, so the job can run again after a rollback.
-        let job = WriteJob { f: move |c: &Connection| f.clone()(c), result: None, done: Some(done) };
+        let job =
+            WriteJob { f: move |c: &Connection| f.clone()(c), result: None, done: Some(done) };
         self.queue.send(Box::new(job)).map_err(internal)
     }
 }
@@ -159,14 +164,21 @@ mod tests {
         (dir, Writer::start(conn))
     }
 
-    fn insert(id: i64, parent: i64) -> impl FnOnce(&Connection) -> Result<(), ApiError> + Clone + Send + 'static {
-        move |c: &Connection| c.execute("INSERT INTO child VALUES (?1, ?2)", [id, parent]).map(drop).map_err(internal)
+    fn insert(
+        id: i64,
+        parent: i64,
+    ) -> impl FnOnce(&Connection) -> Result<(), ApiError> + Clone + Send + 'static {
+        move |c: &Connection| {
+            c.execute("INSERT INTO child VALUES (?1, ?2)", [id, parent]).map(drop).map_err(internal)
+        }
     }
 
     #[tokio::test]
     async fn a_panicking_job_fails_alone() {
         let (_dir, w) = writer();
-        w.run(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)).await.unwrap();
+        w.run(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal))
+            .await
+            .unwrap();
         let panics = w.run(|_| -> Result<(), ApiError> { panic!("a bug in one call") }).await;
         assert_eq!(panics.unwrap_err().items[0].code, "2000");
         w.run(insert(1, 1)).await.expect("the writer still runs");
@@ -175,7 +187,10 @@ mod tests {
     #[test]
     fn a_batch_that_cannot_commit_is_retried_job_by_job() {
         let (_dir, w) = writer();
-        w.run_blocking(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)).unwrap();
+        w.run_blocking(|c| {
+            c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)
+        })
+        .unwrap();
         // A foreign key checked only at COMMIT fails the whole batch; each job then
         // runs alone, and only the bad one fails.
         let bad = |c: &Connection| {

@@ -42,7 +42,15 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let started = spawn(&dir.path().join("api.sqlite"), &args);
-        Self { dir, base: started.base, demo_user: started.demo_user, stdout: started.stdout, log: started.log, args, child: started.child }
+        Self {
+            dir,
+            base: started.base,
+            demo_user: started.demo_user,
+            stdout: started.stdout,
+            log: started.log,
+            args,
+            child: started.child,
+        }
     }
 
     /// Stops the server (SIGKILL) and waits for it.
@@ -127,13 +135,20 @@ fn spawn(db: &std::path::Path, args: &[String]) -> Started {
     loop {
         let line = match lines.next() {
             Some(Ok(line)) => line,
-            _ => panic!("the server stopped before listening: {:?}", log.lock().unwrap()),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the server stopped before listening: {:?}", log.lock().unwrap())
+            }
         };
         stdout.push(line.clone());
         if let Some(rest) = line.strip_prefix("Created the demo EIM user ") {
             // "<login> (no password yet): access key <AK> / secret key <SK>"
             let words: Vec<&str> = rest.split_whitespace().collect();
-            let key = Key { id: words[words.len() - 5].to_owned(), secret: words[words.len() - 1].to_owned() };
+            let key = Key {
+                id: words[words.len() - 5].to_owned(),
+                secret: words[words.len() - 1].to_owned(),
+            };
             demo_user = Some((words[0].to_owned(), key));
         }
         if let Some(rest) = line.strip_prefix("Account API listening on ") {
@@ -170,10 +185,20 @@ impl Reply {
         self.body["Errors"][0]["Code"].as_str().unwrap_or("")
     }
     pub fn codes(&self) -> Vec<String> {
-        self.body["Errors"].as_array().into_iter().flatten().map(|e| e["Code"].as_str().unwrap().to_owned()).collect()
+        self.body["Errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["Code"].as_str().unwrap().to_owned())
+            .collect()
     }
     pub fn details(&self) -> Vec<String> {
-        self.body["Errors"].as_array().into_iter().flatten().map(|e| e["Details"].as_str().unwrap().to_owned()).collect()
+        self.body["Errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["Details"].as_str().unwrap().to_owned())
+            .collect()
     }
     #[track_caller]
     pub fn ok(self) -> Value {
@@ -208,7 +233,8 @@ impl Client {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().unwrap();
-        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body, got {status}: {text}"));
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("JSON body, got {status}: {text}"));
         Reply { status, body, headers }
     }
 
@@ -231,13 +257,31 @@ impl Client {
         self.signed_with(key, Algorithm::Osc4, call, body.to_string().into_bytes(), &self.host(), 0)
     }
 
-    pub fn signed_with(&self, key: &Key, algorithm: Algorithm, call: &str, body: Vec<u8>, host: &str, skew: i64) -> Reply {
-        let sk = SigningKey { algorithm, access_key: &key.id, secret_key: &key.secret, region: "eu-west-2", service: "api" };
+    pub fn signed_with(
+        &self,
+        key: &Key,
+        algorithm: Algorithm,
+        call: &str,
+        body: Vec<u8>,
+        host: &str,
+        skew: i64,
+    ) -> Reply {
+        let sk = SigningKey {
+            algorithm,
+            access_key: &key.id,
+            secret_key: &key.secret,
+            region: "eu-west-2",
+            service: "api",
+        };
         let path = format!("/api/v1/{call}");
         let h = signing::sign(&sk, host, &path, &body, &amz_date(skew));
         self.send(
             &path,
-            &[("authorization", h.authorization), (h.date_header.0, h.date_header.1), ("content-type", h.content_type.into())],
+            &[
+                ("authorization", h.authorization),
+                (h.date_header.0, h.date_header.1),
+                ("content-type", h.content_type.into()),
+            ],
             body,
         )
     }
@@ -247,7 +291,14 @@ impl Client {
         let expires = (OffsetDateTime::now_utc() + time::Duration::hours(1))
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        let body = self.basic("CreateAccessKey", login, password, json!({"ExpirationDate": expires, "Tag": "console"})).ok();
+        let body = self
+            .basic(
+                "CreateAccessKey",
+                login,
+                password,
+                json!({"ExpirationDate": expires, "Tag": "console"}),
+            )
+            .ok();
         key_of(&body)
     }
 

@@ -11,8 +11,12 @@ pub fn failure_text(i18n: leptos_i18n::I18nContext<Locale>, e: &CallError, url: 
         return t_string!(i18n, error_locked, seconds).to_string();
     }
     match e {
-        CallError::Unreachable => t_string!(i18n, error_unreachable, url = url.to_owned()).to_string(),
-        e if e.is_server_failure() => t_string!(i18n, error_server, status = e.status().unwrap_or(0)).to_string(),
+        CallError::Unreachable => {
+            t_string!(i18n, error_unreachable, url = url.to_owned()).to_string()
+        }
+        e if e.is_server_failure() => {
+            t_string!(i18n, error_server, status = e.status().unwrap_or(0)).to_string()
+        }
         CallError::Api(a) => {
             let details = a.items.first().map(|i| i.details.clone()).unwrap_or_default();
             t_string!(i18n, error_generic, details).to_string()

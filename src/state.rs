@@ -1,0 +1,82 @@
+//! What every page shares: the configuration, the session, and the few signals the
+//! shell and the pages read (why sign-in is shown, unsaved changes, announcements).
+
+use leptos::prelude::*;
+
+use crate::config::{ConsoleConfig, Endpoint};
+use crate::session::{self, Session};
+
+/// Why the sign-in page is shown, when it is not the first visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    SessionExpired,
+    SignedOut,
+}
+
+/// What every page shares. All fields are signals or stored values: `Copy`.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub config: StoredValue<ConsoleConfig>,
+    pub session: RwSignal<Option<Session>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// A form holds changes that are not saved: leaving asks first.
+    pub unsaved: RwSignal<bool>,
+    /// Short messages for screen readers (`aria-live`).
+    pub announcement: RwSignal<String>,
+}
+
+impl AppState {
+    pub fn new(config: ConsoleConfig) -> Self {
+        let session = session::load().filter(|s| config.endpoint(&s.endpoint_id).is_some());
+        Self {
+            config: StoredValue::new(config),
+            session: RwSignal::new(session),
+            notice: RwSignal::new(None),
+            unsaved: RwSignal::new(false),
+            announcement: RwSignal::new(String::new()),
+        }
+    }
+
+    pub fn endpoint_of(&self, session: &Session) -> Endpoint {
+        self.config.with_value(|c| {
+            c.endpoint(&session.endpoint_id).or(c.default_endpoint()).cloned().expect("an endpoint")
+        })
+    }
+
+    pub fn current_endpoint(&self) -> Option<Endpoint> {
+        self.session.with_untracked(|s| s.as_ref().map(|s| self.endpoint_of(s)))
+    }
+
+    pub fn sign_in(&self, session: Session) {
+        session::save(&session);
+        self.notice.set(None);
+        self.session.set(Some(session));
+    }
+
+    /// Forgets the session locally (the key itself is deleted by the caller).
+    pub fn sign_out(&self, notice: Notice) {
+        session::clear();
+        self.unsaved.set(false);
+        self.notice.set(Some(notice));
+        self.session.set(None);
+    }
+
+    pub fn session_expired(&self) {
+        if self.session.get_untracked().is_some() {
+            self.sign_out(Notice::SessionExpired);
+        }
+    }
+
+    /// Asks before leaving a form with unsaved changes; `true` to go on.
+    pub fn confirm_leave(&self, message: &str) -> bool {
+        if !self.unsaved.get_untracked() {
+            return true;
+        }
+        let leave =
+            web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true);
+        if leave {
+            self.unsaved.set(false);
+        }
+        leave
+    }
+}
