@@ -2,10 +2,8 @@
 //! browser (OSC4) or with email/password (Basic), errors in the OAPI format.
 
 use account_contract::signing::{self, Algorithm, SigningKey};
-use account_contract::{ApiError, ErrorBody, ErrorCode, ErrorItem};
+use account_contract::{ApiError, Call, ErrorBody, ErrorCode, ErrorItem};
 use gloo_net::http::Request;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::config::Endpoint;
 
@@ -99,14 +97,14 @@ fn signing_host(endpoint: &Endpoint) -> String {
     web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default()
 }
 
-pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
+/// Makes the call `C` (its name and response type come with the request's type).
+pub async fn call<C: Call>(
     endpoint: &Endpoint,
     credentials: Credentials<'_>,
-    name: &str,
-    req: &Req,
-) -> Result<Resp, CallError> {
+    req: &C,
+) -> Result<C::Response, CallError> {
     let body = serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))?;
-    let (status, text) = send(endpoint, credentials, name, body).await?;
+    let (status, text) = send(endpoint, credentials, C::NAME, body).await?;
     serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
 }
 

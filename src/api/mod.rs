@@ -7,8 +7,6 @@ pub use client::{call, CallError, Credentials};
 
 use account_contract::*;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::session::Session;
 use crate::state::AppState;
@@ -16,25 +14,15 @@ use crate::state::AppState;
 /// The tag of the access keys the console creates at sign-in: its sessions.
 pub const CONSOLE_TAG: &str = "osc-console";
 
-/// The body of `DeleteAccessKey {AccessKeyId}` and of `UpdateAccessKey {AccessKeyId,
-/// State: "INACTIVE"}`: one request type for both, since each type costs the wasm a
-/// copy of `call` (the contract's requests are the same on the wire).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct KeyCall<'a> {
-    access_key_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<&'static str>,
+/// `DeleteAccessKey` for one key of the signed-in identity.
+pub fn delete_key(access_key_id: String) -> DeleteAccessKeyRequest {
+    DeleteAccessKeyRequest { access_key_id, ..Default::default() }
 }
 
-impl<'a> KeyCall<'a> {
-    pub fn delete(access_key_id: &'a str) -> Self {
-        Self { access_key_id, state: None }
-    }
-
-    pub fn deactivate(access_key_id: &'a str) -> Self {
-        Self { access_key_id, state: Some(KEY_INACTIVE) }
-    }
+/// `UpdateAccessKey` that deactivates one key of the signed-in identity (an EIM user's
+/// key must be inactive before it can be deleted, as on OUTSCALE).
+pub fn deactivate_key(access_key_id: String) -> UpdateAccessKeyRequest {
+    UpdateAccessKeyRequest { access_key_id, state: Some(KeyState::Inactive), ..Default::default() }
 }
 
 /// Makes calls as the signed-in person. A call refused for authentication (the
@@ -50,22 +38,18 @@ impl Api {
         Self { state }
     }
 
-    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
-        self,
-        name: &str,
-        req: &Req,
-    ) -> Result<Resp, CallError> {
+    pub async fn call<C: Call>(self, req: &C) -> Result<C::Response, CallError> {
         let Some(session) = self.state.session.get_untracked() else {
             return Err(CallError::SignedOut);
         };
         let endpoint = self.state.endpoint_of(&session);
         let creds = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
-        let result = call(&endpoint, creds, name, req).await;
+        let result = call(&endpoint, creds, req).await;
         // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
         // 401 code 13 a password check while the identity is locked (the session lives on).
         let session_refused = matches!(&result, Err(CallError::Api(e))
             if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
-        if session_refused && name != "CheckAuthentication" {
+        if session_refused && C::NAME != CheckAuthenticationRequest::NAME {
             self.state.session_expired();
         }
         result
@@ -74,7 +58,7 @@ impl Api {
     /// Whether the session still works (a cheap signed call any identity may make).
     pub async fn session_is_valid(self) -> bool {
         let probe = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-        let result = self.call::<_, ReadAccessKeysResponse>("ReadAccessKeys", &probe).await;
+        let result = self.call(&probe).await;
         !matches!(result, Err(e) if e.status() == Some(401) || e == CallError::SignedOut)
     }
 
@@ -89,44 +73,40 @@ impl Api {
     }
 
     pub async fn read_account(self) -> Result<Account, CallError> {
-        let resp: ReadAccountsResponse =
-            self.call("ReadAccounts", &ReadAccountsRequest::default()).await?;
+        let resp = self.call(&ReadAccountsRequest::default()).await?;
         resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))
     }
 
     pub async fn update_account(self, update: UpdateAccountRequest) -> Result<Account, CallError> {
-        let resp: UpdateAccountResponse = self.call("UpdateAccount", &update).await?;
+        let resp = self.call(&update).await?;
         resp.account.ok_or(CallError::Unexpected(200))
     }
 
     pub async fn check_password(self, login: String, password: String) -> Result<(), CallError> {
         let req = CheckAuthenticationRequest { login, password, dry_run: None };
-        self.call::<_, EmptyResponse>("CheckAuthentication", &req).await.map(drop)
+        self.call(&req).await.map(drop)
     }
 
     pub async fn update_password(self, req: UpdatePasswordRequest) -> Result<u32, CallError> {
-        let resp: UpdatePasswordResponse = self.call("UpdatePassword", &req).await?;
+        let resp = self.call(&req).await?;
         Ok(resp.logged_out_sessions)
     }
 
     pub async fn console_sessions(self) -> Result<Vec<AccessKey>, CallError> {
         let req = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-        let resp: ReadAccessKeysResponse = self.call("ReadAccessKeys", &req).await?;
+        let resp = self.call(&req).await?;
         Ok(resp.access_keys.unwrap_or_default())
     }
 
     pub async fn delete_access_key(self, access_key_id: String) -> Result<(), CallError> {
-        self.call::<_, EmptyResponse>("DeleteAccessKey", &KeyCall::delete(&access_key_id))
-            .await
-            .map(drop)
+        self.call(&delete_key(access_key_id)).await.map(drop)
     }
 
     /// Ends another session of this identity. An EIM user's key must be inactive
     /// before it can be deleted (OUTSCALE's rule; only a key's own deletion skips it).
     pub async fn end_other_session(self, access_key_id: String) -> Result<(), CallError> {
         if self.state.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user)) {
-            self.call::<_, EmptyResponse>("UpdateAccessKey", &KeyCall::deactivate(&access_key_id))
-                .await?;
+            self.call(&deactivate_key(access_key_id.clone())).await?;
         }
         self.delete_access_key(access_key_id).await
     }

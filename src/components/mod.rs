@@ -9,6 +9,7 @@ pub mod language;
 pub mod page_heading;
 pub mod password_checklist;
 pub mod password_input;
+pub mod problem_text;
 pub mod profile_menu;
 pub mod shell;
 pub mod text;

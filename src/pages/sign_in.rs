@@ -2,14 +2,13 @@
 //! signs everything after), or an access key and its secret key.
 
 use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, EmptyResponse, ErrorCode,
-    ReadAccessKeysRequest, ReadAccessKeysResponse, ReadAccountsRequest, ReadAccountsResponse,
-    ReadIdentityRequest, ReadIdentityResponse,
+    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, ErrorCode,
+    ReadAccessKeysRequest, ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{call, CallError, Credentials, KeyCall, CONSOLE_TAG};
+use crate::api::{call, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG};
 use crate::components::failure::failure_text;
 use crate::components::form_field::FormField;
 use crate::components::page_heading::PageHeading;
@@ -68,30 +67,17 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
         tag: Some(CONSOLE_TAG.into()),
         ..Default::default()
     };
-    match call(&form.endpoint, creds(), "CreateAccessKey", &req).await {
+    match call(&form.endpoint, creds(), &req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
             let read =
                 ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-            let keys: ReadAccessKeysResponse =
-                call(&form.endpoint, creds(), "ReadAccessKeys", &read).await?;
+            let keys = call(&form.endpoint, creds(), &read).await?;
             for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
                 // An EIM user's key must be inactive before it can be deleted.
-                call::<_, EmptyResponse>(
-                    &form.endpoint,
-                    creds(),
-                    "UpdateAccessKey",
-                    &KeyCall::deactivate(&id),
-                )
-                .await?;
-                call::<_, EmptyResponse>(
-                    &form.endpoint,
-                    creds(),
-                    "DeleteAccessKey",
-                    &KeyCall::delete(&id),
-                )
-                .await?;
+                call(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
+                call(&form.endpoint, creds(), &delete_key(id)).await?;
             }
-            call(&form.endpoint, creds(), "CreateAccessKey", &req).await
+            call(&form.endpoint, creds(), &req).await
         }
         other => other,
     }
@@ -113,10 +99,9 @@ async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
     // This project's API says who signed in (an account or an EIM user); on
     // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
     let who: ReadIdentityResponse = if form.endpoint.password_change {
-        call(&form.endpoint, creds(), "ReadIdentity", &ReadIdentityRequest::default()).await?
+        call(&form.endpoint, creds(), &ReadIdentityRequest::default()).await?
     } else {
-        let resp: ReadAccountsResponse =
-            call(&form.endpoint, creds(), "ReadAccounts", &ReadAccountsRequest::default()).await?;
+        let resp = call(&form.endpoint, creds(), &ReadAccountsRequest::default()).await?;
         let account: Account =
             resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
         ReadIdentityResponse {

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use account_contract::validation::MAX_BODY_BYTES;
-use account_contract::{ApiError, ErrorCode, CALLS};
+use account_contract::{call_named, ApiError, CallInfo, ErrorCode};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
@@ -132,7 +132,7 @@ async fn handle(
         Ok(r) => r,
         Err(e) => error_response(&request_id, e),
     });
-    let call = if CALLS.contains(&call.as_str()) { call.as_str() } else { "-" };
+    let call = call_named(&call).map_or("-", |c| c.name);
     tracing::info!(
         request_id = %request_id,
         call,
@@ -149,9 +149,7 @@ async fn serve(
     request_id: &str,
     request: Request<Body>,
 ) -> Result<Response, ApiError> {
-    if !CALLS.contains(&call) {
-        return Err(no_such_call());
-    }
+    let Some(call) = call_named(call) else { return Err(no_such_call()) };
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
@@ -167,27 +165,26 @@ async fn serve(
     let now = clock::now();
     let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
     let ctx = Ctx { state, caller, client, request_id: request_id.to_owned(), now };
-    let b = &body[..];
-    match call {
-        "ReadAccounts" => ok(calls::accounts::read_accounts(&ctx, parse(b)?).await?),
-        "UpdateAccount" => ok(calls::accounts::update_account(&ctx, parse(b)?).await?),
-        "CheckAuthentication" => ok(calls::accounts::check_authentication(&ctx, parse(b)?).await?),
-        "CreateAccessKey" => ok(calls::access_keys::create(&ctx, parse(b)?).await?),
-        "ReadAccessKeys" => ok(calls::access_keys::read(&ctx, parse(b)?).await?),
-        "UpdateAccessKey" => ok(calls::access_keys::update(&ctx, parse(b)?).await?),
-        "DeleteAccessKey" => ok(calls::access_keys::delete(&ctx, parse(b)?).await?),
-        "UpdatePassword" => ok(calls::password::update_password(&ctx, parse(b)?).await?),
-        "CreateUser" => ok(calls::users::create(&ctx, parse(b)?).await?),
-        "ReadUsers" => ok(calls::users::read(&ctx, parse(b)?).await?),
-        "UpdateUser" => ok(calls::users::update(&ctx, parse(b)?).await?),
-        "DeleteUser" => ok(calls::users::delete(&ctx, parse(b)?).await?),
-        "ReadIdentity" => ok(calls::identity::read(&ctx, parse(b)?).await?),
-        _ => Err(no_such_call()),
-    }
+    dispatch(call, &ctx, &body).await
 }
 
-fn ok(body: impl Serialize) -> Result<Response, ApiError> {
-    Ok(json_response(StatusCode::OK, &body))
+/// Runs the call's handler (`calls::Serve`) on its parsed request. The match is
+/// built from the contract's list of calls: a call without a handler does not compile.
+async fn dispatch(call: CallInfo, ctx: &Ctx, body: &[u8]) -> Result<Response, ApiError> {
+    macro_rules! by_name {
+        ($($name:ident: $request:ty => $response:ty, basic: $basic:literal;)*) => {
+            match call.name {
+                $(stringify!($name) => run::<$request>(ctx, body).await,)*
+                _ => Err(no_such_call()),
+            }
+        };
+    }
+    account_contract::with_calls!(by_name)
+}
+
+async fn run<C: calls::Serve>(ctx: &Ctx, body: &[u8]) -> Result<Response, ApiError> {
+    let response: C::Response = parse::<C>(body)?.serve(ctx).await?;
+    Ok(json_response(StatusCode::OK, &response))
 }
 
 fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
@@ -243,7 +240,10 @@ fn describe(path: &str, error: serde_json::Error) -> ApiError {
     }
     let quoted = msg.split('`').nth(1).unwrap_or_default();
     let at = |name: &str| if at_root { name.to_owned() } else { format!("{path}.{name}") };
-    if msg.starts_with("unknown field") {
+    if msg.starts_with("unknown variant") {
+        // A value outside an enumeration (`State: "PAUSED"`) is a bad value, not a bad type.
+        ApiError::field(ErrorCode::InvalidParameterValue, path, format!("{msg}."))
+    } else if msg.starts_with("unknown field") {
         // The path already ends with the unknown name.
         let name = if at_root { quoted.to_owned() } else { path.to_owned() };
         ApiError::field(ErrorCode::InvalidParameter, &name, "is not a parameter of this call.")

@@ -3,7 +3,7 @@
 
 use account_contract::signing::{self, Authorization, CanonicalRequest, MAX_CLOCK_SKEW_SECS};
 use account_contract::validation::{check_secret_input, normalize_login};
-use account_contract::{ApiError, ErrorCode, BASIC_AUTH_CALLS, KEY_ACTIVE};
+use account_contract::{ApiError, CallInfo, ErrorCode, KeyState};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
@@ -103,7 +103,7 @@ fn denied(details: &str) -> ApiError {
 
 pub async fn authenticate(
     state: &AppState,
-    call: &str,
+    call: CallInfo,
     parts: &Parts,
     body: &[u8],
     client: std::net::IpAddr,
@@ -149,13 +149,13 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 async fn basic(
     state: &AppState,
-    call: &str,
+    call: CallInfo,
     headers: &HeaderMap,
     credentials: &str,
     client: std::net::IpAddr,
     now: i64,
 ) -> Result<Caller, ApiError> {
-    if !BASIC_AUTH_CALLS.contains(&call) {
+    if !call.basic_auth {
         return Err(ApiError::new(
             ErrorCode::LoginPasswordNotAllowed,
             "The authentication using login/password is not allowed for this call.",
@@ -293,7 +293,7 @@ async fn signed(
     let (key, session) =
         state.store.read(move |c| store::access_keys::with_session(c, &key_id)).await?;
     let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
-    if key.state != KEY_ACTIVE {
+    if key.state != KeyState::Active {
         return Err(denied("The access key is inactive."));
     }
     if key.is_expired(now) {

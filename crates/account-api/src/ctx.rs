@@ -2,7 +2,7 @@
 //! makes it, from where, when). Every other module may use this one; it uses only
 //! the storage below it.
 
-use account_contract::{ApiError, ErrorCode, ResponseContext, KEY_ACTIVE};
+use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
 
 use crate::secrets::SecretBox;
 use crate::store::access_keys::SessionOf;
@@ -69,7 +69,7 @@ impl Caller {
         };
         if let Some(key_id) = &self.access_key_id {
             let key = store::access_keys::by_id(conn, key_id)?.ok_or_else(gone)?;
-            if key.state != KEY_ACTIVE {
+            if key.state != KeyState::Active {
                 return Err(gone());
             }
             if let Some(session) = &self.session {

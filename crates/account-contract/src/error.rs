@@ -11,9 +11,12 @@ use crate::types::ResponseContext;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ErrorItem {
+    /// The error code (`"4047"`).
     pub code: String,
+    /// The error type (`"InvalidParameterValue"`).
     #[serde(rename = "Type")]
     pub kind: String,
+    /// What went wrong; starts with the parameter's name for a field error.
     #[serde(default)]
     pub details: String,
 }
@@ -22,166 +25,96 @@ pub struct ErrorItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ErrorBody {
+    /// One item per problem.
     pub errors: Vec<ErrorItem>,
+    /// Information about the response.
     pub response_context: ResponseContext,
 }
 
-/// The errors this API can answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// 1: bad credentials, bad or missing signature, unknown or expired key.
-    AuthenticationFailed,
-    /// 2: an HTTP method other than POST.
-    MethodNotAllowed,
-    /// 4: the identity may not perform this call.
-    UnauthorizedOperation,
-    /// 9: email/password authentication on a call that only takes signatures.
-    LoginPasswordNotAllowed,
-    /// 12: an `Authorization` scheme we do not know.
-    UnknownAuthorizationType,
-    /// 13: too many failed attempts; locked for a while.
-    TemporarilyLocked,
-    /// 25: request rate exceeded.
-    Throttled,
-    /// 3001: a parameter this call does not take.
-    InvalidParameter,
-    /// 4000: no such access key.
-    AccessKeyNotFound,
-    /// 4020: an email address that is not one.
-    InvalidEmail,
-    /// 4045: a malformed request (not JSON, not an object).
-    MalformedRequest,
-    /// 4047: a value that is not allowed.
-    InvalidParameterValue,
-    /// 4048: a password that is wrong or that breaks the policy.
-    InvalidPassword,
-    /// 4106: a value that is too long or too short, or a body too large.
-    InvalidLength,
-    /// 4108: a value of the wrong JSON type.
-    InvalidParameterType,
-    /// 5011: no such call.
-    NoSuchCall,
-    /// 5075: no such EIM user.
-    NoSuchUser,
-    /// 7000: a required parameter is missing.
-    MissingParameter,
-    /// 9022: the user name is taken in this account.
-    DuplicateUserName,
-    /// 9007: the email address belongs to another account.
-    DuplicateEmail,
-    /// 9002 (OUTSCALE's "busy" conflict): the state does not allow it (a key still
-    /// ACTIVE, a user that still has keys, a password changed meanwhile).
-    Conflict,
-    /// 10005: too many access keys.
-    TooManyAccessKeys,
-    /// 2000: something failed on our side.
-    Internal,
+/// Declares `ErrorCode` from one table: variant, code, OAPI type and HTTP status.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $kind:literal, $status:literal;)*) => {
+        /// The errors this API can answer with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, so tests and documentation can walk them.
+            pub const ALL: [ErrorCode; [$(ErrorCode::$variant,)*].len()] =
+                [$(ErrorCode::$variant,)*];
+
+            /// The OAPI `Code` (`"4047"`).
+            pub const fn code(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// The OAPI `Type` (`"InvalidParameterValue"`).
+            pub const fn kind(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $kind,)* }
+            }
+
+            /// The HTTP status OUTSCALE answers with.
+            pub const fn http_status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Bad credentials, bad or missing signature, unknown or expired key.
+    AuthenticationFailed = "1", "AccessDenied", 401;
+    /// An HTTP method other than POST.
+    MethodNotAllowed = "2", "AccessDenied", 405;
+    /// The identity may not perform this call.
+    UnauthorizedOperation = "4", "AccessDenied", 401;
+    /// Email/password authentication on a call that only takes signatures.
+    LoginPasswordNotAllowed = "9", "AuthFailure", 401;
+    /// An `Authorization` scheme we do not know.
+    UnknownAuthorizationType = "12", "AccessDenied", 401;
+    /// Too many failed attempts; locked for a while (401 on OUTSCALE's own API, not 429).
+    TemporarilyLocked = "13", "AccessDenied", 401;
+    /// Request rate exceeded.
+    Throttled = "25", "AccessDenied", 429;
+    /// A parameter this call does not take.
+    InvalidParameter = "3001", "InvalidParameter", 400;
+    /// No such access key.
+    AccessKeyNotFound = "4000", "InvalidParameterValue", 400;
+    /// An email address that is not one.
+    InvalidEmail = "4020", "InvalidParameterValue", 400;
+    /// A malformed request (not JSON, not an object).
+    MalformedRequest = "4045", "InvalidParameterValue", 400;
+    /// A value that is not allowed.
+    InvalidParameterValue = "4047", "InvalidParameterValue", 400;
+    /// A password that is wrong or that breaks the policy.
+    InvalidPassword = "4048", "InvalidParameterValue", 400;
+    /// A value that is too long or too short, or a body too large.
+    InvalidLength = "4106", "InvalidParameterValue", 400;
+    /// A value of the wrong JSON type.
+    InvalidParameterType = "4108", "InvalidParameterValue", 400;
+    /// No such call.
+    NoSuchCall = "5011", "InvalidResource", 404;
+    /// No such EIM user.
+    NoSuchUser = "5075", "InvalidResource", 400;
+    /// A required parameter is missing.
+    MissingParameter = "7000", "MissingParameter", 400;
+    /// The email address belongs to another account.
+    DuplicateEmail = "9007", "ResourceConflict", 409;
+    /// The user name is taken in this account.
+    DuplicateUserName = "9022", "ResourceConflict", 409;
+    /// OUTSCALE's "busy" conflict: the state does not allow it (a key still ACTIVE, a
+    /// user that still has keys, a password changed meanwhile).
+    Conflict = "9002", "ResourceConflict", 409;
+    /// Too many access keys.
+    TooManyAccessKeys = "10005", "TooManyResources (QuotaExceded)", 400;
+    /// Something failed on our side.
+    Internal = "2000", "InternalError", 500;
 }
 
 impl ErrorCode {
-    pub const fn code(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            AuthenticationFailed => "1",
-            MethodNotAllowed => "2",
-            UnauthorizedOperation => "4",
-            LoginPasswordNotAllowed => "9",
-            UnknownAuthorizationType => "12",
-            TemporarilyLocked => "13",
-            Throttled => "25",
-            InvalidParameter => "3001",
-            AccessKeyNotFound => "4000",
-            InvalidEmail => "4020",
-            MalformedRequest => "4045",
-            InvalidParameterValue => "4047",
-            InvalidPassword => "4048",
-            InvalidLength => "4106",
-            InvalidParameterType => "4108",
-            NoSuchCall => "5011",
-            NoSuchUser => "5075",
-            MissingParameter => "7000",
-            DuplicateEmail => "9007",
-            DuplicateUserName => "9022",
-            Conflict => "9002",
-            TooManyAccessKeys => "10005",
-            Internal => "2000",
-        }
-    }
-
-    pub const fn kind(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            AuthenticationFailed
-            | MethodNotAllowed
-            | UnauthorizedOperation
-            | UnknownAuthorizationType
-            | TemporarilyLocked
-            | Throttled => "AccessDenied",
-            LoginPasswordNotAllowed => "AuthFailure",
-            InvalidParameter => "InvalidParameter",
-            MissingParameter => "MissingParameter",
-            AccessKeyNotFound
-            | InvalidEmail
-            | MalformedRequest
-            | InvalidParameterValue
-            | InvalidPassword
-            | InvalidLength
-            | InvalidParameterType => "InvalidParameterValue",
-            NoSuchCall | NoSuchUser => "InvalidResource",
-            DuplicateEmail | DuplicateUserName | Conflict => "ResourceConflict",
-            TooManyAccessKeys => "TooManyResources (QuotaExceded)",
-            Internal => "InternalError",
-        }
-    }
-
-    pub const fn http_status(self) -> u16 {
-        use ErrorCode::*;
-        match self {
-            // The lockout is 401 on OUTSCALE's own API, not 429.
-            AuthenticationFailed
-            | UnauthorizedOperation
-            | LoginPasswordNotAllowed
-            | UnknownAuthorizationType
-            | TemporarilyLocked => 401,
-            Throttled => 429,
-            NoSuchCall => 404,
-            MethodNotAllowed => 405,
-            DuplicateEmail | DuplicateUserName | Conflict => 409,
-            Internal => 500,
-            _ => 400,
-        }
-    }
-
-    /// Every code, so tests and documentation can walk them.
-    pub const ALL: [ErrorCode; 23] = {
-        use ErrorCode::*;
-        [
-            AuthenticationFailed,
-            MethodNotAllowed,
-            UnauthorizedOperation,
-            LoginPasswordNotAllowed,
-            UnknownAuthorizationType,
-            TemporarilyLocked,
-            Throttled,
-            InvalidParameter,
-            AccessKeyNotFound,
-            InvalidEmail,
-            MalformedRequest,
-            InvalidParameterValue,
-            InvalidPassword,
-            InvalidLength,
-            InvalidParameterType,
-            NoSuchCall,
-            NoSuchUser,
-            MissingParameter,
-            DuplicateEmail,
-            DuplicateUserName,
-            Conflict,
-            TooManyAccessKeys,
-            Internal,
-        ]
-    };
-
+    /// The code of that OAPI `Code`, if this API uses it.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.code() == code)
     }
@@ -193,13 +126,16 @@ impl ErrorCode {
 /// (`"Email: ..."`), so a client can put the message next to the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status of the answer.
     pub status: u16,
+    /// The problems, in the order found.
     pub items: Vec<ErrorItem>,
     /// Seconds to wait before trying again (locks and throttling); sent as `Retry-After`.
     pub retry_after: Option<u64>,
 }
 
 impl ApiError {
+    /// An error with one item.
     pub fn new(code: ErrorCode, details: impl Into<String>) -> Self {
         Self {
             status: code.http_status(),
@@ -230,10 +166,12 @@ impl ApiError {
         self
     }
 
+    /// Whether one of the items has this code.
     pub fn has_code(&self, code: ErrorCode) -> bool {
         self.items.iter().any(|i| i.code == code.code())
     }
 
+    /// The OAPI body of the answer.
     pub fn into_body(self, request_id: String) -> ErrorBody {
         ErrorBody { errors: self.items, response_context: ResponseContext { request_id } }
     }

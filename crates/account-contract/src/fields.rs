@@ -6,66 +6,75 @@ use crate::types::{Account, UpdateAccountRequest};
 /// What kind of value a field holds; it decides validation, input type and autocomplete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
+    /// An email address.
     Email,
+    /// A phone number.
     Phone,
+    /// Free text.
     Text,
 }
 
-/// A single-valued, editable field of `Account` (`AdditionalEmails` is the one list, apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AccountField {
-    Email,
-    FirstName,
-    LastName,
-    JobTitle,
-    PhoneNumber,
-    MobileNumber,
-    CompanyName,
-    VatNumber,
-    City,
-    ZipCode,
-    StateProvince,
-    Country,
+/// Declares `AccountField` from one list of (variant, snake_case field of `Account`
+/// and of `UpdateAccountRequest`): names and accessors cannot drift apart.
+macro_rules! account_fields {
+    ($($variant:ident: $field:ident,)*) => {
+        /// A single-valued, editable field of `Account` (`AdditionalEmails` is the one
+        /// list, apart).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AccountField {
+            $(#[doc = concat!("`", stringify!($variant), "`.")] $variant,)*
+        }
+
+        impl AccountField {
+            /// Every field, in the order of the OAPI spec.
+            pub const ALL: [AccountField; [$(AccountField::$variant,)*].len()] =
+                [$(AccountField::$variant,)*];
+
+            /// The OAPI parameter name.
+            pub const fn name(self) -> &'static str {
+                match self { $(AccountField::$variant => stringify!($variant),)* }
+            }
+
+            /// The field's value in an account.
+            pub fn of_account(self, a: &Account) -> Option<&String> {
+                match self { $(AccountField::$variant => a.$field.as_ref(),)* }
+            }
+
+            /// The field's slot in an account.
+            pub fn of_account_mut(self, a: &mut Account) -> &mut Option<String> {
+                match self { $(AccountField::$variant => &mut a.$field,)* }
+            }
+
+            /// The field's value in an update, if it changes.
+            pub fn of_update(self, u: &UpdateAccountRequest) -> Option<&String> {
+                match self { $(AccountField::$variant => u.$field.as_ref(),)* }
+            }
+
+            /// The field's slot in an update.
+            pub fn of_update_mut(self, u: &mut UpdateAccountRequest) -> &mut Option<String> {
+                match self { $(AccountField::$variant => &mut u.$field,)* }
+            }
+        }
+    };
+}
+
+account_fields! {
+    Email: email,
+    FirstName: first_name,
+    LastName: last_name,
+    JobTitle: job_title,
+    PhoneNumber: phone_number,
+    MobileNumber: mobile_number,
+    CompanyName: company_name,
+    VatNumber: vat_number,
+    City: city,
+    ZipCode: zip_code,
+    StateProvince: state_province,
+    Country: country,
 }
 
 impl AccountField {
-    pub const ALL: [AccountField; 12] = {
-        use AccountField::*;
-        [
-            Email,
-            FirstName,
-            LastName,
-            JobTitle,
-            PhoneNumber,
-            MobileNumber,
-            CompanyName,
-            VatNumber,
-            City,
-            ZipCode,
-            StateProvince,
-            Country,
-        ]
-    };
-
-    /// The OAPI parameter name.
-    pub const fn name(self) -> &'static str {
-        use AccountField::*;
-        match self {
-            Email => "Email",
-            FirstName => "FirstName",
-            LastName => "LastName",
-            JobTitle => "JobTitle",
-            PhoneNumber => "PhoneNumber",
-            MobileNumber => "MobileNumber",
-            CompanyName => "CompanyName",
-            VatNumber => "VatNumber",
-            City => "City",
-            ZipCode => "ZipCode",
-            StateProvince => "StateProvince",
-            Country => "Country",
-        }
-    }
-
+    /// What kind of value the field holds.
     pub const fn kind(self) -> FieldKind {
         match self {
             AccountField::Email => FieldKind::Email,
@@ -89,78 +98,6 @@ impl AccountField {
     /// Whether the value may be the empty string (clearing the field).
     pub const fn may_be_empty(self) -> bool {
         !matches!(self, AccountField::Email)
-    }
-
-    pub fn of_account(self, a: &Account) -> Option<&String> {
-        use AccountField::*;
-        match self {
-            Email => a.email.as_ref(),
-            FirstName => a.first_name.as_ref(),
-            LastName => a.last_name.as_ref(),
-            JobTitle => a.job_title.as_ref(),
-            PhoneNumber => a.phone_number.as_ref(),
-            MobileNumber => a.mobile_number.as_ref(),
-            CompanyName => a.company_name.as_ref(),
-            VatNumber => a.vat_number.as_ref(),
-            City => a.city.as_ref(),
-            ZipCode => a.zip_code.as_ref(),
-            StateProvince => a.state_province.as_ref(),
-            Country => a.country.as_ref(),
-        }
-    }
-
-    pub fn of_account_mut(self, a: &mut Account) -> &mut Option<String> {
-        use AccountField::*;
-        match self {
-            Email => &mut a.email,
-            FirstName => &mut a.first_name,
-            LastName => &mut a.last_name,
-            JobTitle => &mut a.job_title,
-            PhoneNumber => &mut a.phone_number,
-            MobileNumber => &mut a.mobile_number,
-            CompanyName => &mut a.company_name,
-            VatNumber => &mut a.vat_number,
-            City => &mut a.city,
-            ZipCode => &mut a.zip_code,
-            StateProvince => &mut a.state_province,
-            Country => &mut a.country,
-        }
-    }
-
-    pub fn of_update(self, u: &UpdateAccountRequest) -> Option<&String> {
-        use AccountField::*;
-        match self {
-            Email => u.email.as_ref(),
-            FirstName => u.first_name.as_ref(),
-            LastName => u.last_name.as_ref(),
-            JobTitle => u.job_title.as_ref(),
-            PhoneNumber => u.phone_number.as_ref(),
-            MobileNumber => u.mobile_number.as_ref(),
-            CompanyName => u.company_name.as_ref(),
-            VatNumber => u.vat_number.as_ref(),
-            City => u.city.as_ref(),
-            ZipCode => u.zip_code.as_ref(),
-            StateProvince => u.state_province.as_ref(),
-            Country => u.country.as_ref(),
-        }
-    }
-
-    pub fn of_update_mut(self, u: &mut UpdateAccountRequest) -> &mut Option<String> {
-        use AccountField::*;
-        match self {
-            Email => &mut u.email,
-            FirstName => &mut u.first_name,
-            LastName => &mut u.last_name,
-            JobTitle => &mut u.job_title,
-            PhoneNumber => &mut u.phone_number,
-            MobileNumber => &mut u.mobile_number,
-            CompanyName => &mut u.company_name,
-            VatNumber => &mut u.vat_number,
-            City => &mut u.city,
-            ZipCode => &mut u.zip_code,
-            StateProvince => &mut u.state_province,
-            Country => &mut u.country,
-        }
     }
 }
 

@@ -7,14 +7,20 @@
 //! This crate has no clock, no I/O and no randomness, so it builds for
 //! `wasm32-unknown-unknown` and its tests run natively in seconds.
 
+#![warn(missing_docs)]
+
+pub mod calls;
 pub mod error;
 pub mod fields;
 pub mod policy;
+pub mod problem;
 pub mod signing;
 pub mod types;
 pub mod validation;
 
+pub use calls::{call_named, Call, CallInfo, CALLS};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorItem};
 pub use fields::AccountField;
 pub use policy::{PasswordPolicy, PasswordRule, PASSWORD_POLICY};
+pub use problem::Problem;
 pub use types::*;

@@ -12,8 +12,11 @@ pub const PASSWORD_POLICY: PasswordPolicy = PasswordPolicy {
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The rules a new password must meet.
 pub struct PasswordPolicy {
+    /// Fewest characters.
     pub min_chars: usize,
+    /// Most characters.
     pub max_chars: usize,
     /// The special characters; with ASCII letters and digits, the only ones allowed.
     pub special_chars: &'static str,
@@ -24,18 +27,28 @@ pub struct PasswordPolicy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One rule of the policy, with a stable ID (`PasswordRule::id`).
 pub enum PasswordRule {
+    /// Between `min_chars` and `max_chars` characters.
     Length,
+    /// At least one lowercase letter.
     Lowercase,
+    /// At least one uppercase letter.
     Uppercase,
+    /// At least one digit.
     Digit,
+    /// At least one special character.
     Special,
+    /// Only ASCII letters, digits and the special characters.
     AllowedCharacters,
+    /// None of the last `history` passwords.
     NotRecentlyUsed,
+    /// A zxcvbn score of at least `min_strength`.
     Strong,
 }
 
 impl PasswordRule {
+    /// Every rule, in the order the checklist shows them.
     pub const ALL: [PasswordRule; 8] = [
         PasswordRule::Length,
         PasswordRule::Lowercase,
@@ -61,10 +74,12 @@ impl PasswordRule {
         }
     }
 
+    /// Whether only the server can check the rule (it needs the history or zxcvbn).
     pub const fn server_only(self) -> bool {
         matches!(self, PasswordRule::NotRecentlyUsed | PasswordRule::Strong)
     }
 
+    /// The rule of that ID.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.id() == id)
     }
@@ -96,8 +111,7 @@ impl PasswordRule {
 
     /// The rule named at the start of an error message made by [`PasswordRule::describe`].
     pub fn from_message(message: &str) -> Option<Self> {
-        let id = message.strip_prefix('[')?.split_once(']')?.0;
-        Self::from_id(id)
+        crate::problem::tag_of(message).and_then(Self::from_id)
     }
 }
 

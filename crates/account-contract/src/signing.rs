@@ -14,12 +14,16 @@ type HmacSha256 = Hmac<Sha256>;
 pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The signature algorithm: OUTSCALE's own, or AWS's (which OUTSCALE accepts too).
 pub enum Algorithm {
+    /// `OSC4-HMAC-SHA256`.
     Osc4,
+    /// `AWS4-HMAC-SHA256`.
     Aws4,
 }
 
 impl Algorithm {
+    /// The name in the `Authorization` header.
     pub const fn name(self) -> &'static str {
         match self {
             Algorithm::Osc4 => "OSC4-HMAC-SHA256",
@@ -32,6 +36,7 @@ impl Algorithm {
             Algorithm::Aws4 => "AWS4",
         }
     }
+    /// The last part of the credential scope.
     pub const fn terminator(self) -> &'static str {
         match self {
             Algorithm::Osc4 => "osc4_request",
@@ -50,12 +55,19 @@ impl Algorithm {
 /// A parsed `Authorization: ALGO Credential=AK/DATE/REGION/SERVICE/TERM, SignedHeaders=..., Signature=...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authorization {
+    /// The algorithm.
     pub algorithm: Algorithm,
+    /// The access key ID that signed.
     pub access_key: String,
+    /// The day of the scope, `YYYYMMDD`.
     pub date: String,
+    /// The region of the scope.
     pub region: String,
+    /// The service of the scope (`api`).
     pub service: String,
+    /// The signed headers, lower case.
     pub signed_headers: Vec<String>,
+    /// The hex signature, lower case.
     pub signature: String,
 }
 
@@ -107,6 +119,7 @@ impl Authorization {
         })
     }
 
+    /// The credential scope, `DATE/REGION/SERVICE/TERMINATOR`.
     pub fn scope(&self) -> String {
         format!("{}/{}/{}/{}", self.date, self.region, self.service, self.algorithm.terminator())
     }
@@ -115,10 +128,15 @@ impl Authorization {
 /// What a request looks like to the signature: method, path, query, the signed
 /// headers (lower-case names, in any order) and the body.
 pub struct CanonicalRequest<'a> {
+    /// The HTTP method.
     pub method: &'a str,
+    /// The path, as sent.
     pub path: &'a str,
+    /// The query string, without `?`.
     pub query: &'a str,
+    /// The signed headers, as (lower-case name, value).
     pub headers: &'a [(&'a str, &'a str)],
+    /// The body.
     pub body: &'a [u8],
 }
 
@@ -217,19 +235,26 @@ pub fn signatures_match(expected: &str, provided: &str) -> bool {
 
 /// The credentials and endpoint facts a client signs with.
 pub struct SigningKey<'a> {
+    /// The algorithm.
     pub algorithm: Algorithm,
+    /// The access key ID.
     pub access_key: &'a str,
+    /// The secret key.
     pub secret_key: &'a str,
+    /// The region the endpoint serves (`eu-west-2`).
     pub region: &'a str,
+    /// The service (`api`).
     pub service: &'a str,
 }
 
 /// Headers to add to a signed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHeaders {
+    /// The `Authorization` value.
     pub authorization: String,
     /// `X-Osc-Date` or `X-Amz-Date`, with its value.
     pub date_header: (&'static str, String),
+    /// The `Content-Type` that was signed.
     pub content_type: &'static str,
 }
 

@@ -4,135 +4,131 @@
 //! keeps working when a newer API adds a field.
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
-/// The calls this API serves, in the order of `docs/API.md`.
-pub const CALLS: [&str; 13] = [
-    "ReadAccounts",
-    "UpdateAccount",
-    "CheckAuthentication",
-    "CreateAccessKey",
-    "ReadAccessKeys",
-    "UpdateAccessKey",
-    "DeleteAccessKey",
-    "UpdatePassword",
-    "CreateUser",
-    "ReadUsers",
-    "UpdateUser",
-    "DeleteUser",
-    "ReadIdentity",
-];
-
-/// The calls that accept email/password (Basic) authentication, as on OUTSCALE.
-pub const BASIC_AUTH_CALLS: [&str; 4] =
-    ["CreateAccessKey", "ReadAccessKeys", "UpdateAccessKey", "DeleteAccessKey"];
-
+/// Information about the response: the ID of the request, for support.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResponseContext {
+    /// The ID of the request.
     pub request_id: String,
 }
 
 /// Information about the account.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Account {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ID of the account.
     pub account_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One or more additional email addresses for the account.
     pub additional_emails: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The city of the account owner.
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the company for the account.
     pub company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The country of the account owner.
     pub country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ID of the customer.
     pub customer_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The main email address for the account.
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The first name of the account owner.
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The job title of the account owner.
     pub job_title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The last name of the account owner.
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The mobile phone number of the account owner.
     pub mobile_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Whether the account is allowed to log in to Cockpit v2 using its Outscale credentials when identity federation is activated.
     pub outscale_login_allowed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The landline phone number of the account owner.
     pub phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The state/province of the account.
     pub state_province: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The value added tax (VAT) number for the account.
     pub vat_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ZIP code of the city.
     pub zip_code: Option<String>,
 }
 
+/// `ReadAccounts`: the signing account's information.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReadAccountsRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
 }
 
+/// The answer of `ReadAccounts`: one account, the caller's.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReadAccountsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The list of the accounts.
     pub accounts: Option<Vec<Account>>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
 /// Only the fields sent change; `AdditionalEmails` replaces the whole list.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdateAccountRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One or more additional email addresses for the account.
     pub additional_emails: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new city of the account owner.
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new name of the company for the account.
     pub company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new country of the account owner.
     pub country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The main email address for the account.
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new first name of the account owner.
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new job title of the account owner.
     pub job_title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new last name of the account owner.
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new mobile phone number of the account owner.
     pub mobile_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new landline phone number of the account owner.
     pub phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new state/province of the account owner.
     pub state_province: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new value added tax (VAT) number for the account.
     pub vat_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new ZIP code of the city.
     pub zip_code: Option<String>,
 }
 
+/// The answer of `UpdateAccount`: the account as stored.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateAccountResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Information about the account.
     pub account: Option<Account>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// `CheckAuthentication`: whether a login and password are right (the caller's own).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckAuthenticationRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
+    /// The email address of the account.
     pub login: String,
+    /// The password of the account.
     pub password: String,
 }
 
@@ -140,295 +136,365 @@ pub struct CheckAuthenticationRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EmptyResponse {
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// The answer of `CheckAuthentication`.
 pub type CheckAuthenticationResponse = EmptyResponse;
+/// The answer of `DeleteAccessKey`.
 pub type DeleteAccessKeyResponse = EmptyResponse;
 
 /// Information about an access key, without its secret.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccessKey {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ID of the access key.
     pub access_key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key was created.
     pub creation_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key expires.
     pub expiration_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key was last modified.
     pub last_modification_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The state of the access key (`ACTIVE` if the key is valid for API calls, or `INACTIVE` if not).
+    pub state: Option<KeyState>,
+    /// The tag added to the access key.
     pub tag: Option<String>,
 }
 
 /// An access key with its secret: returned once, by `CreateAccessKey`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccessKeySecretKey {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ID of the access key.
     pub access_key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key was created.
     pub creation_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key expires.
     pub expiration_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) at which the access key was last modified.
     pub last_modification_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The secret key that enables you to send requests.
     pub secret_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The state of the access key (`ACTIVE` if the key is valid for API calls, or `INACTIVE` if not).
+    pub state: Option<KeyState>,
+    /// A tag added to the access key.
     pub tag: Option<String>,
 }
 
+/// `CreateAccessKey`: a new access key for the caller or one of its EIM users.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAccessKeyRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time, or the date, at which you want the access key to expire, in ISO 8601 format (for example, `2020-06-14T00:00:00.000Z`, or...
     pub expiration_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A tag to add to the access key.
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the EIM user that owns the key to be created.
     pub user_name: Option<String>,
 }
 
+/// The answer of `CreateAccessKey`, with the secret (shown once).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateAccessKeyResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Information about the access key.
     pub access_key: Option<AccessKeySecretKey>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// Which access keys `ReadAccessKeys` lists.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct FiltersAccessKeys {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The IDs of the access keys.
     pub access_key_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub states: Option<Vec<String>>,
+    /// The states of the access keys (`ACTIVE` \| `INACTIVE`).
+    pub states: Option<Vec<KeyState>>,
 }
 
+/// `ReadAccessKeys`: the access keys of the caller or of one of its EIM users.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReadAccessKeysRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One or more filters.
     pub filters: Option<FiltersAccessKeys>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The tag added to the access key.
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the EIM user.
     pub user_name: Option<String>,
 }
 
+/// The answer of `ReadAccessKeys`, without secrets.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReadAccessKeysResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A list of access keys.
     pub access_keys: Option<Vec<AccessKey>>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// `UpdateAccessKey`: changes a key's state, expiration or tag.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdateAccessKeyRequest {
+    /// The ID of the access key.
     pub access_key_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, the current expiration date is deleted and the access key is set to not expire.
     pub clear_expiration_date: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, the current tag of the access key is deleted.
     pub clear_tag: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time, or the date, at which you want the access key to expire, in ISO 8601 format (for example, `2020-06-14T00:00:00.000Z` or...
     pub expiration_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The new state for the access key (`ACTIVE` \| `INACTIVE`).
+    pub state: Option<KeyState>,
+    /// A new tag to add to the access key.
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the EIM user that the access key you want to modify is associated with.
     pub user_name: Option<String>,
 }
 
+/// The answer of `UpdateAccessKey`: the key as stored.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateAccessKeyResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Information about the access key.
     pub access_key: Option<AccessKey>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// `DeleteAccessKey`: deletes an access key.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteAccessKeyRequest {
+    /// The ID of the access key you want to delete.
     pub access_key_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the EIM user the access key you want to delete is associated with.
     pub user_name: Option<String>,
 }
 
 /// Extension (not in OAPI): changes the password of the identity that signs the call.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdatePasswordRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The password in use; required once the identity has one.
     pub current_password: Option<String>,
+    /// The new password, which must meet `PASSWORD_POLICY`.
     pub new_password: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, the identity's other sessions end (see Sessions in `docs/API.md`).
     pub logout_other_sessions: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
 }
 
+/// The answer of `UpdatePassword`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdatePasswordResponse {
     /// How many other sessions (temporary access keys) were deleted.
     pub logged_out_sessions: u32,
+    /// Information about the response.
     pub response_context: ResponseContext,
 }
 
 /// An EIM user: an identity inside an account.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct User {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) of creation of the EIM user.
     pub creation_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The date and time (UTC) of the last modification of the EIM user.
     pub last_modification_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Whether the user is allowed to log in to Cockpit v2 using its Outscale credentials when identity federation is activated.
     pub outscale_login_allowed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The path to the EIM user.
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The email address of the EIM user.
     pub user_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ID of the EIM user.
     pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name of the EIM user.
     pub user_name: Option<String>,
 }
 
+/// `CreateUser`: a new EIM user in the caller's account.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateUserRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The path to the EIM user you want to create (by default, `/`).
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The email address of the EIM user.
     pub user_email: Option<String>,
+    /// The name of the EIM user.
     pub user_name: String,
 }
 
 /// The answer of CreateUser and UpdateUser.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Information about the EIM user.
     pub user: Option<User>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// Which users `ReadUsers` lists.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct FiltersUsers {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The IDs of the users.
     pub user_ids: Option<Vec<String>>,
 }
 
+/// `ReadUsers`: the account's EIM users, a page at a time.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReadUsersRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One or more filters.
     pub filters: Option<FiltersUsers>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The item starting the list of users requested.
     pub first_item: Option<u32>,
     /// Where the previous page stopped (from its `NextPageToken`), as in newer OAPI versions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// At most this many users (by default 100, at most `MaxResultsLimit`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results_per_page: Option<u32>,
 }
 
+/// The answer of `ReadUsers`: one page of users.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReadUsersResponse {
     /// Whether more users follow this page (ask again with `FirstItem` or `NextPageToken`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more_items: Option<bool>,
     /// The largest page the call serves.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results_limit: Option<u32>,
     /// Whether `ResultsPerPage` asked for more than `MaxResultsLimit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results_truncated: Option<bool>,
     /// The token of the next page, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A list of EIM users.
     pub users: Option<Vec<User>>,
+    /// Information about the context of the response.
     pub response_context: ResponseContext,
 }
 
+/// `UpdateUser`: renames an EIM user or changes its email or path.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A new path for the EIM user.
     pub new_path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A new email address for the EIM user.
     pub new_user_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A new name for the EIM user.
     pub new_user_name: Option<String>,
+    /// The name of the EIM user you want to modify.
     pub user_name: String,
 }
 
+/// `DeleteUser`: deletes an EIM user that has no access key left.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteUserRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
+    /// The name of the EIM user you want to delete.
     pub user_name: String,
 }
 
 /// Extension (not in OAPI): who signs the call, and whether it has a password yet.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReadIdentityRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// If true, checks whether you have the required permissions to perform the action.
     pub dry_run: Option<bool>,
 }
 
+/// The answer of `ReadIdentity`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReadIdentityResponse {
+    /// The ID of the account the identity belongs to.
     pub account_id: String,
     /// Set for an EIM user; absent for the account itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The EIM user's ID.
     pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The EIM user's email address.
     pub user_email: Option<String>,
     /// What this identity signs in with: the account's email, or `ACCOUNT_ID/username`.
     pub login: String,
+    /// Whether the identity has a password (an EIM user may have none yet).
     pub has_password: bool,
+    /// Information about the response.
     pub response_context: ResponseContext,
 }
 
-/// The state of an access key.
-pub const KEY_ACTIVE: &str = "ACTIVE";
-pub const KEY_INACTIVE: &str = "INACTIVE";
+/// The state of an access key: only an active key signs requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum KeyState {
+    /// The key signs requests.
+    #[default]
+    Active,
+    /// The key is kept but refused.
+    Inactive,
+}
+
+impl KeyState {
+    /// The OAPI spelling: `ACTIVE` or `INACTIVE`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Active => "ACTIVE",
+            KeyState::Inactive => "INACTIVE",
+        }
+    }
+
+    /// Reads the OAPI spelling back.
+    pub fn parse(s: &str) -> Option<Self> {
+        [KeyState::Active, KeyState::Inactive].into_iter().find(|k| k.as_str() == s)
+    }
+}
 
 #[cfg(test)]
 mod tests {

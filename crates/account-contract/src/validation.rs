@@ -1,8 +1,9 @@
 //! Field validation shared by the console (before sending) and the server (always).
 //! Every error names its parameter, so the console can show it next to the field.
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::fields::{AccountField, FieldKind};
+use crate::problem::Problem;
 use crate::types::UpdateAccountRequest;
 
 /// Longest email address (RFC 5321 path limit).
@@ -40,9 +41,9 @@ pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
     let name = field.name();
     let chars = value.chars().count();
     if chars > field.max_chars() {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             name,
+            Problem::TooLong,
             format!("must be at most {} characters long.", field.max_chars()),
         ));
     }
@@ -50,23 +51,23 @@ pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
         return if field.may_be_empty() {
             Ok(())
         } else {
-            Err(ApiError::field(ErrorCode::InvalidLength, name, "must not be empty."))
+            Err(ApiError::invalid(name, Problem::Required, "must not be empty."))
         };
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
+        return Err(ApiError::invalid(
             name,
+            Problem::ControlCharacters,
             "must not contain control characters.",
         ));
     }
     match field.kind() {
         FieldKind::Email if !is_email(value) => {
-            Err(ApiError::field(ErrorCode::InvalidEmail, name, "is not a valid email address."))
+            Err(ApiError::invalid(name, Problem::NotAnEmail, "is not a valid email address."))
         }
-        FieldKind::Phone if !is_phone(value) => Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
+        FieldKind::Phone if !is_phone(value) => Err(ApiError::invalid(
             name,
+            Problem::NotAPhoneNumber,
             "may contain only digits, spaces and + - . ( ) /.",
         )),
         _ => Ok(()),
@@ -76,9 +77,9 @@ pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
 /// Checks the list of additional emails; errors name the item (`AdditionalEmails[2]`).
 pub fn check_additional_emails(list: &[String]) -> Result<(), ApiError> {
     if list.len() > ADDITIONAL_EMAILS_MAX {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             "AdditionalEmails",
+            Problem::TooMany,
             format!("at most {ADDITIONAL_EMAILS_MAX} additional emails."),
         ));
     }
@@ -86,15 +87,15 @@ pub fn check_additional_emails(list: &[String]) -> Result<(), ApiError> {
     for (i, email) in list.iter().enumerate() {
         let name = format!("AdditionalEmails[{i}]");
         let problem = if email.chars().count() > EMAIL_MAX_CHARS {
-            Some(ApiError::field(
-                ErrorCode::InvalidLength,
+            Some(ApiError::invalid(
                 &name,
+                Problem::TooLong,
                 format!("must be at most {EMAIL_MAX_CHARS} characters long."),
             ))
         } else if !is_email(email) {
-            Some(ApiError::field(ErrorCode::InvalidEmail, &name, "is not a valid email address."))
+            Some(ApiError::invalid(&name, Problem::NotAnEmail, "is not a valid email address."))
         } else if list[..i].iter().any(|e| e.eq_ignore_ascii_case(email)) {
-            Some(ApiError::field(ErrorCode::InvalidParameterValue, &name, "is listed twice."))
+            Some(ApiError::invalid(&name, Problem::ListedTwice, "is listed twice."))
         } else {
             None
         };
@@ -135,16 +136,16 @@ pub fn check_update_account(update: &UpdateAccountRequest) -> Result<(), ApiErro
 /// Checks an access key tag.
 pub fn check_tag(name: &str, tag: &str) -> Result<(), ApiError> {
     if tag.chars().count() > TAG_MAX_CHARS {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             name,
+            Problem::TooLong,
             format!("must be at most {TAG_MAX_CHARS} characters long."),
         ));
     }
     if tag.chars().any(char::is_control) {
-        return Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
+        return Err(ApiError::invalid(
             name,
+            Problem::ControlCharacters,
             "must not contain control characters.",
         ));
     }
@@ -158,16 +159,16 @@ pub const USER_NAME_MAX_CHARS: usize = 64;
 pub fn check_user_name(name: &str, value: &str) -> Result<(), ApiError> {
     let ok_chars = value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
     if value.is_empty() || value.chars().count() > USER_NAME_MAX_CHARS {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             name,
+            if value.is_empty() { Problem::Required } else { Problem::TooLong },
             format!("must be 1 to {USER_NAME_MAX_CHARS} characters long."),
         ));
     }
     if !ok_chars {
-        return Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
+        return Err(ApiError::invalid(
             name,
+            Problem::UserNameCharacters,
             "may contain only letters, digits and + = , . @ - _.",
         ));
     }
@@ -181,9 +182,9 @@ pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
         || !value.ends_with('/')
         || value.chars().any(char::is_control)
     {
-        return Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
+        return Err(ApiError::invalid(
             name,
+            Problem::PathShape,
             "must start and end with / (at most 512 characters).",
         ));
     }
@@ -193,18 +194,14 @@ pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
 /// Checks an email-valued parameter.
 pub fn check_email(name: &str, value: &str) -> Result<(), ApiError> {
     if value.chars().count() > EMAIL_MAX_CHARS {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             name,
+            Problem::TooLong,
             format!("must be at most {EMAIL_MAX_CHARS} characters long."),
         ));
     }
     if !is_email(value) {
-        return Err(ApiError::field(
-            ErrorCode::InvalidEmail,
-            name,
-            "is not a valid email address.",
-        ));
+        return Err(ApiError::invalid(name, Problem::NotAnEmail, "is not a valid email address."));
     }
     Ok(())
 }
@@ -229,9 +226,9 @@ pub fn split_user_login(login: &str) -> Option<(&str, &str)> {
 /// Checks that a secret-like input (password, login) is not absurdly long.
 pub fn check_secret_input(name: &str, value: &str) -> Result<(), ApiError> {
     if value.chars().count() > SECRET_INPUT_MAX_CHARS {
-        return Err(ApiError::field(
-            ErrorCode::InvalidLength,
+        return Err(ApiError::invalid(
             name,
+            Problem::TooLong,
             format!("must be at most {SECRET_INPUT_MAX_CHARS} characters long."),
         ));
     }

@@ -1,9 +1,9 @@
 //! How each account field is labelled, grouped and typed on screen, and how a
 //! field error reads.
 
-use account_contract::validation::ADDITIONAL_EMAILS_MAX;
 use account_contract::{AccountField, ErrorCode, ErrorItem};
 
+use crate::components::problem_text::problem_text;
 use crate::i18n::*;
 
 /// The sections of the page, with the fields each shows.
@@ -78,32 +78,19 @@ pub fn input_id(parameter: &str) -> String {
     format!("field-{}", parameter.replace('[', "-").replace(']', ""))
 }
 
-/// A field error in the reader's language; the API's own words when we have none.
+/// A field error in the reader's language: from its problem ID when it has one, from
+/// its code for the conflicts; the API's own words otherwise.
 pub fn error_text(
     i18n: leptos_i18n::I18nContext<Locale>,
     item: &ErrorItem,
     max_chars: usize,
 ) -> String {
-    let message = item.message();
+    if let Some(problem) = item.problem() {
+        return problem_text(i18n.get_locale(), problem, max_chars);
+    }
     match ErrorCode::from_code(&item.code) {
         Some(ErrorCode::InvalidEmail) => t_string!(i18n, invalid_email).to_string(),
         Some(ErrorCode::DuplicateEmail) => t_string!(i18n, duplicate_email).to_string(),
-        Some(ErrorCode::InvalidLength) if message.contains("must not be empty") => {
-            t_string!(i18n, error_required).to_string()
-        }
-        Some(ErrorCode::InvalidLength) if message.contains("additional emails") => {
-            t_string!(i18n, too_many_emails, max = ADDITIONAL_EMAILS_MAX).to_string()
-        }
-        Some(ErrorCode::InvalidLength) => t_string!(i18n, too_long, max = max_chars).to_string(),
-        Some(ErrorCode::InvalidParameterValue) if message.contains("listed twice") => {
-            t_string!(i18n, listed_twice).to_string()
-        }
-        Some(ErrorCode::InvalidParameterValue) if message.contains("control characters") => {
-            t_string!(i18n, invalid_chars).to_string()
-        }
-        Some(ErrorCode::InvalidParameterValue) if message.contains("digits") => {
-            t_string!(i18n, invalid_phone).to_string()
-        }
         _ => item.details.clone(),
     }
 }

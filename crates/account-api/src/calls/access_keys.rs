@@ -4,9 +4,8 @@
 use account_contract::validation::check_tag;
 use account_contract::{
     AccessKeySecretKey, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse,
-    DeleteAccessKeyRequest, DeleteAccessKeyResponse, ErrorCode, ReadAccessKeysRequest,
-    ReadAccessKeysResponse, UpdateAccessKeyRequest, UpdateAccessKeyResponse, KEY_ACTIVE,
-    KEY_INACTIVE,
+    DeleteAccessKeyRequest, DeleteAccessKeyResponse, ErrorCode, KeyState, ReadAccessKeysRequest,
+    ReadAccessKeysResponse, UpdateAccessKeyRequest, UpdateAccessKeyResponse,
 };
 
 use super::key_owner;
@@ -58,7 +57,6 @@ pub async fn create(
     let account_id = ctx.caller.account_id.clone();
     let access_key_id = ids::access_key_id();
     let secret = ids::secret_key();
-    let (secret_nonce, secret_sealed) = ctx.state.secrets.seal(&access_key_id, &secret);
     // A temporary key made with email/password is a sign-in: it starts a session. A key
     // made within a session joins it. A permanent key made with email/password is an
     // API key, not a session.
@@ -67,19 +65,12 @@ pub async fn create(
         _ if starts_session => Some(access_key_id.clone()),
         session => session.as_ref().map(|s| s.id.clone()),
     };
+    let sealed = ctx.state.secrets.seal(&access_key_id, &secret);
     let record = KeyRecord {
-        access_key_id,
-        account_id: account_id.clone(),
-        user_id: owner.clone(),
-        secret_nonce,
-        secret_sealed,
-        state: KEY_ACTIVE.to_owned(),
         tag: req.tag,
         expires_at,
-        created_at: now,
-        modified_at: now,
         session_id,
-        account_controlled: false,
+        ..KeyRecord::new(access_key_id, account_id.clone(), owner.clone(), sealed, now)
     };
     let (stored, caller) = (record.clone(), ctx.caller.clone());
     ctx.state
@@ -146,9 +137,6 @@ pub async fn read(
 ) -> Result<ReadAccessKeysResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
     let filters = req.filters.unwrap_or_default();
-    for state in filters.states.iter().flatten() {
-        check_state("Filters.States", state)?;
-    }
     if req.dry_run == Some(true) {
         return Ok(ReadAccessKeysResponse { access_keys: None, response_context: ctx.context() });
     }
@@ -170,22 +158,11 @@ pub async fn read(
     Ok(ReadAccessKeysResponse { access_keys: Some(keys), response_context: ctx.context() })
 }
 
-fn check_state(name: &str, state: &str) -> Result<(), ApiError> {
-    if state == KEY_ACTIVE || state == KEY_INACTIVE {
-        Ok(())
-    } else {
-        Err(ApiError::field(ErrorCode::InvalidParameterValue, name, "must be ACTIVE or INACTIVE."))
-    }
-}
-
 pub async fn update(
     ctx: &Ctx,
     req: UpdateAccessKeyRequest,
 ) -> Result<UpdateAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
-    if let Some(state) = &req.state {
-        check_state("State", state)?;
-    }
     if let Some(tag) = &req.tag {
         check_tag("Tag", tag)?;
     }
@@ -215,7 +192,7 @@ pub async fn update(
                 .filter(|k| k.account_id == account_id && k.user_id == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
             if caller.user_id.is_some() && key.account_controlled {
-                let undoes = req.state.as_deref() == Some(KEY_ACTIVE) && key.state != KEY_ACTIVE
+                let undoes = req.state == Some(KeyState::Active) && key.state != KeyState::Active
                     || clear_expiration
                     || expires_at.is_some_and(|at| key.expires_at.is_some_and(|now_at| at > now_at));
                 if undoes {
@@ -270,7 +247,7 @@ pub async fn delete(
             // As on OUTSCALE, an EIM user's key must be deactivated first; a key that
             // signs its own deletion is signing out, and may.
             let signs_itself = caller.access_key_id.as_deref() == Some(key.access_key_id.as_str());
-            if key.user_id.is_some() && key.state == KEY_ACTIVE && !signs_itself {
+            if key.user_id.is_some() && key.state == KeyState::Active && !signs_itself {
                 return Err(ApiError::field(
                     ErrorCode::Conflict,
                     "AccessKeyId",

@@ -6,10 +6,50 @@ pub mod identity;
 pub mod password;
 pub mod users;
 
-use account_contract::{ApiError, ErrorCode};
+use std::future::Future;
+
+use account_contract::{ApiError, Call, ErrorCode};
 
 use crate::ctx::Ctx;
 use crate::store;
+
+/// What a call does: the handler of each request type. The dispatch in `app.rs` asks
+/// for one for every call of the contract.
+pub trait Serve: Call {
+    /// Serves the request for the caller in `ctx`.
+    fn serve(self, ctx: &Ctx) -> impl Future<Output = Result<Self::Response, ApiError>> + Send;
+}
+
+macro_rules! handlers {
+    ($($request:ident => $handler:path,)*) => {
+        $(
+            impl Serve for account_contract::$request {
+                fn serve(
+                    self,
+                    ctx: &Ctx,
+                ) -> impl Future<Output = Result<Self::Response, ApiError>> + Send {
+                    $handler(ctx, self)
+                }
+            }
+        )*
+    };
+}
+
+handlers! {
+    ReadAccountsRequest => accounts::read_accounts,
+    UpdateAccountRequest => accounts::update_account,
+    CheckAuthenticationRequest => accounts::check_authentication,
+    CreateAccessKeyRequest => access_keys::create,
+    ReadAccessKeysRequest => access_keys::read,
+    UpdateAccessKeyRequest => access_keys::update,
+    DeleteAccessKeyRequest => access_keys::delete,
+    UpdatePasswordRequest => password::update_password,
+    CreateUserRequest => users::create,
+    ReadUsersRequest => users::read,
+    UpdateUserRequest => users::update,
+    DeleteUserRequest => users::delete,
+    ReadIdentityRequest => identity::read,
+}
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.
 pub(crate) fn account_only(ctx: &Ctx) -> Result<(), ApiError> {

@@ -8,7 +8,6 @@ use account_contract::{
 
 use super::account_only;
 use crate::ctx::Ctx;
-use crate::ids;
 use crate::store::{access_keys, users, UserRecord};
 
 /// Most users an account may have.
@@ -31,16 +30,13 @@ pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, A
     if let Some(path) = &req.path {
         check_path("Path", path)?;
     }
-    let record = UserRecord {
-        user_id: ids::user_id(),
-        account_id: ctx.caller.account_id.clone(),
-        user_name: req.user_name,
-        user_email: req.user_email,
-        path: req.path.unwrap_or_else(|| "/".into()),
-        password_hash: None,
-        created_at: ctx.now,
-        modified_at: ctx.now,
-    };
+    let record = UserRecord::new(
+        ctx.caller.account_id.clone(),
+        req.user_name,
+        req.user_email,
+        req.path,
+        ctx.now,
+    );
     let (stored, dry_run) = (record.clone(), req.dry_run == Some(true));
     ctx.state
         .store

@@ -1,7 +1,7 @@
 //! Access keys. The secret is sealed (see `secrets.rs`): the database alone
 //! reveals none.
 
-use account_contract::{AccessKey, ApiError};
+use account_contract::{AccessKey, ApiError, KeyState};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::internal;
@@ -24,7 +24,7 @@ pub struct KeyRecord {
     pub user_id: Option<String>,
     pub secret_nonce: Vec<u8>,
     pub secret_sealed: Vec<u8>,
-    pub state: String,
+    pub state: KeyState,
     pub tag: Option<String>,
     pub expires_at: Option<i64>,
     pub created_at: i64,
@@ -39,6 +39,31 @@ pub struct KeyRecord {
 }
 
 impl KeyRecord {
+    /// A new active key of `account_id` (for its user `user_id`, if any), its secret
+    /// sealed by `SecretBox::seal`: permanent, untagged, in no session until told.
+    pub fn new(
+        access_key_id: String,
+        account_id: String,
+        user_id: Option<String>,
+        (secret_nonce, secret_sealed): (Vec<u8>, Vec<u8>),
+        now: i64,
+    ) -> Self {
+        Self {
+            access_key_id,
+            account_id,
+            user_id,
+            secret_nonce,
+            secret_sealed,
+            state: KeyState::Active,
+            tag: None,
+            expires_at: None,
+            created_at: now,
+            modified_at: now,
+            session_id: None,
+            account_controlled: false,
+        }
+    }
+
     /// The key as the API shows it, without its secret.
     pub fn to_api(&self) -> AccessKey {
         AccessKey {
@@ -46,7 +71,7 @@ impl KeyRecord {
             creation_date: Some(clock::format(self.created_at)),
             expiration_date: self.expires_at.map(clock::format),
             last_modification_date: Some(clock::format(self.modified_at)),
-            state: Some(self.state.clone()),
+            state: Some(self.state),
             tag: self.tag.clone(),
         }
     }
@@ -66,13 +91,24 @@ const SELECT: &str =
     "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
     created_at, modified_at, user_id, session_id, account_controlled FROM access_keys";
 
+/// A stored state; anything else is a corrupt row.
+fn state_of(text: &str) -> rusqlite::Result<KeyState> {
+    KeyState::parse(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("unknown key state {text:?}").into(),
+        )
+    })
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
     Ok(KeyRecord {
         access_key_id: row.get(0)?,
         account_id: row.get(1)?,
         secret_nonce: row.get(2)?,
         secret_sealed: row.get(3)?,
-        state: row.get(4)?,
+        state: state_of(&row.get::<_, String>(4)?)?,
         tag: row.get(5)?,
         expires_at: row.get(6)?,
         created_at: row.get(7)?,
@@ -141,7 +177,7 @@ pub fn insert(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
             created_at, modified_at, user_id, session_id, account_controlled)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
-            k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state, k.tag, k.expires_at,
+            k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state.as_str(), k.tag, k.expires_at,
             k.created_at, k.modified_at, k.user_id, k.session_id, k.account_controlled
         ],
     )
@@ -154,7 +190,7 @@ pub fn save(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
         "UPDATE access_keys SET state = ?2, tag = ?3, expires_at = ?4, modified_at = ?5, account_controlled = ?6
             WHERE access_key_id = ?1",
-        params![k.access_key_id, k.state, k.tag, k.expires_at, k.modified_at, k.account_controlled],
+        params![k.access_key_id, k.state.as_str(), k.tag, k.expires_at, k.modified_at, k.account_controlled],
     )
     .map(drop)
     .map_err(internal)

@@ -20,6 +20,27 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// A new user of `account_id`, without a password yet, at path `/` unless given.
+    pub fn new(
+        account_id: String,
+        user_name: String,
+        user_email: Option<String>,
+        path: Option<String>,
+        now: i64,
+    ) -> Self {
+        Self {
+            user_id: crate::ids::user_id(),
+            account_id,
+            user_name,
+            user_email,
+            path: path.unwrap_or_else(|| "/".into()),
+            password_hash: None,
+            created_at: now,
+            modified_at: now,
+        }
+    }
+
+    /// The user as the API shows it.
     pub fn to_api(&self) -> User {
         User {
             creation_date: Some(clock::format(self.created_at)),

@@ -1,15 +1,13 @@
 //! What survives: restarts, crashes, concurrent writers; what never leaks: secrets at rest.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]
 fn an_acknowledged_update_survives_kill_9() {
-    let mut server = Server::start();
+    let mut server = Server::process();
     let c = server.client();
     let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
     for i in 0..20 {

@@ -1,19 +1,22 @@
-//! Test harness: the real server binary on a free port, and a client that signs
-//! its requests as OUTSCALE's SDKs do.
-#![allow(dead_code)]
+//! Test harness: the real server on a free port, and a client that signs its requests
+//! as OUTSCALE's SDKs do. `Server::start` runs the server in this process (its own
+//! runtime, real HTTP); `Server::process` runs the binary, for what needs a process:
+//! `kill -9`, its standard output and log, start-up.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
 
+use account_api::{listen, server};
 use account_contract::signing::{self, Algorithm, SigningKey};
 use base64::Engine;
 use serde_json::{json, Value};
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-pub const DEMO_EMAIL: &str = account_api::demo::DEMO_EMAIL;
-pub const DEMO_PASSWORD: &str = account_api::demo::DEMO_PASSWORD;
+pub const DEMO_EMAIL: &str = account_api::provision::DEMO_EMAIL;
+pub const DEMO_PASSWORD: &str = account_api::provision::DEMO_PASSWORD;
 /// A password zxcvbn scores 4, for changes.
 pub const NEW_PASSWORD: &str = "Quartz-Lantern-Fjord-7412!";
 /// Lock unit used by tests, in seconds, so lockout timing is measurable.
@@ -28,20 +31,59 @@ pub struct Server {
     pub stdout: Vec<String>,
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     args: Vec<String>,
-    child: Child,
+    running: Running,
+}
+
+/// How the server runs: the binary, or a thread of this test process.
+enum Running {
+    Process(Child),
+    InProcess { shutdown: Option<tokio::sync::oneshot::Sender<()>>, thread: Option<JoinHandle<()>> },
+    Stopped,
+}
+
+impl Running {
+    fn stop(&mut self) {
+        match std::mem::replace(self, Running::Stopped) {
+            Running::Process(mut child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            Running::InProcess { shutdown, thread } => {
+                drop(shutdown);
+                if let Some(t) = thread {
+                    let _ = t.join();
+                }
+            }
+            Running::Stopped => {}
+        }
+    }
 }
 
 impl Server {
-    /// A server on a new database with the demo account (`serve --demo`).
+    /// A server in this process on a new database with the demo account (`serve --demo`).
     pub fn start() -> Self {
         Self::start_with(&["--demo"])
     }
 
-    /// A server on a new database, with these `serve` arguments.
+    /// A server in this process on a new database, with these `serve` arguments.
     pub fn start_with(args: &[&str]) -> Self {
+        Self::new(args, in_process)
+    }
+
+    /// The server binary on a new database with the demo account.
+    pub fn process() -> Self {
+        Self::process_with(&["--demo"])
+    }
+
+    /// The server binary on a new database, with these `serve` arguments.
+    pub fn process_with(args: &[&str]) -> Self {
+        Self::new(args, spawn)
+    }
+
+    fn new(args: &[&str], start: fn(&std::path::Path, &[String]) -> Started) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        let started = spawn(&dir.path().join("api.sqlite"), &args);
+        let started = start(&dir.path().join("api.sqlite"), &args);
         Self {
             dir,
             base: started.base,
@@ -49,18 +91,22 @@ impl Server {
             stdout: started.stdout,
             log: started.log,
             args,
-            child: started.child,
+            running: started.running,
         }
     }
 
-    /// Stops the server (SIGKILL) and waits for it.
+    /// Stops the server (SIGKILL for a process) and waits for it.
     pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.running.stop();
     }
 
     /// How many log lines contain `text` (the log level is `ACCOUNT_API_LOG`, debug here).
+    #[track_caller]
     pub fn log_count(&self, text: &str) -> usize {
+        assert!(
+            matches!(self.running, Running::Process(_)),
+            "the log is a process's: Server::process"
+        );
         self.log.lock().unwrap().iter().filter(|l| l.contains(text)).count()
     }
 
@@ -69,11 +115,15 @@ impl Server {
     }
 
     /// Stops the server with SIGKILL (no chance to flush anything) and starts it again on the same files.
+    #[track_caller]
     pub fn crash_and_restart(&mut self) {
-        self.child.kill().expect("kill -9");
-        self.child.wait().expect("reap");
+        let Running::Process(child) = &mut self.running else {
+            panic!("kill -9 needs a process: Server::process")
+        };
+        child.kill().expect("kill -9");
+        child.wait().expect("reap");
         let started = spawn(&self.db_path(), &self.args);
-        self.child = started.child;
+        self.running = started.running;
         self.base = started.base;
         self.log = started.log;
     }
@@ -98,17 +148,71 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.running.stop();
     }
 }
 
 struct Started {
-    child: Child,
+    running: Running,
     base: String,
     demo_user: Option<(String, Key)>,
     stdout: Vec<String>,
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// The demo EIM user's login and key, from the line that announces it:
+/// "Created the demo EIM user <login> (no password yet): access key <AK> / secret key <SK>".
+fn demo_user_of(line: &str) -> Option<(String, Key)> {
+    let rest = line.strip_prefix("Created the demo EIM user ")?;
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let key =
+        Key { id: words[words.len() - 5].to_owned(), secret: words[words.len() - 1].to_owned() };
+    Some((words[0].to_owned(), key))
+}
+
+/// The server as `main.rs` puts it together, run by a runtime on a thread of this process.
+fn in_process(db: &std::path::Path, args: &[String]) -> Started {
+    #[derive(clap::Parser)]
+    struct CommandLine {
+        #[command(flatten)]
+        storage: server::Storage,
+        #[command(flatten)]
+        serve: server::ServeArgs,
+    }
+    let lock_unit = LOCK_UNIT.to_string();
+    let fixed = ["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"];
+    let cli = <CommandLine as clap::Parser>::parse_from(
+        fixed
+            .into_iter()
+            .chain(["--lockout-unit-secs", &lock_unit])
+            .chain(args.iter().map(String::as_str)),
+    );
+    let prepared = server::prepare(&cli.storage, &cli.serve).expect("server prepared");
+    let listener = std::net::TcpListener::bind(prepared.listen).expect("free port");
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let stop = async move {
+                let _ = stopped.await;
+            };
+            listen::serve(listener, prepared.service, prepared.header_timeout, stop).await;
+        });
+    });
+    Started {
+        running: Running::InProcess { shutdown: Some(shutdown), thread: Some(thread) },
+        base,
+        demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
+        stdout: prepared.notes,
+        log: Default::default(),
+    }
 }
 
 fn spawn(db: &std::path::Path, args: &[String]) -> Started {
@@ -142,20 +246,14 @@ fn spawn(db: &std::path::Path, args: &[String]) -> Started {
             }
         };
         stdout.push(line.clone());
-        if let Some(rest) = line.strip_prefix("Created the demo EIM user ") {
-            // "<login> (no password yet): access key <AK> / secret key <SK>"
-            let words: Vec<&str> = rest.split_whitespace().collect();
-            let key = Key {
-                id: words[words.len() - 5].to_owned(),
-                secret: words[words.len() - 1].to_owned(),
-            };
-            demo_user = Some((words[0].to_owned(), key));
+        if let Some(user) = demo_user_of(&line) {
+            demo_user = Some(user);
         }
         if let Some(rest) = line.strip_prefix("Account API listening on ") {
             let base = rest.trim_end_matches("/api/v1/").to_owned();
             // Keep draining stdout so the server never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            return Started { child, base, demo_user, stdout, log };
+            return Started { running: Running::Process(child), base, demo_user, stdout, log };
         }
     }
 }

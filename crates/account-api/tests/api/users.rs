@@ -1,9 +1,7 @@
 //! EIM users: the account manages them; a user signs in as ACCOUNT_ID/username,
 //! manages only its own keys, and sets up then changes its own password.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const USER_PASSWORD: &str = "Green-Valley-Compass-82";

@@ -3,13 +3,11 @@
 //! a hundred sign-ins, no default credentials, weak passwords, enumeration, the
 //! limits an EIM user meets, and the server's own hardening.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use account_contract::signing::{self, Algorithm, SigningKey};
-use common::*;
 use serde_json::json;
 
 fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
@@ -26,7 +24,7 @@ fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
 
 #[test]
 fn twenty_parallel_guesses_meet_the_lock_and_so_does_the_right_password() {
-    let server = Server::start();
+    let server = Server::process();
     let c = server.client();
     let before = server.log_count("password checked");
     let answers = parallel(20, |_| {
@@ -172,7 +170,7 @@ fn an_empty_database_without_demo_has_no_account() {
     assert!(!server.stdout.iter().any(|l| l.contains("secret key")));
     server.client().basic("CreateAccessKey", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
     // With --demo, its user's secret goes to standard output only, never to the log.
-    let demo = Server::start();
+    let demo = Server::process();
     let (_, key) = demo.demo_user.clone().expect("the demo user");
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(demo.log_count(&key.secret), 0);

@@ -1,8 +1,6 @@
 //! Bad requests get a clear OAPI error, never a 500 and never a crash.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

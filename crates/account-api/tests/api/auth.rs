@@ -1,11 +1,9 @@
 //! Signatures (OSC4 and AWS4), email/password, and the lockout.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use account_contract::signing::Algorithm;
-use common::*;
 use serde_json::json;
 
 #[test]

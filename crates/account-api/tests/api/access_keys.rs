@@ -1,8 +1,6 @@
 //! CreateAccessKey, ReadAccessKeys, UpdateAccessKey, DeleteAccessKey.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

@@ -1,8 +1,6 @@
 //! UpdatePassword: current password, policy, history, other sessions.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const NEW: &str = "Blue-Harbour-Lantern-47";

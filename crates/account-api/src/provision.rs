@@ -1,4 +1,5 @@
-//! Accounts made from the command line, and the demo account a new database gets.
+//! Provisioning outside the API: accounts and users made from the command line, and the
+//! demo account `serve --demo` creates.
 
 use account_contract::{ApiError, ErrorCode, UpdateAccountRequest, PASSWORD_POLICY};
 
@@ -96,32 +97,16 @@ pub fn create_user(
             ApiError::field(ErrorCode::InvalidParameterValue, "Email", "no account has this email.")
         })?;
     let now = clock::now();
-    let user = UserRecord {
-        user_id: ids::user_id(),
-        account_id: account.id().to_owned(),
-        user_name: user_name.to_owned(),
-        user_email,
-        path: "/".into(),
-        password_hash: None,
-        created_at: now,
-        modified_at: now,
-    };
+    let user =
+        UserRecord::new(account.id().to_owned(), user_name.to_owned(), user_email, None, now);
     let key = NewKey { access_key_id: ids::access_key_id(), secret_key: ids::secret_key() };
-    let (secret_nonce, secret_sealed) = secrets.seal(&key.access_key_id, &key.secret_key);
-    let record = KeyRecord {
-        access_key_id: key.access_key_id.clone(),
-        account_id: user.account_id.clone(),
-        user_id: Some(user.user_id.clone()),
-        secret_nonce,
-        secret_sealed,
-        state: account_contract::KEY_ACTIVE.into(),
-        tag: None,
-        expires_at: None,
-        created_at: now,
-        modified_at: now,
-        session_id: None,
-        account_controlled: false,
-    };
+    let record = KeyRecord::new(
+        key.access_key_id.clone(),
+        user.account_id.clone(),
+        Some(user.user_id.clone()),
+        secrets.seal(&key.access_key_id, &key.secret_key),
+        now,
+    );
     let stored = user.clone();
     store.write_blocking(move |c| {
         users::insert(c, &stored)?;

@@ -1,0 +1,197 @@
+//! A server put together from its options: the database and server key opened and
+//! checked, the demo account made if asked, the shared state built. `main.rs` runs it
+//! with signals; the integration tests run it in their own process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::app::{service, Options, Service};
+use crate::ctx::AppState;
+use crate::secrets::SecretBox;
+use crate::store::{Lockout, Store};
+use crate::{password_work, provision, store, throttle};
+
+/// Where the data lives (options of every command).
+#[derive(Args)]
+pub struct Storage {
+    /// The SQLite database (created if missing).
+    #[arg(long, env = "ACCOUNT_API_DB", default_value = "account-api.sqlite", global = true)]
+    pub db: PathBuf,
+    /// The server key that seals access-key secrets; created on first start, mode 0600.
+    /// Keep it outside the database's backups. Default: the database path + ".key".
+    #[arg(long, env = "ACCOUNT_API_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
+}
+
+/// The options of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ACCOUNT_API_LISTEN", default_value = "127.0.0.1:8090")]
+    pub listen: Option<SocketAddr>,
+    /// Origins allowed by CORS (none by default: the console goes through its own proxy).
+    #[arg(long = "cors-origin", env = "ACCOUNT_API_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Seconds in one lockout unit: 4 failed attempts lock one unit, each 4 more one unit more, up to 10.
+    #[arg(long, env = "ACCOUNT_API_LOCKOUT_UNIT_SECS", default_value_t = 60)]
+    pub lockout_unit_secs: i64,
+    /// Host names (with port) that clients may sign besides the Host header received:
+    /// set it behind a proxy that rewrites Host, such as `trunk serve`.
+    #[arg(long = "public-host", env = "ACCOUNT_API_PUBLIC_HOSTS", value_delimiter = ',')]
+    pub public_hosts: Vec<String>,
+    /// Serve the built console (`trunk build` output) from this folder at `/`.
+    #[arg(long = "console", env = "ACCOUNT_API_CONSOLE_DIR")]
+    pub console_dir: Option<PathBuf>,
+    /// Password checks allowed per second from one client address (argon2 is costly).
+    #[arg(long, env = "ACCOUNT_API_PASSWORD_CHECKS_PER_SEC", default_value_t = 10.0)]
+    pub password_checks_per_sec: f64,
+    /// How many password checks one client address may make at once before the rate applies.
+    #[arg(long, env = "ACCOUNT_API_PASSWORD_CHECKS_BURST", default_value_t = 20.0)]
+    pub password_checks_burst: f64,
+    /// Create the demo account and its EIM user (published credentials: for trying the
+    /// console only) when the database has no account.
+    #[arg(long)]
+    pub demo: bool,
+    /// The region this endpoint is: signatures must name it in their credential scope.
+    #[arg(long, env = "ACCOUNT_API_REGION", default_value = "eu-west-2")]
+    pub region: String,
+    /// Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client,
+    /// for the password-check cap. Other peers' X-Forwarded-For is ignored.
+    #[arg(long = "trusted-proxy", env = "ACCOUNT_API_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a client has to send a request's headers, and the most a kept-alive
+    /// connection may sit idle.
+    #[arg(long, default_value_t = crate::listen::HEADER_TIMEOUT.as_secs())]
+    pub header_timeout_secs: u64,
+}
+
+/// A server ready to listen: its service, where, and what to tell the person who
+/// started it (standard output, never the log: it may hold the demo user's secret).
+pub struct Prepared {
+    /// The whole HTTP service.
+    pub service: Service,
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The deadline for a request's headers.
+    pub header_timeout: Duration,
+    /// Lines for standard output.
+    pub notes: Vec<String>,
+}
+
+/// Checks the options, opens the data, creates the demo account if asked.
+pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, String> {
+    let cors_origins = cors_origins(&options.cors_origins)?;
+    let trusted_proxies = trusted_proxies(&options.trusted_proxies)?;
+    if let Some(dir) = &options.console_dir {
+        if !dir.join("index.html").exists() {
+            return Err(format!(
+                "{} has no index.html: run `trunk build --release` first",
+                dir.display()
+            ));
+        }
+    }
+    let (store, secrets) = open(storage)?;
+    let mut notes = Vec::new();
+    if options.demo {
+        if let Some(id) = provision::ensure_demo_account(&store).map_err(|e| e.to_string())? {
+            notes.push(format!(
+                "Created the demo account {id}: {} / {}",
+                provision::DEMO_EMAIL,
+                provision::DEMO_PASSWORD
+            ));
+            let (user, key) = provision::create_user(
+                &store,
+                &secrets,
+                provision::DEMO_EMAIL,
+                provision::DEMO_USER,
+                None,
+            )
+            .map_err(|e| e.to_string())?;
+            notes.push(format!(
+                "Created the demo EIM user {} (no password yet): access key {} / secret key {}",
+                user.login(),
+                key.access_key_id,
+                key.secret_key
+            ));
+        }
+    }
+    if store.read_blocking(store::accounts::count).map_err(|e| e.to_string())? == 0 {
+        notes.push(format!(
+            "No account yet: create one with `account-api --db {} create-account --email you@example.com`.",
+            storage.db.display()
+        ));
+    }
+    let state = AppState {
+        store,
+        secrets,
+        lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
+        public_hosts: Arc::new(options.public_hosts.clone()),
+        throttle: Arc::new(throttle::PasswordThrottle::new(
+            options.password_checks_per_sec,
+            options.password_checks_burst,
+        )),
+        password_work: password_work::PasswordWork::for_this_machine(),
+        region: options.region.as_str().into(),
+        trusted_proxies: Arc::new(trusted_proxies),
+    };
+    let service =
+        service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
+    Ok(Prepared {
+        service,
+        listen: options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address")),
+        header_timeout: Duration::from_secs(options.header_timeout_secs.max(1)),
+        notes,
+    })
+}
+
+/// Opens the database and the server key, checking that they belong together.
+pub fn open(storage: &Storage) -> Result<(Store, SecretBox), String> {
+    let store = Store::open(&storage.db)?;
+    let key_file = storage.key_file.clone().unwrap_or_else(|| {
+        let mut p = storage.db.clone().into_os_string();
+        p.push(".key");
+        PathBuf::from(p)
+    });
+    let has_keys =
+        store.read_blocking(store::access_keys::count_all).map_err(|e| e.to_string())? > 0;
+    let secrets = SecretBox::load_or_create(&key_file, !has_keys)?;
+    secrets
+        .check_against(&store)
+        .map_err(|e| format!("{e} (server key {})", key_file.display()))?;
+    Ok((store, secrets))
+}
+
+/// CORS origins, checked before anything starts: a wildcard would let any site
+/// drive the API with a person's credentials, and a malformed origin matches nothing.
+fn cors_origins(origins: &[String]) -> Result<Vec<String>, String> {
+    for origin in origins {
+        if origin.trim() == "*" {
+            return Err(
+                "--cors-origin '*' is refused: name each origin the console is served from".into(),
+            );
+        }
+        let well_formed = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.trim_end_matches('/').contains(['?', '#', ' '])
+            && axum::http::HeaderValue::from_str(origin).is_ok();
+        if !well_formed {
+            return Err(format!(
+                "--cors-origin {origin:?} is not an origin such as https://console.example.com"
+            ));
+        }
+    }
+    Ok(origins.to_vec())
+}
+
+fn trusted_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    list.iter()
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("--trusted-proxy {p:?} is not an address or CIDR range"))
+        })
+        .collect()
+}

@@ -1,0 +1,14 @@
+//! The account API over real HTTP, one test binary (one link, tests in parallel):
+//! most servers run in this process (`Server::start`), those that must be a process
+//! (`kill -9`, standard output, the log, start-up) run the binary (`Server::process`).
+
+mod common;
+
+mod access_keys;
+mod accounts;
+mod auth;
+mod durability;
+mod errors;
+mod password;
+mod trust;
+mod users;
