@@ -84,8 +84,11 @@ fn invalid_values_are_refused_field_by_field_and_change_nothing() {
         r.details().iter().map(|d| d.split(": ").next().unwrap().to_owned()).collect();
     assert_eq!(fields, ["Email", "ZipCode", "AdditionalEmails[1]"]);
     // Each names its problem by a stable ID, which the console translates.
-    let problems: Vec<String> =
-        r.details().iter().map(|d| d.split(['[', ']']).nth(1).unwrap_or("").to_owned()).collect();
+    let problems: Vec<String> = r
+        .details()
+        .iter()
+        .map(|d| d.split(": [").nth(1).unwrap().split(']').next().unwrap().to_owned())
+        .collect();
     assert_eq!(problems, ["not-an-email", "too-long", "not-an-email"]);
     c.signed(&key, "UpdateAccount", json!({"FirstName": "x".repeat(129)})).err(400, "4106");
     c.signed(&key, "UpdateAccount", json!({"Email": ""})).err(400, "4106");
