@@ -1,5 +1,6 @@
 //! Accounts and their passwords.
 
+use account_contract::validation::normalize_login;
 use account_contract::{Account, AccountField, ApiError, ErrorCode, UpdateAccountRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -60,11 +61,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {
     Ok(AccountRecord { account, password_hash: row.get(4)? })
 }
 
-/// The key that makes emails unique regardless of case.
-pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
 pub fn by_id(conn: &Connection, account_id: &str) -> Result<Option<AccountRecord>, ApiError> {
     conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1"))
         .and_then(|mut s| s.query_row([account_id], from_row).optional())
@@ -73,7 +69,7 @@ pub fn by_id(conn: &Connection, account_id: &str) -> Result<Option<AccountRecord
 
 pub fn by_email(conn: &Connection, email: &str) -> Result<Option<AccountRecord>, ApiError> {
     conn.prepare_cached(&format!("{SELECT} WHERE email_key = ?1"))
-        .and_then(|mut s| s.query_row([email_key(email)], from_row).optional())
+        .and_then(|mut s| s.query_row([normalize_login(email)], from_row).optional())
         .map_err(internal)
 }
 
@@ -100,7 +96,7 @@ pub fn update(
         }
     }
     if let Some(email) = &update.email {
-        values.push(email_key(email));
+        values.push(normalize_login(email));
         sets.push(format!("email_key = ?{}", values.len()));
     }
     if let Some(list) = &update.additional_emails {
@@ -132,7 +128,7 @@ pub fn email_taken_by_other(
 ) -> Result<bool, ApiError> {
     conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM accounts WHERE email_key = ?1 AND account_id != ?2)",
-        params![email_key(email), account_id],
+        params![normalize_login(email), account_id],
         |r| r.get(0),
     )
     .map_err(internal)
@@ -212,7 +208,7 @@ pub fn insert(conn: &Connection, new: &NewAccount) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO accounts (account_id, customer_id, email, email_key, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![new.account_id, new.customer_id, new.email, email_key(&new.email), new.password_hash, new.now],
+        params![new.account_id, new.customer_id, new.email, normalize_login(&new.email), new.password_hash, new.now],
     )
     .map_err(internal)?;
     update(conn, &new.account_id, &new.profile)
