@@ -11,9 +11,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{call, CallError, Credentials, KeyCall, CONSOLE_TAG};
 use crate::components::failure::failure_text;
-use crate::components::form_field::FormField;
+use crate::components::form::FormField;
+use crate::components::form::PasswordInput;
 use crate::components::page_heading::PageHeading;
-use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
 use crate::config::Endpoint;
 use crate::i18n::*;

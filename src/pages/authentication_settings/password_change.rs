@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::api::{use_api, CallError};
 use crate::components::failure::failure_text;
-use crate::components::focus::focus_by_id;
+use crate::components::form::focus_by_id;
+use crate::components::form::PasswordInput;
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
-use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
 use crate::i18n::*;
 use crate::state::AppState;

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use super::details::section_key;
 use super::labels::{error_text, field_label, input_id, input_kind, section_title, SECTIONS};
 use crate::api::{use_api, CallError};
-use crate::components::focus::focus_by_id;
-use crate::components::form_field::FormField;
+use crate::components::form::focus_by_id;
+use crate::components::form::FormField;
 use crate::components::text::text;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -82,7 +82,7 @@ pub fn EditForm(
                     .iter()
                     .map(|(p, item)| (p.clone(), error_text(i18n, item, max_chars_of(p))))
                     .collect();
-                focus_by_id(input_id(&list[0].0));
+                focus_by_id(&input_id(&list[0].0));
                 server_errors.set(list);
                 failure.set(Some(t_string!(i18n, save_failed_fields).to_string()));
             } else if e == CallError::Unreachable {
@@ -112,7 +112,7 @@ pub fn EditForm(
         // A second click while saving sends nothing.
         if pending.get_untracked() || !can_save() {
             if let Some((p, _)) = client_errors.get_untracked().first() {
-                focus_by_id(input_id(p));
+                focus_by_id(&input_id(p));
             }
             return;
         }
@@ -149,7 +149,7 @@ pub fn EditForm(
     let add_email = move |_: leptos::ev::MouseEvent| {
         let index = email_count.get_untracked();
         draft.update(|d| d.additional_emails.get_or_insert_with(Vec::new).push(String::new()));
-        focus_by_id(input_id(&format!("AdditionalEmails[{index}]")));
+        focus_by_id(&input_id(&format!("AdditionalEmails[{index}]")));
     };
     let remove_email = move |index: usize| {
         draft.update(|d| {

@@ -1,0 +1,17 @@
+//! The form kit: every form of the console is built from these.
+//!
+//! - [`FieldShell`]: a field's label, hint and error around its control, with the
+//!   ids that tie them together ([`Field`]) worked out once;
+//! - [`FormField`] (a text input) and [`PasswordInput`] (with its show/hide
+//!   button), built on that shell;
+//! - [`focus_by_id`]: moving the focus where the person reads or types next.
+
+mod field_shell;
+mod focus;
+mod form_field;
+mod password_input;
+
+pub use field_shell::{Field, FieldShell};
+pub use focus::focus_by_id;
+pub use form_field::FormField;
+pub use password_input::PasswordInput;
