@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use crate::components::form::{FormField, PasswordInput};
+use crate::components::form::{FormField, PasswordInput, SubmitButton};
 use crate::components::password_checklist::PasswordChecklist;
 use crate::i18n::*;
 
@@ -87,6 +87,33 @@ async fn a_hint_describes_its_input_before_the_error() {
     assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("login-hint login-error"));
     let hint = root.query_selector("#login-hint").unwrap().unwrap();
     assert_eq!(hint.text_content().as_deref(), Some("Votre adresse"));
+}
+
+#[wasm_bindgen_test]
+async fn the_submit_button_says_it_is_working_and_takes_no_second_click() {
+    let pending = RwSignal::new(false);
+    let root = mount(move || {
+        view! {
+            <I18nContextProvider>
+                <SubmitButton label=|_| "Sauvegarder" pending_label=|_| "Enregistrement…" pending />
+            </I18nContextProvider>
+        }
+    });
+    leptos::task::tick().await;
+    let button = root.query_selector("button").unwrap().unwrap();
+    assert_eq!(button.get_attribute("type").as_deref(), Some("submit"));
+    assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
+    assert!(!button.has_attribute("disabled"));
+    assert_eq!(button.get_attribute("aria-busy"), None);
+    pending.set(true);
+    leptos::task::tick().await;
+    assert_eq!(button.text_content().as_deref(), Some("Enregistrement…"));
+    assert!(button.has_attribute("disabled"));
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    pending.set(false);
+    leptos::task::tick().await;
+    assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
+    assert!(!button.has_attribute("disabled"));
 }
 
 #[wasm_bindgen_test]
