@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use crate::components::form_field::FormField;
+use crate::components::form::{FormField, PasswordInput, SubmitButton};
 use crate::components::password_checklist::PasswordChecklist;
-use crate::components::password_input::PasswordInput;
 use crate::i18n::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -69,6 +68,52 @@ async fn a_field_error_is_tied_to_its_input() {
     assert!(!message.has_attribute("hidden"));
     let label = root.query_selector("label[for=email]").unwrap().unwrap();
     assert_eq!(label.text_content().as_deref(), Some("Adresse e-mail"));
+}
+
+#[wasm_bindgen_test]
+async fn a_hint_describes_its_input_before_the_error() {
+    let error = RwSignal::new(None::<String>);
+    let root = mount(move || {
+        view! {
+            <FormField id="login" label="Identifiant" value="" on_input=Callback::new(|_| ())
+                error=error hint=Some(Signal::derive(|| "Votre adresse".to_string())) />
+        }
+    });
+    leptos::task::tick().await;
+    let field = input(&root, "#login");
+    assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("login-hint"));
+    error.set(Some("Obligatoire.".into()));
+    leptos::task::tick().await;
+    assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("login-hint login-error"));
+    let hint = root.query_selector("#login-hint").unwrap().unwrap();
+    assert_eq!(hint.text_content().as_deref(), Some("Votre adresse"));
+}
+
+#[wasm_bindgen_test]
+async fn the_submit_button_says_it_is_working_and_takes_no_second_click() {
+    let pending = RwSignal::new(false);
+    let root = mount(move || {
+        view! {
+            <I18nContextProvider>
+                <SubmitButton label=|_| "Sauvegarder" pending_label=|_| "Enregistrement…" pending />
+            </I18nContextProvider>
+        }
+    });
+    leptos::task::tick().await;
+    let button = root.query_selector("button").unwrap().unwrap();
+    assert_eq!(button.get_attribute("type").as_deref(), Some("submit"));
+    assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
+    assert!(!button.has_attribute("disabled"));
+    assert_eq!(button.get_attribute("aria-busy"), None);
+    pending.set(true);
+    leptos::task::tick().await;
+    assert_eq!(button.text_content().as_deref(), Some("Enregistrement…"));
+    assert!(button.has_attribute("disabled"));
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    pending.set(false);
+    leptos::task::tick().await;
+    assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
+    assert!(!button.has_attribute("disabled"));
 }
 
 #[wasm_bindgen_test]

@@ -2,13 +2,11 @@
 
 pub mod copy_button;
 pub mod failure;
-pub mod focus;
-pub mod form_field;
+pub mod form;
 pub mod icons;
 pub mod language;
 pub mod page_heading;
 pub mod password_checklist;
-pub mod password_input;
 pub mod problem_text;
 pub mod profile_menu;
 pub mod shell;

@@ -5,6 +5,7 @@
 //! budget. Every plain text goes through [`text`] instead, one closure type for
 //! all, picked by a function pointer.
 
+use leptos::prelude::{Get, Signal};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::Locale;
@@ -17,4 +18,15 @@ pub fn text(
     get: Translation,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || get(i18n.get_locale())
+}
+
+/// `on` while `flag` holds, else `off`: a label that says a state (Masquer /
+/// Afficher, Enregistrement… / Sauvegarder), one closure type for all.
+pub fn text_while(
+    i18n: I18nContext<Locale>,
+    flag: Signal<bool>,
+    on: Translation,
+    off: Translation,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || (if flag.get() { on } else { off })(i18n.get_locale())
 }

@@ -10,9 +10,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{call, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG};
 use crate::components::failure::failure_text;
-use crate::components::form_field::FormField;
+use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
 use crate::components::page_heading::PageHeading;
-use crate::components::password_input::PasswordInput;
 use crate::components::text::text;
 use crate::config::Endpoint;
 use crate::i18n::*;
@@ -156,16 +155,18 @@ pub fn SignIn() -> impl IntoView {
         );
     }
 
-    let action = Action::new_local(move |form: &SignInForm| sign_in(form.clone()));
-    let pending = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(session)) = action.value().get() {
+    let action = Action::new_local(move |form: &SignInForm| {
+        let (form, navigate) = (form.clone(), navigate.clone());
+        async move {
+            let session = sign_in(form).await?;
             let user = session.is_user();
             state.sign_in(session);
             secret.set(String::new());
             navigate(&next_path(query.get_untracked().get("next"), user), Default::default());
+            Ok::<(), CallError>(())
         }
     });
+    let pending = action.pending();
 
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
@@ -231,14 +232,13 @@ pub fn SignIn() -> impl IntoView {
             <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
             <p class="notice" role="status">{notice}</p>
             <form novalidate on:submit=submit>
-                <Show when=move || show_endpoints>
-                    <div class="field">
-                        <label for="endpoint">{text(i18n, |l| td_string!(l, sign_in_endpoint))}</label>
-                        <select id="endpoint" on:change=move |e| endpoint_id.set(event_target_value(&e)) prop:value=move || endpoint_id.get()>
+                {show_endpoints.then(|| view! {
+                    <FieldShell field=Field::new("endpoint".into(), Signal::derive(move || t_string!(i18n, sign_in_endpoint).to_string()), None, Signal::stored(None), None)>
+                        <select id="endpoint" on:change=move |e| endpoint_id.set(event_target_value(&e)) prop:value=endpoint_id>
                             {endpoints.iter().map(|e| view! { <option value=e.id.clone()>{e.label.clone()}</option> }).collect_view()}
                         </select>
-                    </div>
-                </Show>
+                    </FieldShell>
+                })}
                 <fieldset class="choices">
                     <legend>{text(i18n, |l| td_string!(l, sign_in_method))}</legend>
                     <label>
@@ -273,9 +273,7 @@ pub fn SignIn() -> impl IntoView {
                     }.into_any()
                 }}
                 <div class="alert" role="alert">{message}</div>
-                <button type="submit" class="primary" aria-disabled=move || pending.get().then_some("true")>
-                    {move || if pending.get() { text(i18n, |l| td_string!(l, sign_in_pending)).into_any() } else { text(i18n, |l| td_string!(l, sign_in_submit)).into_any() }}
-                </button>
+                <SubmitButton label=|l| td_string!(l, sign_in_submit) pending_label=|l| td_string!(l, sign_in_pending) pending />
             </form>
         </section>
     }

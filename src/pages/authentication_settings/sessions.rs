@@ -30,23 +30,22 @@ pub fn SessionsSection() -> impl IntoView {
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
     let mine = StoredValue::new(mine);
-    let signed_out = RwSignal::new(false);
 
     let sign_out_others = Action::new_local(move |ids: &Vec<String>| {
         let ids = ids.clone();
         async move {
+            let mut result = Ok(());
             for id in ids {
-                api.end_other_session(id).await?;
+                result = api.end_other_session(id).await;
+                if result.is_err() {
+                    break;
+                }
             }
-            Ok::<(), crate::api::CallError>(())
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = sign_out_others.value().get() {
-            signed_out.set(result.is_ok());
             sessions.refetch();
+            result
         }
     });
+    let signed_out = move || sign_out_others.value().with(|r| matches!(r, Some(Ok(()))));
     let others = move || -> Vec<String> {
         match sessions.get() {
             Some(Ok(list)) => list
@@ -63,7 +62,7 @@ pub fn SessionsSection() -> impl IntoView {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
             <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
-            <p class="success" role="status">{move || signed_out.get().then(|| text(i18n, |l| td_string!(l, sessions_signed_out)))}</p>
+            <p class="success" role="status">{move || signed_out().then(|| text(i18n, |l| td_string!(l, sessions_signed_out)))}</p>
             {move || match sessions.get() {
                 None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
                 Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),

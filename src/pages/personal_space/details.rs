@@ -4,12 +4,12 @@ use account_contract::{Account, AccountField};
 use leptos::prelude::*;
 
 use super::labels::{field_label, section_title, Section, SECTIONS};
-use crate::components::copy_button::CopyButton;
-use crate::components::text::{text, Translation};
+use crate::components::form::ReadOnlyId;
+use crate::components::text::text;
 use crate::i18n::*;
 
 #[component]
-pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
+pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
     let i18n = use_i18n();
     let value = move |field: AccountField| {
         account.with(|a| a.as_ref().and_then(|a| field.of_account(a).cloned()).unwrap_or_default())
@@ -36,8 +36,8 @@ pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
             <section class="card" aria-labelledby="section-account">
                 <h2 id="section-account">{text(i18n, |l| td_string!(l, section_account))}</h2>
                 <dl>
-                    <IdRow label=|l| td_string!(l, field_account_id) value=Signal::derive(account_id) />
-                    <IdRow label=|l| td_string!(l, field_customer_id) value=Signal::derive(customer_id) />
+                    <ReadOnlyId label=|l| td_string!(l, field_account_id) value=Signal::derive(account_id) />
+                    <ReadOnlyId label=|l| td_string!(l, field_customer_id) value=Signal::derive(customer_id) />
                 </dl>
             </section>
             {SECTIONS.iter().map(|(section, fields)| {
@@ -73,21 +73,6 @@ pub fn AccountDetails(account: RwSignal<Option<Account>>) -> impl IntoView {
                     </section>
                 }
             }).collect_view()}
-        </div>
-    }
-}
-
-/// A read-only identifier (account ID, customer ID), with its copy button.
-#[component]
-fn IdRow(label: Translation, value: Signal<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="row read-only">
-            <dt>{text(i18n, label)} " " <span class="badge">{text(i18n, |l| td_string!(l, read_only))}</span></dt>
-            <dd>
-                <span class="mono">{value}</span>
-                <CopyButton value field=Signal::derive(move || label(i18n.get_locale()).to_owned()) />
-            </dd>
         </div>
     }
 }

@@ -2,19 +2,23 @@
 //! (UpdateAccount).
 
 mod details;
+mod edit_fields;
 mod edit_form;
 mod labels;
 
 use account_contract::Account;
-use leptos::html::Button;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::components::form::focus_by_id;
 use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
 use crate::i18n::*;
 use details::AccountDetails;
 use edit_form::EditForm;
+
+/// The Modifier button; the focus returns to it when the edit panel closes.
+const EDIT_ID: &str = "edit-account";
 
 #[component]
 pub fn PersonalSpace() -> impl IntoView {
@@ -71,33 +75,22 @@ fn AccountSpace() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let loaded = LocalResource::new(move || api.read_account());
-    let account = RwSignal::new(None::<Account>);
-    Effect::new(move |_| {
-        if let Some(Ok(a)) = loaded.get() {
-            account.set(Some(a));
-        }
-    });
+    // What Sauvegarder got back: newer than what was loaded.
+    let updated = RwSignal::new(None::<Account>);
+    let account = Memo::new(move |_| updated.get().or_else(|| loaded.get().and_then(Result::ok)));
+    let ready = Memo::new(move |_| account.with(Option::is_some));
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    let edit_button = NodeRef::<Button>::new();
 
-    let on_saved = Callback::new(move |updated: Account| {
-        account.set(Some(updated));
+    let on_saved = Callback::new(move |account: Account| {
+        updated.set(Some(account));
         editing.set(false);
         saved.set(true);
-        request_animation_frame(move || {
-            if let Some(b) = edit_button.get_untracked() {
-                let _ = b.focus();
-            }
-        });
+        focus_by_id(EDIT_ID);
     });
-    let on_cancel = Callback::new(move |_: ()| {
+    let on_cancel = Callback::new(move |()| {
         editing.set(false);
-        request_animation_frame(move || {
-            if let Some(b) = edit_button.get_untracked() {
-                let _ = b.focus();
-            }
-        });
+        focus_by_id(EDIT_ID);
     });
     let start_editing = move |_| {
         saved.set(false);
@@ -110,29 +103,31 @@ fn AccountSpace() -> impl IntoView {
         <p class="success" role="status">
             {move || saved.get().then(|| text(i18n, |l| td_string!(l, saved)))}
         </p>
-        {move || match (account.with(Option::is_some), loaded.get()) {
-            (true, _) => view! {
+        {move || if ready.get() {
+            view! {
                 <Show
                     when=move || editing.get()
                     fallback=move || view! {
                         <div class="toolbar">
-                            <button type="button" class="primary" node_ref=edit_button on:click=start_editing>
+                            <button type="button" class="primary" id=EDIT_ID on:click=start_editing>
                                 {text(i18n, |l| td_string!(l, edit))}
                             </button>
                         </div>
-                        <AccountDetails account=account />
+                        <AccountDetails account=account.into() />
                     }
                 >
                     <EditForm original=account.get_untracked().unwrap_or_default() on_saved on_cancel />
                 </Show>
-            }.into_any(),
-            (false, Some(Err(_))) => view! {
+            }.into_any()
+        } else if matches!(loaded.get(), Some(Err(_))) {
+            view! {
                 <div class="alert" role="alert">
                     <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
                     <button type="button" on:click=move |_| loaded.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
                 </div>
-            }.into_any(),
-            _ => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+            }.into_any()
+        } else {
+            view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any()
         }}
     }
 }

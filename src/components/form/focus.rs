@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Focuses the element with this id once the view has rendered (it may be
-/// appearing in this very update).
-pub fn focus_by_id(id: impl Into<String>) {
-    let id = id.into();
+/// appearing, or coming back, in this very update).
+pub fn focus_by_id(id: &str) {
+    let id = id.to_owned();
     request_animation_frame(move || {
         let element = document()
             .get_element_by_id(&id)

@@ -1,0 +1,33 @@
+//! A form's submit button: while its action is pending it says so (its pending
+//! label, `aria-busy`) and is disabled, so that a second click sends nothing.
+
+use leptos::prelude::*;
+
+use crate::components::text::{text_while, Translation};
+use crate::i18n::*;
+
+#[component]
+pub fn SubmitButton(
+    label: Translation,
+    pending_label: Translation,
+    #[prop(into)] pending: Signal<bool>,
+    /// Disabled for another reason too (nothing to send, say).
+    #[prop(optional, into)]
+    disabled: Option<Signal<bool>>,
+    /// The id of a text that says why it is disabled.
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="submit"
+            class="primary"
+            aria-busy=move || pending.get().then_some("true")
+            aria-describedby=described_by
+            disabled=move || pending.get() || disabled.is_some_and(|d| d.get())
+        >
+            {text_while(i18n, pending, pending_label, label)}
+        </button>
+    }
+}

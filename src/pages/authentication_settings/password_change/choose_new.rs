@@ -1,0 +1,178 @@
+//! Step 2: the new password, its confirmation, Se déconnecter des autres appareils
+//! (Modifier, UpdatePassword). The policy is checked as it is typed and before
+//! sending; the server's reasons land next to the new password.
+
+use account_contract::{ErrorCode, PasswordRule, UpdatePasswordRequest, PASSWORD_POLICY};
+use leptos::prelude::*;
+
+use super::Done;
+use crate::api::{use_api, CallError};
+use crate::components::failure::failure_text;
+use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
+use crate::components::password_checklist::{rule_text, PasswordChecklist};
+use crate::components::text::text;
+use crate::i18n::*;
+use crate::state::AppState;
+
+const NEW_ID: &str = "new-password";
+const CONFIRM_ID: &str = "confirm-password";
+
+/// What a refused UpdatePassword is about.
+#[derive(PartialEq, Eq)]
+enum Refusal {
+    /// Said above the buttons: locked (with the time to wait), unreachable…
+    Form,
+    /// The current password changed meanwhile: back to the first step.
+    CurrentPassword,
+    /// The server's policy (strength, reuse): said by the new password.
+    NewPassword,
+    /// The session ended: the app returns to sign-in.
+    Quiet,
+}
+
+fn refusal(e: &CallError) -> Refusal {
+    let fields = e.field_errors();
+    if e.locked_for().is_some() {
+        Refusal::Form
+    } else if fields.iter().any(|(f, _)| f == "CurrentPassword") {
+        Refusal::CurrentPassword
+    } else if !fields.is_empty() {
+        Refusal::NewPassword
+    } else if e.status() == Some(401) {
+        Refusal::Quiet
+    } else {
+        Refusal::Form
+    }
+}
+
+fn rules_refused(i18n: leptos_i18n::I18nContext<Locale>, rules: &[PasswordRule]) -> String {
+    rules
+        .iter()
+        .map(|r| t_string!(i18n, rule_refused, rule = rule_text(i18n, *r)).to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The server's reasons for refusing the new password, in the reader's language.
+fn server_reasons(i18n: leptos_i18n::I18nContext<Locale>, e: &CallError) -> String {
+    e.field_errors()
+        .iter()
+        .filter(|(f, i)| f == "NewPassword" && i.code == ErrorCode::InvalidPassword.code())
+        .map(|(_, i)| match PasswordRule::from_message(i.message()) {
+            Some(rule) => t_string!(i18n, rule_refused, rule = rule_text(i18n, rule)).to_string(),
+            None => i.details.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[component]
+pub fn ChooseNew(
+    /// The current password confirmed at the first step; `None` when setting one up.
+    current: Option<RwSignal<String>>,
+    on_done: Callback<Done>,
+    /// The server found the current password wrong.
+    on_refused: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let state = expect_context::<AppState>();
+    let new_password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let logout_others = RwSignal::new(false);
+    // What the last submit found before sending: the rules broken, a mismatch.
+    let broken = RwSignal::new(Vec::<PasswordRule>::new());
+    let mismatch = RwSignal::new(false);
+
+    let update = Action::new_local(move |req: &UpdatePasswordRequest| {
+        let req = req.clone();
+        async move {
+            let result = api.update_password(req).await;
+            match &result {
+                Ok(count) => {
+                    let created = current.is_none();
+                    if created {
+                        api.password_was_set();
+                    }
+                    on_done.run(Done { created, logged_out: *count });
+                }
+                Err(e) => match refusal(e) {
+                    Refusal::CurrentPassword => on_refused.run(()),
+                    Refusal::NewPassword => focus_by_id(NEW_ID),
+                    Refusal::Form | Refusal::Quiet => {}
+                },
+            }
+            result
+        }
+    });
+    let answer = update.value();
+    let refused_as = move |wanted: Refusal| {
+        answer.with(|a| match a {
+            Some(Err(e)) if refusal(e) == wanted => Some(e.clone()),
+            _ => None,
+        })
+    };
+    let new_error = Signal::derive(move || {
+        if broken.with(|b| !b.is_empty()) {
+            Some(broken.with(|b| rules_refused(i18n, b)))
+        } else {
+            refused_as(Refusal::NewPassword).map(|e| server_reasons(i18n, &e))
+        }
+    });
+    let confirm_error =
+        Signal::derive(move || mismatch.get().then(|| t_string!(i18n, mismatch).to_string()));
+    let failure = move || {
+        let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
+        refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url))
+    };
+
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if update.pending().get_untracked() {
+            return;
+        }
+        // A new try: what the last one answered no longer holds.
+        answer.set(None);
+        let (new, again) = (new_password.get_untracked(), confirmation.get_untracked());
+        broken.set(PASSWORD_POLICY.local_failures(&new));
+        mismatch.set(new != again);
+        if broken.with_untracked(|b| !b.is_empty()) {
+            focus_by_id(NEW_ID);
+        } else if new != again {
+            focus_by_id(CONFIRM_ID);
+        } else {
+            update.dispatch_local(UpdatePasswordRequest {
+                current_password: current.map(|c| c.get_untracked()),
+                new_password: new,
+                logout_other_sessions: Some(logout_others.get_untracked()),
+                dry_run: None,
+            });
+        }
+    };
+    focus_by_id(NEW_ID);
+
+    view! {
+        <form novalidate on:submit=submit aria-labelledby="step2-title">
+            <h3 id="step2-title">{text(i18n, |l| td_string!(l, password_step2_title))}</h3>
+            <PasswordInput id=NEW_ID autocomplete="new-password" value=new_password
+                label=Signal::derive(move || t_string!(i18n, new_password).to_string())
+                error=new_error described_by="new-password-rules" />
+            <PasswordChecklist id="new-password-rules" password=new_password />
+            <PasswordInput id=CONFIRM_ID autocomplete="new-password" value=confirmation
+                label=Signal::derive(move || t_string!(i18n, confirm_password).to_string())
+                error=confirm_error />
+            <div class="field checkbox">
+                <input id="logout-others" type="checkbox" prop:checked=logout_others
+                    on:change=move |e| logout_others.set(event_target_checked(&e)) />
+                <label for="logout-others">{text(i18n, |l| td_string!(l, logout_others))}</label>
+            </div>
+            <div class="actions">
+                <SubmitButton label=|l| td_string!(l, submit_password) pending_label=|l| td_string!(l, updating)
+                    pending=update.pending() />
+                <button type="button" on:click=move |_| on_cancel.run(())>{text(i18n, |l| td_string!(l, cancel))}</button>
+            </div>
+        </form>
+        <div class="alert" role="alert">{failure}</div>
+    }
+}
