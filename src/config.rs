@@ -57,14 +57,18 @@ impl ConsoleConfig {
 }
 
 pub async fn load() -> Result<ConsoleConfig, String> {
-    let response = gloo_net::http::Request::get("/config.json")
-        .send()
-        .await
-        .map_err(|e| format!("config.json: {e}"))?;
+    let unreachable = |_| "config.json: no answer".to_owned();
+    let response =
+        gloo_net::http::Request::get("/config.json").send().await.map_err(unreachable)?;
     if !response.ok() {
         return Err(format!("config.json: HTTP {}", response.status()));
     }
-    let config: ConsoleConfig = response.json().await.map_err(|e| format!("config.json: {e}"))?;
+    let text = response.text().await.map_err(unreachable)?;
+    // Where, not serde's words: formatting its errors would add all of them (and every
+    // I/O error's) to the wasm.
+    let config: ConsoleConfig = serde_json::from_str(&text).map_err(|e| {
+        format!("config.json: not a valid configuration (line {}, column {})", e.line(), e.column())
+    })?;
     if config.endpoints.is_empty() {
         return Err("config.json lists no endpoint".into());
     }

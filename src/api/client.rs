@@ -103,14 +103,32 @@ pub async fn call<C: Call>(
     credentials: Credentials<'_>,
     req: &C,
 ) -> Result<C::Response, CallError> {
-    let body = serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))?;
-    let (status, text) = send(endpoint, credentials, C::NAME, body).await?;
+    decode::<C>(send(endpoint, credentials, C::NAME, encode(req)?).await?)
+}
+
+/// Makes the call `C` when only its success matters: the answer is not read, so no
+/// code to read its type goes into the wasm.
+pub async fn call_for_effect<C: Call>(
+    endpoint: &Endpoint,
+    credentials: Credentials<'_>,
+    req: &C,
+) -> Result<(), CallError> {
+    send(endpoint, credentials, C::NAME, encode(req)?).await.map(drop)
+}
+
+/// The body of a request. The typed parts of a call (this and [`decode`]) are kept
+/// apart from the rest, so the wasm holds one copy of `send`, not one per call.
+pub fn encode<C: Call>(req: &C) -> Result<String, CallError> {
+    serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))
+}
+
+/// The answer of a successful call, from its status and body.
+pub fn decode<C: Call>((status, text): (u16, String)) -> Result<C::Response, CallError> {
     serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
 }
 
-/// The untyped part of a call, kept out of the generic function so the wasm holds
-/// one copy of it, not one per request type.
-async fn send(
+/// The untyped part of a call: signs, sends, and reads an OAPI error.
+pub async fn send(
     endpoint: &Endpoint,
     credentials: Credentials<'_>,
     name: &str,

@@ -3,7 +3,7 @@
 
 mod client;
 
-pub use client::{call, CallError, Credentials};
+pub use client::{call, call_for_effect, CallError, Credentials};
 
 use account_contract::*;
 use leptos::prelude::*;
@@ -38,18 +38,29 @@ impl Api {
         Self { state }
     }
 
+    /// Makes the call `C` with the session's key.
     pub async fn call<C: Call>(self, req: &C) -> Result<C::Response, CallError> {
+        client::decode::<C>(self.send(C::NAME, client::encode(req)?).await?)
+    }
+
+    /// Makes the call `C` when only its success matters (its answer is not read).
+    pub async fn call_for_effect<C: Call>(self, req: &C) -> Result<(), CallError> {
+        self.send(C::NAME, client::encode(req)?).await.map(drop)
+    }
+
+    /// The untyped part of a call, signed with the session's key: one copy in the wasm.
+    async fn send(self, name: &'static str, body: String) -> Result<(u16, String), CallError> {
         let Some(session) = self.state.session.get_untracked() else {
             return Err(CallError::SignedOut);
         };
         let endpoint = self.state.endpoint_of(&session);
         let creds = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
-        let result = call(&endpoint, creds, req).await;
+        let result = client::send(&endpoint, creds, name, body).await;
         // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
         // 401 code 13 a password check while the identity is locked (the session lives on).
         let session_refused = matches!(&result, Err(CallError::Api(e))
             if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
-        if session_refused && C::NAME != CheckAuthenticationRequest::NAME {
+        if session_refused && name != CheckAuthenticationRequest::NAME {
             self.state.session_expired();
         }
         result
@@ -84,7 +95,7 @@ impl Api {
 
     pub async fn check_password(self, login: String, password: String) -> Result<(), CallError> {
         let req = CheckAuthenticationRequest { login, password, dry_run: None };
-        self.call(&req).await.map(drop)
+        self.call_for_effect(&req).await
     }
 
     pub async fn update_password(self, req: UpdatePasswordRequest) -> Result<u32, CallError> {
@@ -99,14 +110,14 @@ impl Api {
     }
 
     pub async fn delete_access_key(self, access_key_id: String) -> Result<(), CallError> {
-        self.call(&delete_key(access_key_id)).await.map(drop)
+        self.call_for_effect(&delete_key(access_key_id)).await
     }
 
     /// Ends another session of this identity. An EIM user's key must be inactive
     /// before it can be deleted (OUTSCALE's rule; only a key's own deletion skips it).
     pub async fn end_other_session(self, access_key_id: String) -> Result<(), CallError> {
         if self.state.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user)) {
-            self.call(&deactivate_key(access_key_id.clone())).await?;
+            self.call_for_effect(&deactivate_key(access_key_id.clone())).await?;
         }
         self.delete_access_key(access_key_id).await
     }

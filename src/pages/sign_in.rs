@@ -8,7 +8,9 @@ use account_contract::{
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{call, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG};
+use crate::api::{
+    call, call_for_effect, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG,
+};
 use crate::components::failure::failure_text;
 use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
 use crate::components::page_heading::PageHeading;
@@ -73,8 +75,8 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
             let keys = call(&form.endpoint, creds(), &read).await?;
             for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
                 // An EIM user's key must be inactive before it can be deleted.
-                call(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
-                call(&form.endpoint, creds(), &delete_key(id)).await?;
+                call_for_effect(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
+                call_for_effect(&form.endpoint, creds(), &delete_key(id)).await?;
             }
             call(&form.endpoint, creds(), &req).await
         }

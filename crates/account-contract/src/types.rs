@@ -1,7 +1,8 @@
 //! Requests and responses, named and shaped as in the OAPI spec: PascalCase fields,
 //! optional fields left out when absent. Requests refuse unknown fields
 //! (`additionalProperties: false`); responses are read leniently, so a console
-//! keeps working when a newer API adds a field.
+//! keeps working when a newer API adds a field (or a key state: `AccessKey::state`
+//! stays text, `KeyState::parse` reads it).
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -159,7 +160,7 @@ pub struct AccessKey {
     /// The date and time (UTC) at which the access key was last modified.
     pub last_modification_date: Option<String>,
     /// The state of the access key (`ACTIVE` if the key is valid for API calls, or `INACTIVE` if not).
-    pub state: Option<KeyState>,
+    pub state: Option<String>,
     /// The tag added to the access key.
     pub tag: Option<String>,
 }
@@ -180,7 +181,7 @@ pub struct AccessKeySecretKey {
     /// The secret key that enables you to send requests.
     pub secret_key: Option<String>,
     /// The state of the access key (`ACTIVE` if the key is valid for API calls, or `INACTIVE` if not).
-    pub state: Option<KeyState>,
+    pub state: Option<String>,
     /// A tag added to the access key.
     pub tag: Option<String>,
 }

@@ -88,9 +88,8 @@ pub fn error_text(
     if let Some(problem) = item.problem() {
         return problem_text(i18n.get_locale(), problem, max_chars);
     }
-    match ErrorCode::from_code(&item.code) {
-        Some(ErrorCode::InvalidEmail) => t_string!(i18n, invalid_email).to_string(),
-        Some(ErrorCode::DuplicateEmail) => t_string!(i18n, duplicate_email).to_string(),
-        _ => item.details.clone(),
+    if item.code == ErrorCode::DuplicateEmail.code() {
+        return t_string!(i18n, duplicate_email).to_string();
     }
+    item.details.clone()
 }

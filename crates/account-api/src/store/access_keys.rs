@@ -71,7 +71,7 @@ impl KeyRecord {
             creation_date: Some(clock::format(self.created_at)),
             expiration_date: self.expires_at.map(clock::format),
             last_modification_date: Some(clock::format(self.modified_at)),
-            state: Some(self.state),
+            state: Some(self.state.as_str().to_owned()),
             tag: self.tag.clone(),
         }
     }
