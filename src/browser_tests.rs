@@ -90,7 +90,7 @@ async fn a_hint_describes_its_input_before_the_error() {
 }
 
 #[wasm_bindgen_test]
-async fn the_submit_button_says_it_is_working_and_takes_no_second_click() {
+async fn the_submit_button_says_it_is_working_and_keeps_the_focus() {
     let pending = RwSignal::new(false);
     let root = mount(move || {
         view! {
@@ -100,20 +100,24 @@ async fn the_submit_button_says_it_is_working_and_takes_no_second_click() {
         }
     });
     leptos::task::tick().await;
-    let button = root.query_selector("button").unwrap().unwrap();
+    let button: web_sys::HtmlElement =
+        root.query_selector("button").unwrap().unwrap().unchecked_into();
     assert_eq!(button.get_attribute("type").as_deref(), Some("submit"));
     assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
-    assert!(!button.has_attribute("disabled"));
     assert_eq!(button.get_attribute("aria-busy"), None);
+    button.focus().unwrap();
     pending.set(true);
     leptos::task::tick().await;
     assert_eq!(button.text_content().as_deref(), Some("Enregistrement…"));
-    assert!(button.has_attribute("disabled"));
     assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
+    // Not `disabled`: the focus stays on the button while the call runs.
+    assert!(!button.has_attribute("disabled"));
+    assert_eq!(document().active_element(), Some(button.clone().into()));
     pending.set(false);
     leptos::task::tick().await;
     assert_eq!(button.text_content().as_deref(), Some("Sauvegarder"));
-    assert!(!button.has_attribute("disabled"));
+    assert_eq!(button.get_attribute("aria-disabled"), None);
 }
 
 #[wasm_bindgen_test]

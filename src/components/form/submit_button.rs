@@ -1,5 +1,7 @@
-//! A form's submit button: while its action is pending it says so (its pending
-//! label, `aria-busy`) and is disabled, so that a second click sends nothing.
+//! A form's submit button: while its action is pending it says so (its pending label,
+//! `aria-busy`, `aria-disabled`); the form's submit handler ignores a second submit
+//! while its action is pending. It stays focusable: a `disabled` button would drop the
+//! focus to the page while the call runs.
 
 use leptos::prelude::*;
 
@@ -24,8 +26,9 @@ pub fn SubmitButton(
             type="submit"
             class="primary"
             aria-busy=move || pending.get().then_some("true")
+            aria-disabled=move || pending.get().then_some("true")
             aria-describedby=described_by
-            disabled=move || pending.get() || disabled.is_some_and(|d| d.get())
+            disabled=move || disabled.is_some_and(|d| d.get())
         >
             {text_while(i18n, pending, pending_label, label)}
         </button>
