@@ -127,15 +127,18 @@ async fn handle(
 ) -> Response {
     let started = Instant::now();
     let request_id = ids::request_id();
-    let result = serve(state, &call, &request_id, request).await;
+    let call = call_named(&call);
+    let result = match call {
+        Some(call) => serve(state, call, &request_id, request).await,
+        None => Err(no_such_call()),
+    };
     let response = no_store(match result {
         Ok(r) => r,
         Err(e) => error_response(&request_id, e),
     });
-    let call = call_named(&call).map_or("-", |c| c.name);
     tracing::info!(
         request_id = %request_id,
-        call,
+        call = call.map_or("-", |c| c.name),
         status = response.status().as_u16(),
         micros = started.elapsed().as_micros() as u64,
         "request"
@@ -145,11 +148,10 @@ async fn handle(
 
 async fn serve(
     state: AppState,
-    call: &str,
+    call: CallInfo,
     request_id: &str,
     request: Request<Body>,
 ) -> Result<Response, ApiError> {
-    let Some(call) = call_named(call) else { return Err(no_such_call()) };
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
