@@ -37,7 +37,7 @@ pub struct Server {
 /// How the server runs: the binary, or a thread of this test process.
 enum Running {
     Process(Child),
-    InProcess { shutdown: Option<tokio::sync::oneshot::Sender<()>>, thread: Option<JoinHandle<()>> },
+    InProcess { shutdown: tokio::sync::oneshot::Sender<()>, thread: JoinHandle<()> },
     Stopped,
 }
 
@@ -50,9 +50,7 @@ impl Running {
             }
             Running::InProcess { shutdown, thread } => {
                 drop(shutdown);
-                if let Some(t) = thread {
-                    let _ = t.join();
-                }
+                let _ = thread.join();
             }
             Running::Stopped => {}
         }
@@ -207,7 +205,7 @@ fn in_process(db: &std::path::Path, args: &[String]) -> Started {
         });
     });
     Started {
-        running: Running::InProcess { shutdown: Some(shutdown), thread: Some(thread) },
+        running: Running::InProcess { shutdown, thread },
         base,
         demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
         stdout: prepared.notes,
