@@ -45,6 +45,12 @@ impl CallError {
         }
     }
 
+    /// Refused credentials: a 401 that is not the lockout (code 13, which says how
+    /// long to wait instead).
+    pub fn is_wrong_credentials(&self) -> bool {
+        self.status() == Some(401) && self.locked_for().is_none()
+    }
+
     /// The errors that name a parameter, as (parameter, error).
     pub fn field_errors(&self) -> Vec<(String, ErrorItem)> {
         match self {

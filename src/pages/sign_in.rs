@@ -197,7 +197,7 @@ pub fn SignIn() -> impl IntoView {
 
     let message = move || -> Option<String> {
         let Some(Err(e)) = action.value().get() else { return None };
-        if e.status() == Some(401) && e.locked_for().is_none() {
+        if e.is_wrong_credentials() {
             return Some(match method.get_untracked() {
                 Method::Password => t_string!(i18n, error_bad_credentials).to_string(),
                 Method::Keys => t_string!(i18n, error_bad_keys).to_string(),

@@ -45,12 +45,13 @@ fn refusal(e: &CallError) -> Refusal {
     }
 }
 
+/// One broken rule, as a sentence.
+fn rule_refused(i18n: leptos_i18n::I18nContext<Locale>, rule: PasswordRule) -> String {
+    t_string!(i18n, rule_refused, rule = rule_text(i18n, rule)).to_string()
+}
+
 fn rules_refused(i18n: leptos_i18n::I18nContext<Locale>, rules: &[PasswordRule]) -> String {
-    rules
-        .iter()
-        .map(|r| t_string!(i18n, rule_refused, rule = rule_text(i18n, *r)).to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
+    rules.iter().map(|r| rule_refused(i18n, *r)).collect::<Vec<_>>().join(" ")
 }
 
 /// The server's reasons for refusing the new password, in the reader's language.
@@ -59,7 +60,7 @@ fn server_reasons(i18n: leptos_i18n::I18nContext<Locale>, e: &CallError) -> Stri
         .iter()
         .filter(|(f, i)| f == "NewPassword" && i.code == ErrorCode::InvalidPassword.code())
         .map(|(_, i)| match PasswordRule::from_message(i.message()) {
-            Some(rule) => t_string!(i18n, rule_refused, rule = rule_text(i18n, rule)).to_string(),
+            Some(rule) => rule_refused(i18n, rule),
             None => i.details.clone(),
         })
         .collect::<Vec<_>>()

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{use_api, CallError};
+use crate::api::use_api;
 use crate::components::failure::failure_text;
 use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
 use crate::components::text::text;
@@ -10,11 +10,6 @@ use crate::i18n::*;
 use crate::state::AppState;
 
 const INPUT_ID: &str = "current-password";
-
-/// A 401 that is not the lockout (code 13, which says how long to wait).
-fn is_wrong_password(e: &CallError) -> bool {
-    e.status() == Some(401) && e.locked_for().is_none()
-}
 
 #[component]
 pub fn ConfirmIdentity(
@@ -38,7 +33,7 @@ pub fn ConfirmIdentity(
             let result = api.check_password(login.unwrap_or_default(), password).await;
             match &result {
                 Ok(()) => on_confirmed.run(()),
-                Err(e) if is_wrong_password(e) => {
+                Err(e) if e.is_wrong_credentials() => {
                     // CheckAuthentication answers 401 for a wrong password and for a dead
                     // session alike: ask the session itself which one it is.
                     if !api.session_is_valid().await {
@@ -54,7 +49,7 @@ pub fn ConfirmIdentity(
     let answer = check.value();
     let error = Signal::derive(move || {
         let wrong = answer.with(|a| match a {
-            Some(Err(e)) => is_wrong_password(e),
+            Some(Err(e)) => e.is_wrong_credentials(),
             Some(Ok(())) => false,
             None => refused.get(),
         });
@@ -67,7 +62,7 @@ pub fn ConfirmIdentity(
     let failure = move || {
         let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
         answer.with(|a| match a {
-            Some(Err(e)) if !is_wrong_password(e) => Some(failure_text(i18n, e, &url)),
+            Some(Err(e)) if !e.is_wrong_credentials() => Some(failure_text(i18n, e, &url)),
             _ => None,
         })
     };
