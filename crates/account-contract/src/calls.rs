@@ -36,6 +36,12 @@ macro_rules! with_calls {
             UpdateUser: $crate::UpdateUserRequest => $crate::UserResponse, basic: false;
             DeleteUser: $crate::DeleteUserRequest => $crate::EmptyResponse, basic: false;
             ReadIdentity: $crate::ReadIdentityRequest => $crate::ReadIdentityResponse, basic: false;
+            ReadMfaDevices: $crate::ReadMfaDevicesRequest => $crate::ReadMfaDevicesResponse, basic: false;
+            CreateMfaDevice: $crate::CreateMfaDeviceRequest => $crate::CreateMfaDeviceResponse, basic: false;
+            ActivateMfaDevice: $crate::ActivateMfaDeviceRequest => $crate::ActivateMfaDeviceResponse, basic: false;
+            DeleteMfaDevice: $crate::DeleteMfaDeviceRequest => $crate::DeleteMfaDeviceResponse, basic: false;
+            CreateRecoveryCodes: $crate::CreateRecoveryCodesRequest => $crate::CreateRecoveryCodesResponse, basic: false;
+            CreateMfaChallenge: $crate::CreateMfaChallengeRequest => $crate::CreateMfaChallengeResponse, basic: true;
         }
     };
 }
@@ -78,7 +84,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_unique_and_basic_is_for_access_keys_only() {
+    fn names_are_unique_and_basic_is_for_signing_in_only() {
         let mut names: Vec<_> = CALLS.iter().map(|c| c.name).collect();
         names.sort();
         names.dedup();
@@ -86,7 +92,13 @@ mod tests {
         let basic: Vec<_> = CALLS.iter().filter(|c| c.basic_auth).map(|c| c.name).collect();
         assert_eq!(
             basic,
-            ["CreateAccessKey", "ReadAccessKeys", "UpdateAccessKey", "DeleteAccessKey"]
+            [
+                "CreateAccessKey",
+                "ReadAccessKeys",
+                "UpdateAccessKey",
+                "DeleteAccessKey",
+                "CreateMfaChallenge"
+            ]
         );
         assert_eq!(call_named("ReadAccounts").map(|c| c.basic_auth), Some(false));
         assert_eq!(call_named("ReadAccount"), None);

@@ -76,6 +76,10 @@ error_codes! {
     UnknownAuthorizationType = "12", "AccessDenied", 401;
     /// Too many failed attempts; locked for a while (401 on OUTSCALE's own API, not 429).
     TemporarilyLocked = "13", "AccessDenied", 401;
+    /// Extension: email/password sign-in of an identity with MFA needs a second factor.
+    MfaRequired = "1010", "AccessDenied", 401;
+    /// Extension: the second factor of a sign-in is wrong, used or expired.
+    MfaFailed = "1011", "AccessDenied", 401;
     /// Request rate exceeded.
     Throttled = "25", "AccessDenied", 429;
     /// A parameter this call does not take.

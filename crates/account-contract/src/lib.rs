@@ -1,8 +1,8 @@
 //! The API contract shared by the console (wasm) and the account API (native).
 //!
 //! Everything here follows the OUTSCALE API (OAPI) 1.40 spec: request and response
-//! shapes, the error body, the OSC4/AWS4 request signature. The one addition is the
-//! `UpdatePassword` call, documented in `docs/API.md`.
+//! shapes, the error body, the OSC4/AWS4 request signature. The additions (password
+//! change, multi-factor authentication) are extensions, documented in `docs/API.md`.
 //!
 //! This crate has no clock, no I/O and no randomness, so it builds for
 //! `wasm32-unknown-unknown` and its tests run natively in seconds.
@@ -12,6 +12,7 @@
 pub mod calls;
 pub mod error;
 pub mod fields;
+pub mod mfa;
 pub mod policy;
 pub mod problem;
 pub mod signing;
@@ -23,4 +24,5 @@ pub use error::{ApiError, ErrorBody, ErrorCode, ErrorItem};
 pub use fields::AccountField;
 pub use policy::{PasswordPolicy, PasswordRule, PASSWORD_POLICY};
 pub use problem::Problem;
+pub use mfa::*;
 pub use types::*;

@@ -199,6 +199,21 @@ pub struct CreateAccessKeyRequest {
     pub tag: Option<String>,
     /// The name of the EIM user that owns the key to be created.
     pub user_name: Option<String>,
+    /// Extension, with email/password authentication: a code from an authenticator app.
+    pub mfa_code: Option<String>,
+    /// Extension, with email/password authentication: a recovery code (spaces and
+    /// dashes are ignored).
+    pub recovery_code: Option<String>,
+    /// Extension, with email/password authentication: a WebAuthn assertion
+    /// (`PublicKeyCredential.toJSON()`) answering `CreateMfaChallenge`.
+    pub web_authn_credential: Option<crate::mfa::PublicKeyJson>,
+}
+
+impl CreateAccessKeyRequest {
+    /// Whether the request carries a second factor (see `docs/API.md`).
+    pub fn has_second_factor(&self) -> bool {
+        self.mfa_code.is_some() || self.recovery_code.is_some() || self.web_authn_credential.is_some()
+    }
 }
 
 /// The answer of `CreateAccessKey`, with the secret (shown once).

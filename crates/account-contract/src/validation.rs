@@ -175,6 +175,30 @@ pub fn check_user_name(name: &str, value: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Checks a second factor's name: 1 to 64 characters after trimming, no control characters.
+pub fn check_mfa_device_name(name: &str, value: &str) -> Result<(), ApiError> {
+    use crate::mfa::MFA_DEVICE_NAME_MAX_CHARS as MAX;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(name, Problem::Required, "is required."));
+    }
+    if value.chars().count() > MAX {
+        return Err(ApiError::invalid(
+            name,
+            Problem::TooLong,
+            format!("must be at most {MAX} characters long."),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            name,
+            Problem::ControlCharacters,
+            "must not contain control characters.",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an EIM path: starts and ends with `/`, at most 512 characters.
 pub fn check_path(name: &str, value: &str) -> Result<(), ApiError> {
     if value.len() > 512
