@@ -22,7 +22,7 @@ pub mod validation;
 pub use calls::{call_named, Call, CallInfo, CALLS};
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorItem};
 pub use fields::AccountField;
+pub use mfa::*;
 pub use policy::{PasswordPolicy, PasswordRule, PASSWORD_POLICY};
 pub use problem::Problem;
-pub use mfa::*;
 pub use types::*;

@@ -212,7 +212,9 @@ pub struct CreateAccessKeyRequest {
 impl CreateAccessKeyRequest {
     /// Whether the request carries a second factor (see `docs/API.md`).
     pub fn has_second_factor(&self) -> bool {
-        self.mfa_code.is_some() || self.recovery_code.is_some() || self.web_authn_credential.is_some()
+        self.mfa_code.is_some()
+            || self.recovery_code.is_some()
+            || self.web_authn_credential.is_some()
     }
 }
 
