@@ -1,17 +1,22 @@
 //! Who is calling: a signed request (OSC4 or AWS4 form), or email/password
-//! (Basic) on the access-key calls, as OUTSCALE does it.
+//! (Basic) on the access-key calls, as OUTSCALE does it. For an identity with MFA,
+//! email/password signs in (`CreateAccessKey`) only with a second factor, checked here
+//! (`second_factor.rs`), and asks for a WebAuthn challenge (`CreateMfaChallenge`); it
+//! makes no other call.
 
 use account_contract::signing::{self, Authorization, CanonicalRequest, MAX_CLOCK_SKEW_SECS};
 use account_contract::validation::{check_secret_input, normalize_login};
-use account_contract::{ApiError, CallInfo, ErrorCode, KeyState};
+use account_contract::{
+    ApiError, Call, CallInfo, CreateAccessKeyRequest, CreateMfaChallengeRequest, ErrorCode,
+    KeyState,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 
-use crate::clock;
 use crate::ctx::{AppState, Caller};
-use crate::secrets;
-use crate::store::{self, AccountRecord, UserRecord};
+use crate::store::{self, AccountRecord, Attempt, UserRecord};
+use crate::{clock, second_factor, secrets};
 
 /// Who a login and password belong to: the account (email login) or one of its
 /// EIM users (`ACCOUNT_ID/username`).
@@ -115,7 +120,7 @@ pub async fn authenticate(
     let value =
         value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
     if let Some(credentials) = value.strip_prefix("Basic ") {
-        return basic(state, call, &parts.headers, credentials, client, now).await;
+        return basic(state, call, &parts.headers, body, credentials, client, now).await;
     }
     match Authorization::parse(value) {
         Some(auth) => signed(state, parts, body, auth, now).await,
@@ -151,6 +156,7 @@ async fn basic(
     state: &AppState,
     call: CallInfo,
     headers: &HeaderMap,
+    body: &[u8],
     credentials: &str,
     client: std::net::IpAddr,
     now: i64,
@@ -170,8 +176,26 @@ async fn basic(
     let (login, password) = decoded
         .split_once(':')
         .ok_or_else(|| denied("The Basic credentials need login:password."))?;
-    let identity = check_password(state, client, login, password, now).await?;
-    Ok(identity.password_caller())
+    // A sign-in (CreateAccessKey) that carries a second factor keeps its attempt
+    // counted until that factor is checked.
+    let sign_in = (call.name == <CreateAccessKeyRequest as Call>::NAME)
+        .then(|| crate::body::parse::<CreateAccessKeyRequest>(body));
+    let with_factor = matches!(&sign_in, Some(Ok(r)) if r.has_second_factor());
+    let verified = password_check(state, client, login, password, now, with_factor).await?;
+    let caller = verified.identity.password_caller();
+    if !verified.has_mfa {
+        return Ok(caller);
+    }
+    // The identity has MFA: its password alone signs nothing in.
+    match (sign_in, verified.pending) {
+        (Some(Ok(request)), Some(pending)) => {
+            second_factor::verify(state, &verified.identity, &request, pending, now).await?;
+            Ok(caller)
+        }
+        (Some(Err(malformed)), _) => Err(malformed),
+        _ if call.name == <CreateMfaChallengeRequest as Call>::NAME => Ok(caller),
+        _ => Err(second_factor::required()),
+    }
 }
 
 /// A known hash to verify against when the login matches no account, so both
@@ -181,7 +205,8 @@ fn decoy_hash() -> &'static str {
     HASH.get_or_init(|| secrets::hash_password("decoy password for unknown logins"))
 }
 
-/// Checks a login/password pair, counting failures toward the lockout.
+/// Checks a login/password pair, counting failures toward the lockout. For an
+/// identity with MFA, a right password forgives its own attempt only.
 pub async fn check_password(
     state: &AppState,
     client: std::net::IpAddr,
@@ -189,6 +214,17 @@ pub async fn check_password(
     password: &str,
     now: i64,
 ) -> Result<Identity, ApiError> {
+    password_check(state, client, login, password, now, false).await.map(|v| v.identity)
+}
+
+async fn password_check(
+    state: &AppState,
+    client: std::net::IpAddr,
+    login: &str,
+    password: &str,
+    now: i64,
+    second_factor_follows: bool,
+) -> Result<Verified, ApiError> {
     check_secret_input("Login", login)?;
     check_secret_input("Password", password)?;
     // One form for the lookup and for the lockout key: "ID/alice " is "ID/alice".
@@ -198,30 +234,53 @@ pub async fn check_password(
         state.store.read(move |c| resolve_login(c, &login)).await?
     };
     let key = found.as_ref().map(Identity::lockout_key).unwrap_or_else(|| format!("login:{login}"));
-    verify_with_lockout(state, client, key, password, now, move |c| match &found {
-        // Read again inside the attempt: the password may have changed while it queued.
-        Some(identity) => identity_of(c, &identity.password_caller()),
-        None => Ok(None),
+    verify_with_lockout(state, client, key, password, now, second_factor_follows, move |c| {
+        match &found {
+            // Read again inside the attempt: the password may have changed while it queued.
+            Some(identity) => identity_of(c, &identity.password_caller()),
+            None => Ok(None),
+        }
     })
     .await
 }
 
+/// A password that matched.
+pub struct Verified {
+    pub identity: Identity,
+    /// Whether the identity has an active second factor (MFA is on).
+    pub has_mfa: bool,
+    /// With MFA, when a second factor follows: the attempt, still counted until the
+    /// second factor settles it (`second_factor::verify`).
+    pub pending: Option<Pending>,
+}
+
+/// A sign-in attempt whose password matched, still counted as a failure.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub lockout_key: String,
+    pub attempt: Attempt,
+}
+
 /// Verifies `password` for the identity `current` reads, unless locked. The attempt
-/// is counted before the hash is checked (and forgiven if it matches), and at most
-/// one check per lockout key runs at a time, so parallel guesses meet the lock one
-/// by one. An identity without a password (an EIM user who has not set one up)
-/// never matches; an unknown one is checked against a decoy, in the same time.
+/// is counted before the hash is checked, and at most one check per lockout key runs
+/// at a time, so parallel guesses meet the lock one by one. When the password matches:
+/// without MFA the count is cleared; with MFA this attempt alone is forgiven (earlier
+/// failures stay until a second factor proves right), or, when a second factor
+/// follows (`second_factor_follows`), it stays counted until that factor is checked.
+/// An identity without a password (an EIM user who has not set one up) never
+/// matches; an unknown one is checked against a decoy, in the same time.
 pub async fn verify_with_lockout(
     state: &AppState,
     client: std::net::IpAddr,
     lockout_key: String,
     password: &str,
     now: i64,
+    second_factor_follows: bool,
     current: impl FnOnce(&rusqlite::Connection) -> Result<Option<Identity>, ApiError>
         + Clone
         + Send
         + 'static,
-) -> Result<Identity, ApiError> {
+) -> Result<Verified, ApiError> {
     let _turn = state.password_work.turn(&lockout_key).await;
     let lockout = state.lockout;
     // Refused while locked before the per-client cap is charged: a locked attempt costs nothing.
@@ -231,11 +290,16 @@ pub async fn verify_with_lockout(
     }
     state.throttle.take(client)?;
     let key = lockout_key.clone();
-    let (identity, attempt) = state
+    let (identity, has_mfa, attempt) = state
         .store
         .write(move |c| {
             let attempt = lockout.begin(c, &key, now)?;
-            Ok((current(c)?, attempt))
+            let identity = current(c)?;
+            let has_mfa = match &identity {
+                Some(i) => store::mfa::has_active(c, i.account_id(), i.user_id())?,
+                None => false,
+            };
+            Ok((identity, has_mfa, attempt))
         })
         .await?;
     let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
@@ -253,8 +317,16 @@ pub async fn verify_with_lockout(
     tracing::debug!(matches, "password checked");
     match identity {
         Some(identity) if matches => {
-            state.store.write(move |c| lockout.succeed(c, &lockout_key, attempt, now)).await?;
-            Ok(identity)
+            let pending = if !has_mfa {
+                state.store.write(move |c| lockout.succeed(c, &lockout_key, attempt, now)).await?;
+                None
+            } else if second_factor_follows {
+                Some(Pending { lockout_key, attempt })
+            } else {
+                state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
+                None
+            };
+            Ok(Verified { identity, has_mfa, pending })
         }
         _ => Err(attempt.failed(denied("The login or password is incorrect."))),
     }

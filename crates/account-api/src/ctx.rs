@@ -24,6 +24,8 @@ pub struct AppState {
     pub region: std::sync::Arc<str>,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+    /// The WebAuthn relying party: its ID and the origins its ceremonies may come from.
+    pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
 }
 
 /// One call in progress: who makes it, from where, when, under which request ID.

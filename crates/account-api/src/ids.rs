@@ -37,3 +37,8 @@ pub fn user_id() -> String {
 pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// A second factor's ID: `mfa-` and 24 hexadecimal digits.
+pub fn mfa_device_id() -> String {
+    format!("mfa-{}", random_from(b"0123456789abcdef", 24))
+}

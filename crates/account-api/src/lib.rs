@@ -3,14 +3,17 @@
 
 pub mod app;
 pub mod auth;
+pub mod body;
 pub mod calls;
 pub mod clock;
 pub mod console;
 pub mod ctx;
 pub mod ids;
 pub mod listen;
+pub mod otp;
 pub mod password_work;
 pub mod provision;
+pub mod second_factor;
 pub mod secrets;
 pub mod server;
 pub mod store;

@@ -1,5 +1,6 @@
-//! Secrets at rest: the server key that seals access-key secrets, argon2id
-//! password hashes, and the strength check of new passwords.
+//! Secrets at rest: the server key that seals access-key and TOTP secrets and keys
+//! the hashes of recovery codes, argon2id password hashes, and the strength check of
+//! new passwords.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,17 +9,21 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use hmac::{Hmac, Mac};
 use rand::rngs::OsRng;
 use rand::RngCore;
+use sha2::Sha256;
 
 use crate::store::{access_keys, meta, Store};
 
-/// Seals and opens access-key secrets with the server key (ChaCha20-Poly1305;
-/// the access key ID is bound as associated data, so a sealed secret cannot be
-/// moved to another key).
+/// Seals and opens access-key and TOTP secrets with the server key (ChaCha20-Poly1305;
+/// the access key or second factor ID is bound as associated data, so a sealed secret
+/// cannot be moved to another one), and hashes recovery codes with a key derived from it.
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: ChaCha20Poly1305,
+    /// HMAC-SHA256 key for recovery codes: HMAC-SHA256(server key, a fixed label).
+    code_key: [u8; 32],
 }
 
 impl SecretBox {
@@ -50,7 +55,13 @@ impl SecretBox {
             }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
-        Ok(Self { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) })
+        let mut derive =
+            <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
+        derive.update(b"account-api recovery codes v1");
+        Ok(Self {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            code_key: derive.finalize().into_bytes().into(),
+        })
     }
 
     /// Checks that this is the key the database's secrets were sealed with, and
@@ -93,6 +104,15 @@ impl SecretBox {
             )
             .expect("ChaCha20-Poly1305 seals any message");
         (nonce.to_vec(), sealed)
+    }
+
+    /// The keyed hash a recovery code is stored as (HMAC-SHA256): without the server
+    /// key, the database does not tell the codes, even by trying all 2^50.
+    pub fn code_hash(&self, code: &str) -> Vec<u8> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.code_key)
+            .expect("HMAC takes any key length");
+        mac.update(code.as_bytes());
+        mac.finalize().into_bytes().to_vec()
     }
 
     pub fn open(&self, access_key_id: &str, nonce: &[u8], sealed: &[u8]) -> Option<String> {

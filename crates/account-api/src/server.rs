@@ -67,6 +67,15 @@ pub struct ServeArgs {
     /// connection may sit idle.
     #[arg(long, default_value_t = crate::listen::HEADER_TIMEOUT.as_secs())]
     pub header_timeout_secs: u64,
+    /// The WebAuthn relying party ID: the domain the console is served from (security
+    /// keys and passkeys are bound to it). Browsers refuse WebAuthn on an IP address.
+    #[arg(long, env = "ACCOUNT_API_WEBAUTHN_RP_ID", default_value = "localhost")]
+    pub webauthn_rp_id: String,
+    /// Origins WebAuthn ceremonies may come from (the console's, such as
+    /// https://console.example.com), each the RP ID or a subdomain of it. Default:
+    /// http://localhost on any port when the RP ID is localhost, else https://<RP ID>.
+    #[arg(long = "webauthn-origin", env = "ACCOUNT_API_WEBAUTHN_ORIGINS", value_delimiter = ',')]
+    pub webauthn_origins: Vec<String>,
 }
 
 /// A server ready to listen: its service, where, and what to tell the person who
@@ -86,6 +95,7 @@ pub struct Prepared {
 pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, String> {
     let cors_origins = cors_origins(&options.cors_origins)?;
     let trusted_proxies = trusted_proxies(&options.trusted_proxies)?;
+    let webauthn = webauthn(&options.webauthn_rp_id, &options.webauthn_origins)?;
     if let Some(dir) = &options.console_dir {
         if !dir.join("index.html").exists() {
             return Err(format!(
@@ -137,6 +147,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         password_work: password_work::PasswordWork::for_this_machine(),
         region: options.region.as_str().into(),
         trusted_proxies: Arc::new(trusted_proxies),
+        webauthn: Arc::new(webauthn),
     };
     let service =
         service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
@@ -184,6 +195,46 @@ fn cors_origins(origins: &[String]) -> Result<Vec<String>, String> {
         }
     }
     Ok(origins.to_vec())
+}
+
+/// The WebAuthn relying party, checked before anything starts: each origin must be
+/// an http(s) origin whose host is the RP ID or a subdomain of it.
+fn webauthn(rp_id: &str, origins: &[String]) -> Result<webauthn_rs::Webauthn, String> {
+    use webauthn_rs::prelude::Url;
+    let rp_id = rp_id.trim();
+    if rp_id.is_empty() || rp_id.parse::<std::net::IpAddr>().is_ok() || rp_id.contains(['/', ':']) {
+        return Err(format!(
+            "--webauthn-rp-id {rp_id:?} is not a domain such as console.example.com (browsers refuse WebAuthn on an IP address)"
+        ));
+    }
+    let default_localhost = origins.is_empty() && rp_id == "localhost";
+    let origins: Vec<String> = match origins {
+        [] if default_localhost => vec!["http://localhost".to_owned()],
+        [] => vec![format!("https://{rp_id}")],
+        given => given.to_vec(),
+    };
+    let mut parsed = Vec::new();
+    for origin in &origins {
+        let url = Url::parse(origin.trim()).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.path() == "/"
+                && u.query().is_none()
+                && u.domain().is_some_and(|d| d == rp_id || d.ends_with(&format!(".{rp_id}")))
+        });
+        parsed.push(url.ok_or_else(|| {
+            format!(
+                "--webauthn-origin {origin:?} is not an origin on the relying party {rp_id:?}, such as https://{rp_id}"
+            )
+        })?);
+    }
+    let mut builder = webauthn_rs::WebauthnBuilder::new(rp_id, &parsed[0])
+        .map_err(|e| format!("WebAuthn: {e}"))?
+        .rp_name("OUTSCALE")
+        .allow_any_port(default_localhost);
+    for url in &parsed[1..] {
+        builder = builder.append_allowed_origin(url);
+    }
+    builder.build().map_err(|e| format!("WebAuthn: {e}"))
 }
 
 fn trusted_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, String> {

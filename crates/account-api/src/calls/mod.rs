@@ -3,6 +3,7 @@
 pub mod access_keys;
 pub mod accounts;
 pub mod identity;
+pub mod mfa;
 pub mod password;
 pub mod users;
 
@@ -49,6 +50,12 @@ handlers! {
     UpdateUserRequest => users::update,
     DeleteUserRequest => users::delete,
     ReadIdentityRequest => identity::read,
+    ReadMfaDevicesRequest => mfa::read,
+    CreateMfaDeviceRequest => mfa::create,
+    ActivateMfaDeviceRequest => mfa::activate,
+    DeleteMfaDeviceRequest => mfa::delete,
+    CreateRecoveryCodesRequest => mfa::create_recovery_codes,
+    CreateMfaChallengeRequest => mfa::create_challenge,
 }
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.

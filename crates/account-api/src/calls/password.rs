@@ -82,7 +82,7 @@ pub async fn update_password(
     Ok(UpdatePasswordResponse { logged_out_sessions: logged_out, response_context: ctx.context() })
 }
 
-async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
+pub(crate) async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
     let caller = ctx.caller.clone();
     ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(|| {
         ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
@@ -92,7 +92,7 @@ async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
 /// The signer's own password, with the same lockout as a sign-in. A wrong one is a
 /// parameter error (4048) on `CurrentPassword`, not an authentication failure: the
 /// request itself is properly signed.
-async fn check_current_password(
+pub(crate) async fn check_current_password(
     ctx: &Ctx,
     identity: &Identity,
     current: &str,
@@ -104,6 +104,7 @@ async fn check_current_password(
         identity.lockout_key(),
         current,
         ctx.now,
+        false,
         move |c| auth::identity_of(c, &caller),
     )
     .await

@@ -3,7 +3,9 @@
 //!
 //! An attempt is counted *before* its password is checked, and forgiven when the
 //! password matches: attempts sent in parallel cannot all be checked before the
-//! first failure is written.
+//! first failure is written. For an identity with a second factor, a right password
+//! forgives its own attempt only; the count is cleared when the second factor is
+//! right, and a wrong one leaves the attempt counted.
 
 use account_contract::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -83,9 +85,9 @@ impl Lockout {
         Ok(Attempt { failures, locks_for: Some(secs) })
     }
 
-    /// The password matched: clears the count, unless another attempt (on another
-    /// instance, say) locked the identity meanwhile; a lock this attempt started
-    /// itself is lifted, since it was the right password after all.
+    /// The credentials proved right: clears the count, unless another attempt (on
+    /// another instance, say) locked the identity meanwhile; a lock this attempt
+    /// started itself is lifted, since it was the right password after all.
     pub fn succeed(
         &self,
         conn: &Connection,
@@ -93,6 +95,42 @@ impl Lockout {
         attempt: Attempt,
         now: i64,
     ) -> Result<(), ApiError> {
+        self.not_locked_by_others(conn, identity, attempt, now)?;
+        conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity])
+            .map(drop)
+            .map_err(internal)
+    }
+
+    /// The password matched, but the identity has a second factor and this attempt
+    /// did not prove it: forgives this attempt only (earlier failures stay counted),
+    /// and lifts a lock this attempt started itself. Refused, as `succeed`, if
+    /// another attempt locked the identity meanwhile.
+    pub fn forgive(
+        &self,
+        conn: &Connection,
+        identity: &str,
+        attempt: Attempt,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let own_lock = self.not_locked_by_others(conn, identity, attempt, now)?;
+        conn.prepare_cached(
+            "UPDATE login_failures SET failures = max(failures - 1, 0),
+                locked_until = CASE WHEN ?2 THEN 0 ELSE locked_until END WHERE identity = ?1",
+        )
+        .and_then(|mut s| s.execute(params![identity, own_lock]))
+        .map(drop)
+        .map_err(internal)
+    }
+
+    /// Fails if another attempt locked the identity after this one was counted;
+    /// `Ok(true)` if the lock in force, if any, is this attempt's own.
+    fn not_locked_by_others(
+        &self,
+        conn: &Connection,
+        identity: &str,
+        attempt: Attempt,
+        now: i64,
+    ) -> Result<bool, ApiError> {
         let row: Option<(i64, i64)> = conn
             .query_row(
                 "SELECT failures, locked_until FROM login_failures WHERE identity = ?1",
@@ -101,15 +139,12 @@ impl Lockout {
             )
             .optional()
             .map_err(internal)?;
-        if let Some((failures, until)) = row {
-            let own_lock = attempt.locks_for.is_some() && failures == attempt.failures;
-            if until > now && !own_lock {
-                return Err(ApiError::locked((until - now) as u64));
-            }
+        let Some((failures, until)) = row else { return Ok(false) };
+        let own_lock = attempt.locks_for.is_some() && failures == attempt.failures;
+        if until > now && !own_lock {
+            return Err(ApiError::locked((until - now) as u64));
         }
-        conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity])
-            .map(drop)
-            .map_err(internal)
+        Ok(own_lock)
     }
 
     /// Keeps the table bounded: counters idle for a day go, and past `MAX_ROWS` the
@@ -193,6 +228,34 @@ mod tests {
         assert!(fourth.locks_for.is_some());
         l.succeed(&conn, "c", fourth, now).unwrap();
         assert!(l.locked_for(&conn, "c", now).unwrap().is_none());
+    }
+
+    #[test]
+    fn forgiving_keeps_earlier_failures_and_lifts_only_its_own_lock() {
+        let conn = db();
+        let l = Lockout { unit_secs: 60 };
+        let now = 1_000_000;
+        for _ in 0..2 {
+            l.begin(&conn, "a", now).unwrap();
+        }
+        let right = l.begin(&conn, "a", now).unwrap();
+        l.forgive(&conn, "a", right, now).unwrap();
+        assert_eq!(l.begin(&conn, "a", now).unwrap().failures, 3, "two failures and this one");
+
+        for _ in 0..3 {
+            l.begin(&conn, "b", now).unwrap();
+        }
+        let fourth = l.begin(&conn, "b", now).unwrap();
+        assert!(fourth.locks_for.is_some());
+        l.forgive(&conn, "b", fourth, now).unwrap();
+        assert!(l.locked_for(&conn, "b", now).unwrap().is_none(), "its own lock is lifted");
+        assert_eq!(l.begin(&conn, "b", now).unwrap().locks_for, Some(60), "three stay counted");
+
+        let right = l.begin(&conn, "c", now).unwrap();
+        for _ in 0..3 {
+            l.begin(&conn, "c", now).unwrap();
+        }
+        assert_eq!(l.forgive(&conn, "c", right, now).unwrap_err().items[0].code, "13");
     }
 
     #[test]

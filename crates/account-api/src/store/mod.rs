@@ -6,6 +6,7 @@ pub mod access_keys;
 pub mod accounts;
 mod lockout;
 pub mod meta;
+pub mod mfa;
 pub mod users;
 mod writer;
 
@@ -86,6 +87,43 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE login_failures ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
      CREATE INDEX login_failures_updated ON login_failures(updated_at);
      CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
+    // 4: second factors (authenticator apps, WebAuthn credentials), recovery codes (keyed
+    // hashes only), WebAuthn sign-in challenges. Each belongs to the account (`user_id`
+    // NULL) or one of its users, and goes with it.
+    "CREATE TABLE mfa_devices (
+        mfa_device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0,
+        pending_until INTEGER,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        totp_nonce BLOB,
+        totp_sealed BLOB,
+        totp_last_step INTEGER,
+        credential_id TEXT UNIQUE,
+        passkey TEXT,
+        registration TEXT
+     );
+     CREATE INDEX mfa_devices_owner ON mfa_devices(account_id, user_id);
+     CREATE TABLE recovery_codes (
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        code_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+     );
+     CREATE INDEX recovery_codes_owner ON recovery_codes(account_id, user_id, code_hash);
+     CREATE TABLE webauthn_challenges (
+        challenge TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+     );
+     CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
+     CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
 ];
 
 #[derive(Clone)]

@@ -9,6 +9,7 @@ mod accounts;
 mod auth;
 mod durability;
 mod errors;
+mod mfa;
 mod password;
 mod trust;
 mod users;

@@ -1,0 +1,181 @@
+//! The second step of an email/password sign-in, for an identity with MFA: a code from
+//! an authenticator app, a recovery code, or a WebAuthn assertion answering a challenge
+//! of `CreateMfaChallenge`. The sign-in's attempt stays counted toward the lockout until
+//! a right factor clears the count; a wrong one leaves it counted.
+
+use account_contract::mfa::normalize_recovery_code;
+use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType};
+use base64::Engine;
+use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
+
+use crate::auth::{Identity, Pending};
+use crate::ctx::AppState;
+use crate::otp;
+use crate::store::{self, mfa};
+
+/// What a password alone answers for an identity with MFA.
+pub fn required() -> ApiError {
+    ApiError::new(ErrorCode::MfaRequired, "A second factor is required.")
+}
+
+fn failed(field: &str) -> ApiError {
+    ApiError::field(ErrorCode::MfaFailed, field, "is incorrect or already used.")
+}
+
+/// base64url without padding, as WebAuthn's JSON writes binary.
+pub fn base64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The challenge a WebAuthn response answers, from its client data, in base64url.
+pub fn challenge_of(client_data_json: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ClientData {
+        challenge: String,
+    }
+    let data: ClientData = serde_json::from_slice(client_data_json).ok()?;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    engine.decode(data.challenge.trim()).ok().map(|b| base64url(&b))
+}
+
+/// Checks the second factor of a sign-in and settles its attempt: a right one clears
+/// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
+/// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
+pub async fn verify(
+    state: &AppState,
+    identity: &Identity,
+    request: &CreateAccessKeyRequest,
+    pending: Pending,
+    now: i64,
+) -> Result<(), ApiError> {
+    let given = [
+        request.mfa_code.is_some(),
+        request.recovery_code.is_some(),
+        request.web_authn_credential.is_some(),
+    ];
+    let (account_id, user_id) =
+        (identity.account_id().to_owned(), identity.user_id().map(str::to_owned));
+    let lockout = state.lockout;
+    let Pending { lockout_key, attempt } = pending;
+    if given.iter().filter(|g| **g).count() > 1 {
+        // Not a guess: this attempt is forgiven, as one without a factor.
+        state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            "Give one second factor: MfaCode, RecoveryCode or WebAuthnCredential.",
+        ));
+    }
+    let (field, right) = if let Some(code) = &request.mfa_code {
+        let (code, secrets) = (code.clone(), state.secrets.clone());
+        let right = state
+            .store
+            .write(move |c| {
+                let devices = mfa::active_of(c, &account_id, user_id.as_deref())?;
+                for d in devices.iter().filter(|d| d.kind == MfaDeviceType::Totp) {
+                    let (Some(nonce), Some(sealed)) = (&d.totp_nonce, &d.totp_sealed) else {
+                        continue;
+                    };
+                    let secret =
+                        secrets.open(&d.mfa_device_id, nonce, sealed).ok_or_else(|| {
+                            store::internal("a TOTP secret does not open with the server key")
+                        })?;
+                    if let Some(step) = otp::matching_step(&secret, &code, now, d.totp_last_step) {
+                        if !mfa::accept_totp_step(c, &d.mfa_device_id, step, now)? {
+                            return Ok(false);
+                        }
+                        lockout.succeed(c, &lockout_key, attempt, now)?;
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            })
+            .await?;
+        ("MfaCode", right)
+    } else if let Some(code) = &request.recovery_code {
+        let hash = state.secrets.code_hash(&normalize_recovery_code(code));
+        let right = state
+            .store
+            .write(move |c| {
+                if !mfa::use_recovery_code(c, &account_id, user_id.as_deref(), &hash)? {
+                    return Ok(false);
+                }
+                lockout.succeed(c, &lockout_key, attempt, now)?;
+                Ok(true)
+            })
+            .await?;
+        ("RecoveryCode", right)
+    } else if let Some(json) = &request.web_authn_credential {
+        let right = match serde_json::from_str::<PublicKeyCredential>(json.get()) {
+            Ok(credential) => {
+                webauthn(state, account_id, user_id, credential, lockout_key, attempt, now).await?
+            }
+            Err(_) => false,
+        };
+        ("WebAuthnCredential", right)
+    } else {
+        return Err(required());
+    };
+    if right {
+        Ok(())
+    } else {
+        Err(attempt.failed(failed(field)))
+    }
+}
+
+/// A WebAuthn assertion: its challenge is used up whatever the outcome; the
+/// credential's counter is checked by webauthn-rs and saved.
+async fn webauthn(
+    state: &AppState,
+    account_id: String,
+    user_id: Option<String>,
+    credential: PublicKeyCredential,
+    lockout_key: String,
+    attempt: store::Attempt,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let Some(challenge) = challenge_of(&credential.response.client_data_json) else {
+        return Ok(false);
+    };
+    let (account, user) = (account_id.clone(), user_id.clone());
+    let Some(saved) = state
+        .store
+        .write(move |c| mfa::take_challenge(c, &account, user.as_deref(), &challenge, now))
+        .await?
+    else {
+        return Ok(false);
+    };
+    let saved: PasskeyAuthentication = serde_json::from_str(&saved).map_err(store::internal)?;
+    let result = match state.webauthn.finish_passkey_authentication(&credential, &saved) {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::debug!(error = %e, "a WebAuthn assertion was refused");
+            return Ok(false);
+        }
+    };
+    let lockout = state.lockout;
+    state
+        .store
+        .write(move |c| {
+            let credential_id = base64url(result.cred_id());
+            let Some(device) = mfa::by_credential_id(c, &credential_id)?
+                .filter(|d| d.active && d.account_id == account_id && d.user_id == user_id)
+            else {
+                return Ok(false);
+            };
+            let mut passkey: Passkey = device
+                .passkey
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .ok_or_else(|| store::internal("a stored WebAuthn credential does not read"))?;
+            passkey.update_credential(&result);
+            let passkey = serde_json::to_string(&passkey).map_err(store::internal)?;
+            lockout.succeed(c, &lockout_key, attempt, now)?;
+            mfa::save_passkey(c, &device.mfa_device_id, &passkey, now)?;
+            Ok(true)
+        })
+        .await
+}
