@@ -527,3 +527,172 @@ fn security_key_options_are_webauthn_json_and_a_bogus_credential_activates_nothi
         .err(401, "1011");
     assert_eq!(r.details(), ["WebAuthnCredential: is incorrect or already used."]);
 }
+
+/// A software security key (ES256, "none" attestation), as a browser would hand its
+/// answers over: `PublicKeyCredential.toJSON()`.
+struct SoftKey {
+    key: crypto_glue::ecdsa_p256::EcdsaP256PrivateKey,
+    id: Vec<u8>,
+    counter: u32,
+}
+
+const ORIGIN: &str = "http://localhost:8080";
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// A CBOR byte string's header (lengths under 65536).
+fn cbor_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    match bytes.len() {
+        n if n < 24 => out.push(0x40 | n as u8),
+        n if n < 256 => out.extend([0x58, n as u8]),
+        n => out.extend([0x59, (n >> 8) as u8, n as u8]),
+    }
+    out.extend(bytes);
+}
+
+impl SoftKey {
+    fn new() -> Self {
+        let mut id = vec![0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut id);
+        Self { key: crypto_glue::ecdsa_p256::new_key(), id, counter: 0 }
+    }
+
+    fn client_data(kind: &str, challenge: &Value) -> Vec<u8> {
+        json!({"type": kind, "challenge": challenge, "origin": ORIGIN, "crossOrigin": false})
+            .to_string()
+            .into_bytes()
+    }
+
+    /// `navigator.credentials.create()`: user present and verified, attested data.
+    fn register(&self, options: &Value) -> Value {
+        use crypto_glue::traits::ToSec1Point;
+        let point = self.key.public_key().to_sec1_point(false);
+        let mut cose = vec![0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21];
+        cbor_bytes(&mut cose, point.x().unwrap());
+        cose.push(0x22);
+        cbor_bytes(&mut cose, point.y().unwrap());
+        let mut auth_data = sha256(options["rp"]["id"].as_str().unwrap().as_bytes());
+        auth_data.push(0x45); // UP, UV, AT
+        auth_data.extend(0u32.to_be_bytes());
+        auth_data.extend([0u8; 16]); // AAGUID
+        auth_data.extend((self.id.len() as u16).to_be_bytes());
+        auth_data.extend(&self.id);
+        auth_data.extend(cose);
+        let mut attestation = vec![0xa3, 0x63];
+        attestation.extend(b"fmt");
+        attestation.push(0x64);
+        attestation.extend(b"none");
+        attestation.push(0x67);
+        attestation.extend(b"attStmt");
+        attestation.extend([0xa0, 0x68]);
+        attestation.extend(b"authData");
+        cbor_bytes(&mut attestation, &auth_data);
+        json!({
+            "id": b64url(&self.id), "rawId": b64url(&self.id), "type": "public-key",
+            "authenticatorAttachment": "cross-platform",
+            "response": {
+                "clientDataJSON": b64url(&Self::client_data("webauthn.create", &options["challenge"])),
+                "attestationObject": b64url(&attestation),
+                "transports": ["usb"],
+            },
+            "clientExtensionResults": {},
+        })
+    }
+
+    /// `navigator.credentials.get()` with the signature counter at `counter`.
+    fn assert(&mut self, options: &Value, counter: u32) -> Value {
+        use crypto_glue::ecdsa_p256::{EcdsaP256Signature, EcdsaP256SigningKey};
+        use crypto_glue::traits::Signer;
+        self.counter = counter;
+        let mut auth_data = sha256(options["rpId"].as_str().unwrap().as_bytes());
+        auth_data.push(0x05); // UP, UV
+        auth_data.extend(counter.to_be_bytes());
+        let client_data = Self::client_data("webauthn.get", &options["challenge"]);
+        let mut signed = auth_data.clone();
+        signed.extend(sha256(&client_data));
+        let signature: EcdsaP256Signature =
+            EcdsaP256SigningKey::from(&self.key).try_sign(&signed).unwrap();
+        json!({
+            "id": b64url(&self.id), "rawId": b64url(&self.id), "type": "public-key",
+            "response": {
+                "clientDataJSON": b64url(&client_data),
+                "authenticatorData": b64url(&auth_data),
+                "signature": b64url(signature.to_der().as_bytes()),
+                "userHandle": null,
+            },
+            "clientExtensionResults": {},
+        })
+    }
+}
+
+#[test]
+fn a_security_key_registers_and_signs_in_once_per_challenge_with_a_growing_counter() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut soft = SoftKey::new();
+    let create = || {
+        c.signed(
+            &key,
+            "CreateMfaDevice",
+            json!({"CurrentPassword": DEMO_PASSWORD, "Type": "WEBAUTHN", "Name": "Blue key"}),
+        )
+        .ok()
+    };
+    let r = create();
+    let activated = c
+        .signed(&key, "ActivateMfaDevice", json!({"MfaDeviceId": r["MfaDeviceId"], "Credential": soft.register(&r["PublicKeyOptions"])}))
+        .ok();
+    assert_eq!(activated["MfaDevice"]["Type"], "WEBAUTHN");
+    assert_eq!(activated["RecoveryCodes"].as_array().unwrap().len(), 10);
+    // A registration answers its own challenge only.
+    let other = create();
+    let r = c
+        .signed(&key, "ActivateMfaDevice", json!({"MfaDeviceId": other["MfaDeviceId"], "Credential": soft.register(&r["PublicKeyOptions"])}))
+        .err(400, "4047");
+    assert!(r.details()[0].starts_with("Credential: was not accepted"));
+    assert_eq!(other["PublicKeyOptions"]["excludeCredentials"][0]["id"], b64url(&soft.id));
+
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1010");
+    let challenge =
+        |c: &Client| c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
+    let first = challenge(&c);
+    assert_eq!(first["MfaDeviceTypes"], json!(["WEBAUTHN"]));
+    let options = first["PublicKeyOptions"].clone();
+    assert_eq!(options["rpId"], "localhost");
+    assert_eq!(options["allowCredentials"][0]["id"], b64url(&soft.id));
+    let assertion = soft.assert(&options, 1);
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion})).ok();
+    assert!(devices(&c, &key)["MfaDevices"][0]["LastUsedDate"].is_string());
+    // The same assertion again: its challenge is used up.
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion}))
+        .err(401, "1011");
+    // A counter that did not grow (a cloned key) is refused; one that grew signs in.
+    let stale = soft.assert(&challenge(&c)["PublicKeyOptions"], 1);
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": stale}))
+        .err(401, "1011");
+    let next = soft.assert(&challenge(&c)["PublicKeyOptions"], 2);
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": next})).ok();
+    // Another identity's challenge does not serve.
+    let (login, user_key) = server.demo_user.clone().unwrap();
+    c.signed(&user_key, "UpdatePassword", json!({"NewPassword": NEW_PASSWORD})).ok();
+    let (mut app, _) = add_app(&c, &user_key, NEW_PASSWORD, "Phone");
+    let user_challenge = c.basic("CreateMfaChallenge", &login, NEW_PASSWORD, json!({})).ok();
+    assert_eq!(user_challenge["MfaDeviceTypes"], json!(["TOTP"]));
+    let mut for_user = soft.assert(&options, 3);
+    for_user["response"]["clientDataJSON"] = json!(b64url(&SoftKey::client_data(
+        "webauthn.get",
+        &challenge(&c)["PublicKeyOptions"]["challenge"]
+    )));
+    sign_in_with(&c, &login, NEW_PASSWORD, json!({"WebAuthnCredential": for_user}))
+        .err(401, "1011");
+    sign_in_with(&c, &login, NEW_PASSWORD, json!({"MfaCode": app.fresh()})).ok();
+}
