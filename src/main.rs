@@ -11,6 +11,7 @@ mod pages;
 mod preferences;
 mod session;
 mod state;
+mod webauthn;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 

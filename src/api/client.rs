@@ -22,6 +22,8 @@ pub enum CallError {
     Unexpected(u16),
     /// No session to sign with.
     SignedOut,
+    /// The browser gave no security key, so the call that needed one was not made.
+    SecurityKey(crate::webauthn::WebAuthnError),
 }
 
 impl CallError {
@@ -46,9 +48,11 @@ impl CallError {
     }
 
     /// Refused credentials: a 401 that is not the lockout (code 13, which says how
-    /// long to wait instead).
+    /// long to wait instead) nor about a second factor (the password was right).
     pub fn is_wrong_credentials(&self) -> bool {
-        self.status() == Some(401) && self.locked_for().is_none()
+        let second_factor = matches!(self, CallError::Api(e)
+            if e.has_code(ErrorCode::MfaRequired) || e.has_code(ErrorCode::MfaFailed));
+        self.status() == Some(401) && self.locked_for().is_none() && !second_factor
     }
 
     /// The errors that name a parameter, as (parameter, error).
@@ -133,8 +137,22 @@ pub fn decode<C: Call>((status, text): (u16, String)) -> Result<C::Response, Cal
     serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
 }
 
-/// The untyped part of a call: signs, sends, and reads an OAPI error.
-pub async fn send(
+/// A call's answer to come: its status and body, or why there is none.
+pub type Answer<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(u16, String), CallError>> + 'a>>;
+
+/// The untyped part of a call: signs, sends, and reads an OAPI error. Boxed, so that
+/// the typed callers' futures stay small (one copy of this state in the wasm).
+pub fn send<'a>(
+    endpoint: &'a Endpoint,
+    credentials: Credentials<'a>,
+    name: &'a str,
+    body: String,
+) -> Answer<'a> {
+    Box::pin(send_now(endpoint, credentials, name, body))
+}
+
+async fn send_now(
     endpoint: &Endpoint,
     credentials: Credentials<'_>,
     name: &str,

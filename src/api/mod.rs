@@ -48,8 +48,13 @@ impl Api {
         self.send(C::NAME, client::encode(req)?).await.map(drop)
     }
 
-    /// The untyped part of a call, signed with the session's key: one copy in the wasm.
-    async fn send(self, name: &'static str, body: String) -> Result<(u16, String), CallError> {
+    /// The untyped part of a call, signed with the session's key: one copy in the wasm,
+    /// behind a box so that no caller's future holds (and inlines) its state.
+    fn send(self, name: &'static str, body: String) -> client::Answer<'static> {
+        Box::pin(self.send_now(name, body))
+    }
+
+    async fn send_now(self, name: &'static str, body: String) -> Result<(u16, String), CallError> {
         let Some(session) = self.state.session.get_untracked() else {
             return Err(CallError::SignedOut);
         };
@@ -101,6 +106,10 @@ impl Api {
     pub async fn update_password(self, req: UpdatePasswordRequest) -> Result<u32, CallError> {
         let resp = self.call(&req).await?;
         Ok(resp.logged_out_sessions)
+    }
+
+    pub async fn read_mfa_devices(self) -> Result<ReadMfaDevicesResponse, CallError> {
+        self.call(&ReadMfaDevicesRequest::default()).await
     }
 
     pub async fn console_sessions(self) -> Result<Vec<AccessKey>, CallError> {

@@ -2,7 +2,7 @@
 //! never from the server's English words: rewording a message cannot break a translation.
 
 use account_contract::validation::ADDITIONAL_EMAILS_MAX;
-use account_contract::Problem;
+use account_contract::{ErrorItem, Problem};
 
 use crate::i18n::*;
 
@@ -20,6 +20,15 @@ pub fn problem_text(locale: Locale, problem: Problem, max_chars: usize) -> Strin
         Problem::NotAPhoneNumber => td_string!(locale, invalid_phone).to_string(),
         Problem::UserNameCharacters => td_string!(locale, invalid_user_name).to_string(),
         Problem::PathShape => td_string!(locale, invalid_path).to_string(),
+    }
+}
+
+/// A field error in `locale`: its problem's text when it has a problem ID, else the
+/// API's own words.
+pub fn item_text(locale: Locale, item: &ErrorItem, max_chars: usize) -> String {
+    match item.problem() {
+        Some(problem) => problem_text(locale, problem, max_chars),
+        None => item.details.clone(),
     }
 }
 

@@ -30,3 +30,15 @@ pub fn text_while(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || (if flag.get() { on } else { off })(i18n.get_locale())
 }
+
+/// A date from the API, in the reader's language.
+pub fn local_date(iso: &str, locale: Locale) -> String {
+    let date = js_sys::Date::new(&iso.into());
+    let tag = if locale == Locale::fr { "fr-FR" } else { "en-GB" };
+    let text: String = date.to_locale_string(tag, &wasm_bindgen::JsValue::UNDEFINED).into();
+    if text == "Invalid Date" {
+        iso.to_owned()
+    } else {
+        text
+    }
+}

@@ -13,6 +13,9 @@ pub fn FormField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
+    /// The keyboard a phone shows (`numeric` for a code).
+    #[prop(optional)]
+    input_mode: Option<&'static str>,
     #[prop(optional_no_strip)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] max_chars: Option<usize>,
@@ -24,6 +27,7 @@ pub fn FormField(
             name=field.id.clone()
             type=input_type
             autocomplete=autocomplete
+            inputmode=input_mode
             required=required
             maxlength=max_chars.map(|m| (m + 1).to_string())
             aria-invalid=field.invalid()

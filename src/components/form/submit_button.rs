@@ -19,12 +19,14 @@ pub fn SubmitButton(
     /// The id of a text that says why it is disabled.
     #[prop(optional)]
     described_by: Option<&'static str>,
+    #[prop(optional)] id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <button
             type="submit"
             class="primary"
+            id=id
             aria-busy=move || pending.get().then_some("true")
             aria-disabled=move || pending.get().then_some("true")
             aria-describedby=described_by

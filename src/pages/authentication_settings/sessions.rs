@@ -4,21 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::text::text;
+use crate::components::text::{local_date, text};
 use crate::i18n::*;
 use crate::state::AppState;
-
-/// A date from the API, in the reader's language.
-fn local_date(iso: &str, locale: Locale) -> String {
-    let date = js_sys::Date::new(&iso.into());
-    let tag = if locale == Locale::fr { "fr-FR" } else { "en-GB" };
-    let text: String = date.to_locale_string(tag, &wasm_bindgen::JsValue::UNDEFINED).into();
-    if text == "Invalid Date" {
-        iso.to_owned()
-    } else {
-        text
-    }
-}
 
 #[component]
 pub fn SessionsSection() -> impl IntoView {

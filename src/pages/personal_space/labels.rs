@@ -3,7 +3,7 @@
 
 use account_contract::{AccountField, ErrorCode, ErrorItem};
 
-use crate::components::problem_text::problem_text;
+use crate::components::problem_text::item_text;
 use crate::i18n::*;
 
 /// The sections of the page, with the fields each shows.
@@ -85,11 +85,8 @@ pub fn error_text(
     item: &ErrorItem,
     max_chars: usize,
 ) -> String {
-    if let Some(problem) = item.problem() {
-        return problem_text(i18n.get_locale(), problem, max_chars);
-    }
-    if item.code == ErrorCode::DuplicateEmail.code() {
+    if item.problem().is_none() && item.code == ErrorCode::DuplicateEmail.code() {
         return t_string!(i18n, duplicate_email).to_string();
     }
-    item.details.clone()
+    item_text(i18n.get_locale(), item, max_chars)
 }

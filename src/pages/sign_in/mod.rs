@@ -1,9 +1,13 @@
 //! Sign-in: email and password (Basic → a short-lived, tagged access key that
-//! signs everything after), or an access key and its secret key.
+//! signs everything after), then a second factor when the identity has MFA
+//! ([`SecondFactor`]); or an access key and its secret key.
+
+mod second_factor;
 
 use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, ErrorCode,
-    ReadAccessKeysRequest, ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
+    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, CreateMfaChallengeRequest,
+    ErrorCode, MfaDeviceType, PublicKeyJson, ReadAccessKeysRequest, ReadAccountsRequest,
+    ReadIdentityRequest, ReadIdentityResponse,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -19,11 +23,23 @@ use crate::config::Endpoint;
 use crate::i18n::*;
 use crate::session::Session;
 use crate::state::{AppState, Notice};
+use crate::webauthn;
+use second_factor::SecondFactor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Method {
     Password,
     Keys,
+}
+
+/// The second factor sent with the password, when the identity has MFA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Factor {
+    None,
+    Code(String),
+    RecoveryCode(String),
+    /// A security key, asked for with a new challenge (CreateMfaChallenge).
+    SecurityKey,
 }
 
 #[derive(Clone)]
@@ -33,6 +49,15 @@ struct SignInForm {
     login: String,
     secret: String,
     session_seconds: u32,
+    factor: Factor,
+}
+
+/// The second step of a password sign-in: the form of the first, and what the
+/// identity's second factors can be.
+#[derive(Clone)]
+struct MfaStep {
+    form: SignInForm,
+    kinds: Vec<MfaDeviceType>,
 }
 
 /// An ISO 8601 date-time `seconds` from now.
@@ -63,11 +88,24 @@ fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
 /// the identity holds its maximum (10005): end the console's stale sessions, once.
 async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse, CallError> {
     let creds = || Credentials::Password { login: &form.login, password: &form.secret };
-    let req = CreateAccessKeyRequest {
+    let mut req = CreateAccessKeyRequest {
         expiration_date: Some(expiration_in(form.session_seconds)),
         tag: Some(CONSOLE_TAG.into()),
         ..Default::default()
     };
+    match &form.factor {
+        Factor::None => {}
+        Factor::Code(code) => req.mfa_code = Some(code.clone()),
+        Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
+        Factor::SecurityKey => {
+            let challenge =
+                call(&form.endpoint, creds(), &CreateMfaChallengeRequest::default()).await?;
+            let options = challenge.public_key_options.ok_or(CallError::Unexpected(200))?;
+            let credential =
+                webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
+            req.web_authn_credential = PublicKeyJson::from_text(credential);
+        }
+    }
     match call(&form.endpoint, creds(), &req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
             let read =
@@ -157,15 +195,36 @@ pub fn SignIn() -> impl IntoView {
         );
     }
 
+    // Set when the password was right and the identity has MFA.
+    let mfa_step = RwSignal::new(None::<MfaStep>);
     let action = Action::new_local(move |form: &SignInForm| {
         let (form, navigate) = (form.clone(), navigate.clone());
         async move {
-            let session = sign_in(form).await?;
-            let user = session.is_user();
-            state.sign_in(session);
-            secret.set(String::new());
-            navigate(&next_path(query.get_untracked().get("next"), user), Default::default());
-            Ok::<(), CallError>(())
+            match sign_in(form.clone()).await {
+                Ok(session) => {
+                    let user = session.is_user();
+                    state.sign_in(session);
+                    secret.set(String::new());
+                    mfa_step.set(None);
+                    navigate(
+                        &next_path(query.get_untracked().get("next"), user),
+                        Default::default(),
+                    );
+                    Ok(())
+                }
+                Err(CallError::Api(e))
+                    if e.has_code(ErrorCode::MfaRequired) && form.factor == Factor::None =>
+                {
+                    // What the second step can offer: the identity's kinds of factor.
+                    let creds =
+                        Credentials::Password { login: &form.login, password: &form.secret };
+                    let req = CreateMfaChallengeRequest::default();
+                    let kinds = call(&form.endpoint, creds, &req).await?.mfa_device_types;
+                    mfa_step.set(Some(MfaStep { form, kinds }));
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
         }
     });
     let pending = action.pending();
@@ -192,6 +251,7 @@ pub fn SignIn() -> impl IntoView {
             login: l,
             secret: s,
             session_seconds,
+            factor: Factor::None,
         });
     };
 
@@ -228,9 +288,28 @@ pub fn SignIn() -> impl IntoView {
         missing.set(false);
     };
 
+    let second_step = move || {
+        let step = mfa_step.get()?;
+        let on_submit = Callback::new(move |factor: Factor| {
+            if !action.pending().get_untracked() {
+                action.dispatch_local(SignInForm { factor, ..step.form.clone() });
+            }
+        });
+        let on_back = Callback::new(move |()| {
+            mfa_step.set(None);
+            secret.set(String::new());
+            action.value().set(None);
+        });
+        let failed = Signal::derive(move || action.value().get().and_then(Result::err));
+        Some(view! { <SecondFactor kinds=step.kinds pending failed on_submit on_back /> })
+    };
+    let second_step_shown = move || mfa_step.with(Option::is_some);
+
     view! {
         <section class="card narrow" aria-labelledby="page-heading">
             <PageHeading>{text(i18n, |l| td_string!(l, sign_in_title))}</PageHeading>
+            {second_step}
+            <div hidden=second_step_shown>
             <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
             <p class="notice" role="status">{notice}</p>
             <form novalidate on:submit=submit>
@@ -277,6 +356,7 @@ pub fn SignIn() -> impl IntoView {
                 <div class="alert" role="alert">{message}</div>
                 <SubmitButton label=|l| td_string!(l, sign_in_submit) pending_label=|l| td_string!(l, sign_in_pending) pending />
             </form>
+            </div>
         </section>
     }
 }
