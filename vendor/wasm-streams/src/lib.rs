@@ -3,11 +3,12 @@
 //! Leptos always builds `server_fn` for the browser, and `server_fn` uses wasm-streams
 //! for streaming server functions. wasm-streams exports three classes to JavaScript
 //! (`IntoUnderlyingSource`, `IntoUnderlyingSink`, `IntoUnderlyingByteSource`), and
-//! exported code stays in the wasm whether or not anything uses it: about 1.7 KB of
-//! the console's brotli budget (docs/BENCHMARKS.md). The console has no server
-//! functions, so this crate (a `[patch.crates-io]` of the workspace) keeps only the
-//! API `server_fn` compiles against: reading a `ReadableStream` works as in
-//! wasm-streams; making one from a Rust stream (a streaming request body) panics.
+//! exported code stays in the wasm and its JavaScript glue whether or not anything uses
+//! it, with all it reaches: 5.9 KB of the console's brotli budget (docs/BENCHMARKS.md).
+//! The console has no server functions, so this crate (a `[patch.crates-io]` of the
+//! workspace) keeps only the API `server_fn` compiles against: reading a
+//! `ReadableStream` works as in wasm-streams; making one from a Rust stream (a
+//! streaming request body) panics.
 
 use core::pin::Pin;
 use core::task::{Context, Poll};
