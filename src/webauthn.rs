@@ -15,6 +15,8 @@ pub enum WebAuthnError {
     Unsupported,
     /// The person cancelled, or no key answered in time.
     Cancelled,
+    /// The key is already registered for this identity.
+    AlreadyRegistered,
     /// Anything else the browser refused.
     Failed,
 }
@@ -30,6 +32,7 @@ fn method(target: &JsValue, name: &str) -> Result<Function, WebAuthnError> {
 fn refusal(e: JsValue) -> WebAuthnError {
     match get(&e, "name").and_then(|n| n.as_string()).as_deref() {
         Some("NotAllowedError") | Some("AbortError") => WebAuthnError::Cancelled,
+        Some("InvalidStateError") => WebAuthnError::AlreadyRegistered,
         Some("SecurityError") | Some("NotSupportedError") => WebAuthnError::Unsupported,
         _ => WebAuthnError::Failed,
     }
@@ -51,6 +54,11 @@ async fn ceremony(verb: &str, parse: &str, options: &str) -> Result<String, WebA
     let credential = JsFuture::from(js_sys::Promise::from(promise)).await.map_err(refusal)?;
     let as_json = method(&credential, "toJSON")?.call0(&credential).map_err(refusal)?;
     JSON::stringify(&as_json).ok().and_then(|s| s.as_string()).ok_or(WebAuthnError::Failed)
+}
+
+/// Registers a new credential from `CreateMfaDevice`'s options.
+pub async fn register(options: &str) -> Result<String, WebAuthnError> {
+    ceremony("create", "parseCreationOptionsFromJSON", options).await
 }
 
 /// Signs `CreateMfaChallenge`'s challenge with one of the identity's credentials.

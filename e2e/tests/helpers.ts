@@ -3,10 +3,11 @@
 // call as the demo account with email/password.
 
 import { execFileSync } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page, APIRequestContext } from '@playwright/test';
-import { DEMO_ACCOUNT, type Server } from '../fixtures';
+import { DEMO_ACCOUNT, expect, type Server } from '../fixtures';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -49,3 +50,85 @@ export async function basicCall(
 export async function waitForApp(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-factor authentication: codes computed as an authenticator app would, calls signed
+// with an access key (OSC4) for what the console does not do itself, the sign-in's first step.
+
+/** The console's address with a host name WebAuthn accepts. */
+export const localhost = (server: Server) => server.baseURL.replace('127.0.0.1', 'localhost');
+
+export function base32(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  return Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s), `offset` steps from now. */
+export function totp(secret: string, offset = 0): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
+  const hash = createHmac('sha1', base32(secret)).update(message).digest();
+  const value = (hash.readUInt32BE(hash[hash.length - 1] & 0xf) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+export type Key = { id: string; secret: string };
+
+/** A call signed with an access key (OSC4, as `account_contract::signing` does it). */
+export async function signedCall(request: APIRequestContext, baseURL: string, key: Key, call: string, body: object) {
+  const text = JSON.stringify(body);
+  const host = new URL(baseURL).host;
+  const dateTime = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const date = dateTime.slice(0, 8);
+  const contentType = 'application/json; charset=utf-8';
+  const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+  const hmac = (k: Buffer | string, s: string) => createHmac('sha256', k).update(s).digest();
+  const canonical = ['POST', `/api/v1/${call}`, '', `content-type:${contentType}`, `host:${host}`,
+    `x-osc-date:${dateTime}`, '', 'content-type;host;x-osc-date', sha256(text)].join('\n');
+  const scope = `${date}/eu-west-2/api/osc4_request`;
+  const toSign = ['OSC4-HMAC-SHA256', dateTime, scope, sha256(canonical)].join('\n');
+  let signingKey = hmac(`OSC4${key.secret}`, date);
+  for (const part of ['eu-west-2', 'api', 'osc4_request']) signingKey = hmac(signingKey, part);
+  const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
+  const response = await request.post(`${baseURL}/api/v1/${call}`, {
+    headers: {
+      Authorization: `OSC4-HMAC-SHA256 Credential=${key.id}/${scope}, SignedHeaders=content-type;host;x-osc-date, Signature=${signature}`,
+      'X-Osc-Date': dateTime,
+      'Content-Type': contentType,
+    },
+    data: text,
+  });
+  const answer = await response.json();
+  expect(response.status(), JSON.stringify(answer)).toBe(200);
+  return answer;
+}
+
+/** A key for the demo account, made with its password (before MFA is on). */
+export async function demoKey(request: APIRequestContext, baseURL: string): Promise<Key> {
+  const made = await basicCall(request, baseURL, 'CreateAccessKey', {});
+  expect(made.status).toBe(200);
+  return { id: made.body.AccessKey.AccessKeyId, secret: made.body.AccessKey.SecretKey };
+}
+
+export async function signOut(page: Page, label: RegExp, menuItem: string) {
+  await page.getByRole('button', { name: label }).click();
+  await page.getByRole('menuitem', { name: menuItem }).click();
+  await page.waitForURL(/\/sign-in/);
+}
+
+/** Email and password, up to the second step. */
+export async function firstStep(page: Page, base: string, t: (typeof MFA_TEXT)['fr']) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel(t.email, { exact: true }).fill(DEMO_ACCOUNT.email);
+  await page.getByLabel(t.password, { exact: true }).fill(DEMO_ACCOUNT.password);
+  await page.getByRole('button', { name: t.submit, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: t.step })).toBeVisible();
+}
+
+/** The sign-in's words, for `firstStep`. */
+export const MFA_TEXT = {
+  fr: { email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter', step: 'Vérification en deux étapes' },
+  en: { email: 'Email address', password: 'Password', submit: 'Sign in', step: 'Two-step verification' },
+};

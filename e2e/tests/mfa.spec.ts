@@ -1,117 +1,72 @@
-// Signing in with a second factor, end to end in Chromium. The factors are added
-// through the API (the calls of docs/API.md, signed with an access key as any client
-// would), then the console's sign-in asks for them after the password: a code from an
-// authenticator app (computed here from the secret the API gave), a recovery code
-// (once), a security key (Chromium's virtual authenticator, CDP `WebAuthn` domain).
+// Multi-factor authentication, end to end in Chromium: an authenticator app (the test
+// computes its codes from the secret the page shows), a security key (Chromium's
+// virtual authenticator, CDP `WebAuthn` domain), recovery codes, removal; the sign-in's
+// second step for each; French and English, light and dark, axe on every screen.
 //
 // WebAuthn needs a domain name (or localhost), not an IP address: these tests open the
 // console at http://localhost:PORT, which the server's default relying party allows.
 
-import { createHash, createHmac } from 'node:crypto';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme, type Server } from '../fixtures';
-import { basicCall } from './helpers';
+import { readFile } from 'node:fs/promises';
+import { test, expect, signIn, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
+import { firstStep, localhost, MFA_TEXT, signOut, totp } from './helpers';
 
-/** The console's address with a host name WebAuthn accepts. */
-const localhost = (server: Server) => server.baseURL.replace('127.0.0.1', 'localhost');
+const FR = MFA_TEXT.fr;
+const EN = MFA_TEXT.en;
 
-function base32(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  return Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-}
-
-/** RFC 6238 (SHA-1, 6 digits, 30 s), `offset` steps from now. */
-function totp(secret: string, offset = 0): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
-  const hash = createHmac('sha1', base32(secret)).update(message).digest();
-  const value = (hash.readUInt32BE(hash[hash.length - 1] & 0xf) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, '0');
-}
-
-type Key = { id: string; secret: string };
-
-/** A call signed with an access key (OSC4, as `account_contract::signing` does it). */
-async function signedCall(request: APIRequestContext, baseURL: string, key: Key, call: string, body: object) {
-  const text = JSON.stringify(body);
-  const host = new URL(baseURL).host;
-  const dateTime = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const date = dateTime.slice(0, 8);
-  const contentType = 'application/json; charset=utf-8';
-  const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-  const hmac = (k: Buffer | string, s: string) => createHmac('sha256', k).update(s).digest();
-  const canonical = ['POST', `/api/v1/${call}`, '', `content-type:${contentType}`, `host:${host}`,
-    `x-osc-date:${dateTime}`, '', 'content-type;host;x-osc-date', sha256(text)].join('\n');
-  const scope = `${date}/eu-west-2/api/osc4_request`;
-  const toSign = ['OSC4-HMAC-SHA256', dateTime, scope, sha256(canonical)].join('\n');
-  let signingKey = hmac(`OSC4${key.secret}`, date);
-  for (const part of ['eu-west-2', 'api', 'osc4_request']) signingKey = hmac(signingKey, part);
-  const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
-  const response = await request.post(`${baseURL}/api/v1/${call}`, {
-    headers: {
-      Authorization: `OSC4-HMAC-SHA256 Credential=${key.id}/${scope}, SignedHeaders=content-type;host;x-osc-date, Signature=${signature}`,
-      'X-Osc-Date': dateTime,
-      'Content-Type': contentType,
-    },
-    data: text,
-  });
-  const answer = await response.json();
-  expect(response.status(), JSON.stringify(answer)).toBe(200);
-  return answer;
-}
-
-/** A key for the demo account, made with its password (before MFA is on). */
-async function demoKey(request: APIRequestContext, baseURL: string): Promise<Key> {
-  const made = await basicCall(request, baseURL, 'CreateAccessKey', {});
-  expect(made.status).toBe(200);
-  return { id: made.body.AccessKey.AccessKeyId, secret: made.body.AccessKey.SecretKey };
-}
-
-async function signOut(page: Page, label: RegExp, menuItem: string) {
-  await page.getByRole('button', { name: label }).click();
-  await page.getByRole('menuitem', { name: menuItem }).click();
-  await page.waitForURL(/\/sign-in/);
-}
-
-/** Email and password, up to the second step. */
-async function firstStep(page: Page, base: string, t: (typeof TEXT)['fr']) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel(t.email, { exact: true }).fill(DEMO_ACCOUNT.email);
-  await page.getByLabel(t.password, { exact: true }).fill(DEMO_ACCOUNT.password);
-  await page.getByRole('button', { name: t.submit, exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: t.step })).toBeVisible();
-}
-
-const TEXT = {
-  fr: { email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter', step: 'Vérification en deux étapes' },
-  en: { email: 'Email address', password: 'Password', submit: 'Sign in', step: 'Two-step verification' },
-};
-
-test('with an authenticator app: the password alone no longer signs in; a code or a recovery code (once) does', async ({ page, freshServer, request }) => {
+test('an authenticator app: set up with a first code, then sign-in asks for a code or a recovery code', async ({ page, freshServer }) => {
   test.setTimeout(90_000);
   const base = localhost(freshServer);
-  const key = await demoKey(request, base);
-  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
-    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
-  });
-  const secret: string = created.Totp.Secret;
-  const activated = await signedCall(request, base, key, 'ActivateMfaDevice', {
-    MfaDeviceId: created.MfaDeviceId, Code: totp(secret),
-  });
-  const recovery: string[] = activated.RecoveryCodes;
-  expect(recovery).toHaveLength(10);
+  await signIn(page, { ...DEMO_ACCOUNT, baseURL: base });
+  await page.goto(`${base}/authentication-settings`);
+  const section = page.getByRole('region', { name: 'Authentification multifacteur' });
+  await expect(section.getByText("L'authentification multifacteur est désactivée.")).toBeVisible();
 
-  // The password is right, so the console asks for the second factor (the code field first).
-  await firstStep(page, base, TEXT.fr);
+  await section.getByRole('button', { name: "Configurer une application d'authentification" }).click();
+  await expect(section.getByLabel("Nom de l'appareil")).toBeFocused();
+  // A wrong password: said on its field, nothing set up.
+  await section.getByLabel("Nom de l'appareil").fill('Téléphone');
+  await section.getByLabel('Mot de passe', { exact: true }).fill('not the password');
+  await section.getByRole('button', { name: 'Continuer' }).click();
+  await expect(section.getByText('Mot de passe incorrect.')).toBeVisible();
+  await section.getByLabel('Mot de passe', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await section.getByRole('button', { name: 'Continuer' }).click();
+
+  await expect(section.getByRole('img', { name: 'Code QR de la clé de configuration' })).toBeVisible();
+  const secret = (await section.locator('#mfa-secret').innerText()).replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await expectNoAxeViolations(page, 'mfa-totp-setup-fr-light');
+  // A code from long ago is refused: nothing is active until a valid code is entered.
+  await section.getByLabel('Code de vérification').fill(totp(secret, -20));
+  await section.getByRole('button', { name: 'Activer' }).click();
+  await expect(section.getByText('Code incorrect ou expiré. Saisissez le code affiché maintenant.')).toBeVisible();
+  await section.getByLabel('Code de vérification').fill(totp(secret));
+  await section.getByRole('button', { name: 'Activer' }).click();
+
+  // The first factor brings ten recovery codes, shown once, downloadable.
+  const codes = section.locator('ol.codes li');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.allInnerTexts()).map((c) => c.trim());
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.getByRole('link', { name: 'Télécharger les codes' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('outscale-recovery-codes.txt');
+  const file = await readFile((await download.path())!, 'utf8');
+  for (const code of recovery) expect(file).toContain(code);
+  await expectNoAxeViolations(page, 'mfa-recovery-codes-fr-light');
+  await section.getByRole('button', { name: "J'ai conservé mes codes" }).click();
+  await expect(section.getByRole('status')).toHaveText('Second facteur ajouté. L\'authentification multifacteur est activée.');
+  await expect(section.getByRole('listitem')).toHaveCount(1);
+  await expect(section.getByRole('listitem')).toContainText('Téléphone');
+  await expect(section.getByText('Codes de récupération inutilisés : 10.')).toBeVisible();
+
+  // Sign-in now asks for a code after the password. (The next step's code: the one
+  // entered above may not be used twice.)
+  await signOut(page, /Menu du profil/, 'Se déconnecter');
+  await firstStep(page, base, FR);
   await expect(page.getByLabel('Code de vérification')).toBeFocused();
   await expectNoAxeViolations(page, 'mfa-sign-in-fr-light');
-  await page.getByRole('button', { name: 'Vérifier' }).click();
-  await expect(page.getByText('Ce champ est obligatoire.')).toBeVisible();
-  // A code from long ago is refused, said on its field; the code of the next step (the
-  // one above was used at activation, and a code works once) signs in.
-  await page.getByLabel('Code de vérification').fill(totp(secret, -20));
+  await page.getByLabel('Code de vérification').fill('000000' === totp(secret, 1) ? '111111' : '000000');
   await page.getByRole('button', { name: 'Vérifier' }).click();
   await expect(page.getByText('Code incorrect ou expiré. Saisissez le code affiché maintenant.')).toBeVisible();
   await page.getByLabel('Code de vérification').fill(totp(secret, 1));
@@ -120,63 +75,88 @@ test('with an authenticator app: the password alone no longer signs in; a code o
 
   // A recovery code signs in once.
   await signOut(page, /Menu du profil/, 'Se déconnecter');
-  await firstStep(page, base, TEXT.fr);
+  await firstStep(page, base, FR);
   await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
-  await expect(page.getByLabel('Code de récupération')).toBeFocused();
-  await page.getByLabel('Code de récupération').fill(recovery[0].toUpperCase());
+  await page.getByLabel('Code de récupération').fill(recovery[0]);
   await page.getByRole('button', { name: 'Vérifier' }).click();
   await page.waitForURL(/\/personal-space/);
-  const left = await signedCall(request, base, key, 'ReadMfaDevices', {});
-  expect(left.RecoveryCodesLeft).toBe(9);
-
+  await page.goto(`${base}/authentication-settings`);
+  await expect(section.getByText('Codes de récupération inutilisés : 9.')).toBeVisible();
   await signOut(page, /Menu du profil/, 'Se déconnecter');
-  await firstStep(page, base, TEXT.fr);
+  await firstStep(page, base, FR);
   await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
   await page.getByLabel('Code de récupération').fill(recovery[0]);
   await page.getByRole('button', { name: 'Vérifier' }).click();
   await expect(page.getByText('Code de récupération incorrect ou déjà utilisé.')).toBeVisible();
-  // Retour: back to the email and password, emptied.
-  await page.getByRole('button', { name: 'Retour' }).click();
-  await expect(page.getByLabel('Mot de passe', { exact: true })).toHaveValue('');
-  await firstStep(page, base, TEXT.fr);
-  await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
   await page.getByLabel('Code de récupération').fill(recovery[1]);
   await page.getByRole('button', { name: 'Vérifier' }).click();
   await page.waitForURL(/\/personal-space/);
+
+  // Removing the last factor asks for the password again and turns MFA off.
+  await page.goto(`${base}/authentication-settings`);
+  await section.getByRole('button', { name: 'Supprimer Téléphone' }).click();
+  await section.getByLabel('Mot de passe', { exact: true }).fill('not the password');
+  await section.getByRole('button', { name: 'Supprimer', exact: true }).click();
+  await expect(section.getByText('Mot de passe incorrect.')).toBeVisible();
+  await section.getByLabel('Mot de passe', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await section.getByRole('button', { name: 'Supprimer', exact: true }).click();
+  await expect(section.getByRole('status')).toContainText("L'authentification multifacteur est désactivée");
+  await expect(section.getByText("L'authentification multifacteur est désactivée.")).toBeVisible();
+  await signOut(page, /Menu du profil/, 'Se déconnecter');
+  await signIn(page, { ...DEMO_ACCOUNT, baseURL: base });
 });
 
-test('with a security key (virtual authenticator), in English and dark: the key signs in', async ({ page, freshServer, request }) => {
+test('a security key (virtual authenticator), in English and dark: register, sign in with it, remove it', async ({ page, freshServer }) => {
   test.setTimeout(90_000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
-      protocol: 'ctap2', transport: 'usb', hasResidentKey: true,
-      hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
     },
   });
   const base = localhost(freshServer);
-  const key = await demoKey(request, base);
-  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
-    CurrentPassword: DEMO_ACCOUNT.password, Type: 'WEBAUTHN', Name: 'Blue key',
-  });
-  // The browser registers the key from the API's options, at the console's origin.
-  await page.goto(`${base}/sign-in`);
-  const credential = await page.evaluate(async (options) => {
-    const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
-    const made = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
-    return made.toJSON();
-  }, created.PublicKeyOptions);
-  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Credential: credential });
-
   await setColorScheme(page, 'dark');
-  await page.getByRole('button', { name: 'English', exact: true }).click();
-  await firstStep(page, base, TEXT.en);
-  // Only a key: the step offers it first, and no authenticator app.
-  await expect(page.getByRole('button', { name: 'Use an authenticator app' })).toBeHidden();
+  await signIn(page, { ...DEMO_ACCOUNT, baseURL: base, lang: 'en' });
+  await page.goto(`${base}/authentication-settings`);
+  const section = page.getByRole('region', { name: 'Multi-factor authentication' });
+  await section.getByRole('button', { name: 'Set up a security key' }).click();
+  await section.getByLabel('Device name').fill('Blue key');
+  await section.getByLabel('Password', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await expectNoAxeViolations(page, 'mfa-add-key-en-dark');
+  await section.getByRole('button', { name: 'Continue' }).click();
+  await expect(section.locator('ol.codes li')).toHaveCount(10);
+  await section.getByRole('button', { name: 'I have kept my codes' }).click();
+  await expect(section.getByRole('listitem')).toContainText('Blue key');
+  await expect(section.getByRole('listitem')).toContainText('security key');
+  await expectNoAxeViolations(page, 'mfa-list-en-dark');
+
+  // The same key again is refused by the browser (the API excludes it).
+  await section.getByRole('button', { name: 'Set up a security key' }).click();
+  await section.getByLabel('Device name').fill('Same key');
+  await section.getByLabel('Password', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await section.getByRole('button', { name: 'Continue' }).click();
+  await expect(section.getByRole('alert')).toHaveText('This security key is already registered.');
+  await section.getByRole('button', { name: 'Cancel' }).click();
+  await expect(section.getByRole('listitem')).toHaveCount(1);
+
+  await signOut(page, /Profile menu/, 'Sign out');
+  await firstStep(page, base, EN);
   await expectNoAxeViolations(page, 'mfa-sign-in-key-en-dark');
+  // Only a key: the step offers it first.
+  await expect(page.getByRole('button', { name: 'Use an authenticator app' })).toBeHidden();
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(/\/personal-space/);
-  const devices = await signedCall(request, base, key, 'ReadMfaDevices', {});
-  expect(devices.MfaDevices[0].LastUsedDate).toBeTruthy();
+
+  await page.goto(`${base}/authentication-settings`);
+  await expect(section.getByRole('listitem')).not.toContainText('last used: never');
+  await section.getByRole('button', { name: 'Remove Blue key' }).click();
+  await section.getByLabel('Password', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await section.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(section.getByText('Multi-factor authentication is off.')).toBeVisible();
 });

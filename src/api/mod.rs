@@ -108,6 +108,10 @@ impl Api {
         Ok(resp.logged_out_sessions)
     }
 
+    pub async fn read_mfa_devices(self) -> Result<ReadMfaDevicesResponse, CallError> {
+        self.call(&ReadMfaDevicesRequest::default()).await
+    }
+
     pub async fn console_sessions(self) -> Result<Vec<AccessKey>, CallError> {
         let req = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
         let resp = self.call(&req).await?;

@@ -32,6 +32,7 @@ pub fn security_key_text(i18n: leptos_i18n::I18nContext<Locale>, e: WebAuthnErro
     match e {
         WebAuthnError::Unsupported => t_string!(i18n, mfa_key_unsupported),
         WebAuthnError::Cancelled => t_string!(i18n, mfa_key_cancelled),
+        WebAuthnError::AlreadyRegistered => t_string!(i18n, mfa_key_registered),
         WebAuthnError::Failed => t_string!(i18n, mfa_key_failed),
     }
     .to_string()

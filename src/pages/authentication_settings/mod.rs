@@ -1,6 +1,7 @@
-//! Paramètres d'authentification: the password (Mot de passe → Modifier) and the
-//! console's open sessions.
+//! Paramètres d'authentification: the password (Mot de passe → Modifier), multi-factor
+//! authentication and the console's open sessions.
 
+mod mfa;
 mod password_change;
 mod sessions;
 
@@ -10,6 +11,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
 use crate::i18n::*;
 use crate::state::AppState;
+use mfa::MfaSection;
 use password_change::PasswordSection;
 use sessions::SessionsSection;
 
@@ -23,6 +25,7 @@ pub fn AuthenticationSettings() -> impl IntoView {
         <p class="intro">{text(i18n, |l| td_string!(l, auth_intro))}</p>
         <div class="sections">
             <PasswordSection supported=password_change />
+            <MfaSection supported=password_change />
             <SessionsSection />
         </div>
     }

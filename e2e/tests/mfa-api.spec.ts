@@ -1,0 +1,103 @@
+// Signing in with a second factor added through the API (the calls of docs/API.md,
+// signed with an access key as any client would, as with OUTSCALE's CLIs), end to end in
+// Chromium: then the console's sign-in asks for them after the password: a code from an
+// authenticator app (computed here from the secret the API gave), a recovery code
+// (once), a security key (Chromium's virtual authenticator, CDP `WebAuthn` domain).
+//
+// WebAuthn needs a domain name (or localhost), not an IP address: these tests open the
+// console at http://localhost:PORT, which the server's default relying party allows.
+
+import { test, expect, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
+import { demoKey, firstStep, localhost, MFA_TEXT as TEXT, signedCall, signOut, totp } from './helpers';
+
+test('with an authenticator app: the password alone no longer signs in; a code or a recovery code (once) does', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const base = localhost(freshServer);
+  const key = await demoKey(request, base);
+  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
+  });
+  const secret: string = created.Totp.Secret;
+  const activated = await signedCall(request, base, key, 'ActivateMfaDevice', {
+    MfaDeviceId: created.MfaDeviceId, Code: totp(secret),
+  });
+  const recovery: string[] = activated.RecoveryCodes;
+  expect(recovery).toHaveLength(10);
+
+  // The password is right, so the console asks for the second factor (the code field first).
+  await firstStep(page, base, TEXT.fr);
+  await expect(page.getByLabel('Code de vérification')).toBeFocused();
+  await expectNoAxeViolations(page, 'mfa-sign-in-fr-light');
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByText('Ce champ est obligatoire.')).toBeVisible();
+  // A code from long ago is refused, said on its field; the code of the next step (the
+  // one above was used at activation, and a code works once) signs in.
+  await page.getByLabel('Code de vérification').fill(totp(secret, -20));
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByText('Code incorrect ou expiré. Saisissez le code affiché maintenant.')).toBeVisible();
+  await page.getByLabel('Code de vérification').fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+
+  // A recovery code signs in once.
+  await signOut(page, /Menu du profil/, 'Se déconnecter');
+  await firstStep(page, base, TEXT.fr);
+  await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
+  await expect(page.getByLabel('Code de récupération')).toBeFocused();
+  await page.getByLabel('Code de récupération').fill(recovery[0].toUpperCase());
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+  const left = await signedCall(request, base, key, 'ReadMfaDevices', {});
+  expect(left.RecoveryCodesLeft).toBe(9);
+
+  await signOut(page, /Menu du profil/, 'Se déconnecter');
+  await firstStep(page, base, TEXT.fr);
+  await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
+  await page.getByLabel('Code de récupération').fill(recovery[0]);
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByText('Code de récupération incorrect ou déjà utilisé.')).toBeVisible();
+  // Retour: back to the email and password, emptied.
+  await page.getByRole('button', { name: 'Retour' }).click();
+  await expect(page.getByLabel('Mot de passe', { exact: true })).toHaveValue('');
+  await firstStep(page, base, TEXT.fr);
+  await page.getByRole('button', { name: 'Utiliser un code de récupération' }).click();
+  await page.getByLabel('Code de récupération').fill(recovery[1]);
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+});
+
+test('with a security key (virtual authenticator), in English and dark: the key signs in', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: 'usb', hasResidentKey: true,
+      hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
+    },
+  });
+  const base = localhost(freshServer);
+  const key = await demoKey(request, base);
+  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'WEBAUTHN', Name: 'Blue key',
+  });
+  // The browser registers the key from the API's options, at the console's origin.
+  await page.goto(`${base}/sign-in`);
+  const credential = await page.evaluate(async (options) => {
+    const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
+    const made = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
+    return made.toJSON();
+  }, created.PublicKeyOptions);
+  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Credential: credential });
+
+  await setColorScheme(page, 'dark');
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await firstStep(page, base, TEXT.en);
+  // Only a key: the step offers it first, and no authenticator app.
+  await expect(page.getByRole('button', { name: 'Use an authenticator app' })).toBeHidden();
+  await expectNoAxeViolations(page, 'mfa-sign-in-key-en-dark');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(/\/personal-space/);
+  const devices = await signedCall(request, base, key, 'ReadMfaDevices', {});
+  expect(devices.MfaDevices[0].LastUsedDate).toBeTruthy();
+});

@@ -1,0 +1,192 @@
+//! Authentification multifacteur: the identity's second factors (ReadMfaDevices), and
+//! one panel under the list for every change ([`ChangePanel`]: add an authenticator
+//! app or a security key, remove one, new recovery codes), sent by one action
+//! ([`change::apply`]); new recovery codes are shown once ([`RecoveryCodes`]).
+
+mod change;
+mod panel;
+mod recovery_codes;
+
+use account_contract::{ErrorCode, MfaDevice, MfaDeviceType};
+use leptos::prelude::*;
+
+use crate::api::{use_api, CallError};
+use crate::components::form::focus_by_id;
+use crate::components::text::{local_date, text};
+use crate::i18n::*;
+use change::{Done, Panel, Typed};
+use panel::ChangePanel;
+use recovery_codes::RecoveryCodes;
+
+/// The section's heading: the focus goes back to it when a panel closes.
+const TITLE_ID: &str = "mfa-title";
+
+fn done_text(locale: Locale, done: Done) -> &'static str {
+    match done {
+        Done::Added => td_string!(locale, mfa_added),
+        Done::Removed => td_string!(locale, mfa_removed),
+        Done::TurnedOff => td_string!(locale, mfa_turned_off),
+        Done::NewCodes => td_string!(locale, mfa_codes_made),
+    }
+}
+
+fn kind_text(locale: Locale, kind: MfaDeviceType) -> &'static str {
+    match kind {
+        MfaDeviceType::Totp => td_string!(locale, mfa_kind_totp),
+        MfaDeviceType::Webauthn => td_string!(locale, mfa_kind_key),
+    }
+}
+
+/// One second factor: its name, kind and dates, and Supprimer.
+fn device_row(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    device: MfaDevice,
+    open: impl Fn(Panel) + Copy + 'static,
+) -> impl IntoView {
+    let name = device.name.clone();
+    let row = device.clone();
+    let dates = move || {
+        let locale = i18n.get_locale();
+        let added = local_date(&device.creation_date, locale);
+        let used = match &device.last_used_date {
+            Some(date) => local_date(date, locale),
+            None => td_string!(locale, mfa_never_used).to_owned(),
+        };
+        t_string!(i18n, mfa_device_dates, added, used).to_string()
+    };
+    let remove_label = {
+        let name = name.clone();
+        move || t_string!(i18n, mfa_remove_label, name = name.clone()).to_string()
+    };
+    let kind = row.kind;
+    view! {
+        <li>
+            <div>
+                <strong>{name}</strong>
+                " · " {move || kind_text(i18n.get_locale(), kind)}
+                <span class="hint">{dates}</span>
+            </div>
+            <button type="button" class="small" aria-label=remove_label
+                on:click=move |_| open(Panel::Remove(row.clone()))>
+                {text(i18n, |l| td_string!(l, mfa_remove))}
+            </button>
+        </li>
+    }
+}
+
+#[component]
+pub fn MfaSection(supported: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let devices = LocalResource::new(move || api.read_mfa_devices());
+    let panel = RwSignal::new(Panel::Closed);
+    // A panel is built again only when the panel changes.
+    let showing = Memo::new(move |_| panel.get());
+    let done = RwSignal::new(None::<Done>);
+
+    let change = Action::new_local(move |typed: &(Panel, Typed)| {
+        let (which, typed) = typed.clone();
+        async move {
+            let (next, what) = change::apply(api, which, typed).await?;
+            if what.is_some() {
+                done.set(what);
+                devices.refetch();
+            }
+            if next == Panel::Closed {
+                focus_by_id(TITLE_ID);
+            }
+            panel.set(next);
+            Ok::<(), CallError>(())
+        }
+    });
+    let failed = Signal::derive(move || change.value().get().and_then(Result::err));
+    let open = move |p: Panel| {
+        done.set(None);
+        change.value().set(None);
+        panel.set(p);
+    };
+    let close = Callback::new(move |()| {
+        panel.set(Panel::Closed);
+        focus_by_id(TITLE_ID);
+    });
+
+    let panel_view = move |on: bool| {
+        move || {
+            match showing.get() {
+            Panel::Closed => view! {
+                <div class="actions">
+                    <button type="button" class="primary" on:click=move |_| open(Panel::Add(MfaDeviceType::Totp))>
+                        {text(i18n, |l| td_string!(l, mfa_add_totp))}
+                    </button>
+                    <button type="button" on:click=move |_| open(Panel::Add(MfaDeviceType::Webauthn))>
+                        {text(i18n, |l| td_string!(l, mfa_add_key))}
+                    </button>
+                    {on.then(|| view! {
+                        <button type="button" on:click=move |_| open(Panel::NewCodes)>
+                            {text(i18n, |l| td_string!(l, mfa_new_codes))}
+                        </button>
+                    })}
+                </div>
+            }
+            .into_any(),
+            Panel::Codes(codes) => view! { <RecoveryCodes codes on_close=close /> }.into_any(),
+            which => {
+                let sent = which.clone();
+                let on_submit = Callback::new(move |typed: Typed| {
+                    change.dispatch_local((sent.clone(), typed));
+                });
+                view! { <ChangePanel panel=which pending=change.pending() failed on_submit on_cancel=close /> }
+                    .into_any()
+            }
+        }
+        }
+    };
+    let body = move || {
+        match devices.get() {
+        None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+        // An API without this extension (an older server): as on OUTSCALE's own.
+        Some(Err(CallError::Api(e))) if e.has_code(ErrorCode::NoSuchCall) => elsewhere(i18n).into_any(),
+        Some(Err(_)) => view! {
+            <div class="alert" role="alert">
+                <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
+                <button type="button" on:click=move |_| devices.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(r)) => {
+            let on = !r.mfa_devices.is_empty();
+            let left = r.recovery_codes_left;
+            view! {
+                {if on {
+                    view! {
+                        <ul class="plain device-list">
+                            {r.mfa_devices.into_iter().map(|d| device_row(i18n, d, open)).collect_view()}
+                        </ul>
+                        <p>{move || t_string!(i18n, mfa_codes_left, count = left).to_string()}</p>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p><strong>{text(i18n, |l| td_string!(l, mfa_off))}</strong></p> }.into_any()
+                }}
+                {panel_view(on)}
+            }
+            .into_any()
+        }
+    }
+    };
+
+    view! {
+        <section class="card" aria-labelledby=TITLE_ID>
+            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, mfa_section))}</h2>
+            <p>{text(i18n, |l| td_string!(l, mfa_intro))}</p>
+            <p class="hint">{text(i18n, |l| td_string!(l, mfa_keys_note))}</p>
+            <p class="success" role="status">{move || done.get().map(|d| done_text(i18n.get_locale(), d))}</p>
+            {if supported { body.into_any() } else { elsewhere(i18n).into_any() }}
+        </section>
+    }
+}
+
+/// On OUTSCALE's own API, second factors are managed in Cockpit.
+fn elsewhere(i18n: leptos_i18n::I18nContext<Locale>) -> impl IntoView {
+    view! { <p class="notice">{text(i18n, |l| td_string!(l, mfa_elsewhere))}</p> }
+}
