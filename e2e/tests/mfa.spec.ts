@@ -136,6 +136,15 @@ test('a security key (virtual authenticator), in English and dark: register, sig
   await expect(section.getByRole('listitem')).toContainText('security key');
   await expectNoAxeViolations(page, 'mfa-list-en-dark');
 
+  // New recovery codes, after the password again: ten others, shown once; the old ones go.
+  await section.getByRole('button', { name: 'Generate new codes' }).click();
+  await section.getByLabel('Password', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await section.getByRole('button', { name: 'Generate new codes' }).click();
+  await expect(section.locator('ol.codes li')).toHaveCount(10);
+  await section.getByRole('button', { name: 'I have kept my codes' }).click();
+  await expect(section.getByRole('status')).toHaveText('New recovery codes generated: the old ones no longer work.');
+  await expect(section.getByText('Unused recovery codes: 10.')).toBeVisible();
+
   // The same key again is refused by the browser (the API excludes it).
   await section.getByRole('button', { name: 'Set up a security key' }).click();
   await section.getByLabel('Device name').fill('Same key');
