@@ -22,6 +22,15 @@ test('usable at 320 px: nothing scrolls sideways, the menu fits', async ({ page 
   await page.goto('/authentication-settings');
   await page.getByRole('button', { name: 'Modifier', exact: true }).click();
   await noSideScroll('authentication settings');
+  // The authenticator app's QR code and setup key fit too (the factor is left pending).
+  const mfa = page.getByRole('region', { name: 'Authentification multifacteur' });
+  await mfa.getByRole('button', { name: "Configurer une application d'authentification" }).click();
+  await mfa.getByLabel("Nom de l'appareil").fill('Téléphone');
+  await mfa.getByLabel('Mot de passe', { exact: true }).fill(DEMO_ACCOUNT.password);
+  await mfa.getByRole('button', { name: 'Continuer' }).click();
+  await expect(mfa.getByRole('img', { name: 'Code QR de la clé de configuration' })).toBeVisible();
+  await noSideScroll('authenticator app set-up');
+  await mfa.getByRole('button', { name: 'Annuler' }).click();
 });
 
 test('the theme switch overrides the system and is remembered', async ({ page }) => {
