@@ -3,54 +3,21 @@
 //! ([`SecondFactor`]); or an access key and its secret key.
 
 mod second_factor;
+mod session_key;
 
-use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, CreateMfaChallengeRequest,
-    ErrorCode, MfaDeviceType, PublicKeyJson, ReadAccessKeysRequest, ReadAccountsRequest,
-    ReadIdentityRequest, ReadIdentityResponse,
-};
+use account_contract::{CreateMfaChallengeRequest, ErrorCode, MfaDeviceType};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{
-    call, call_for_effect, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG,
-};
+use crate::api::{call, CallError, Credentials};
 use crate::components::failure::failure_text;
 use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
 use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
-use crate::config::Endpoint;
 use crate::i18n::*;
-use crate::session::Session;
 use crate::state::{AppState, Notice};
-use crate::webauthn;
 use second_factor::SecondFactor;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Password,
-    Keys,
-}
-
-/// The second factor sent with the password, when the identity has MFA.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Factor {
-    None,
-    Code(String),
-    RecoveryCode(String),
-    /// A security key, asked for with a new challenge (CreateMfaChallenge).
-    SecurityKey,
-}
-
-#[derive(Clone)]
-struct SignInForm {
-    endpoint: Endpoint,
-    method: Method,
-    login: String,
-    secret: String,
-    session_seconds: u32,
-    factor: Factor,
-}
+use session_key::{sign_in, Factor, Method, SignInForm};
 
 /// The second step of a password sign-in: the form of the first, and what the
 /// identity's second factors can be.
@@ -58,109 +25,6 @@ struct SignInForm {
 struct MfaStep {
     form: SignInForm,
     kinds: Vec<MfaDeviceType>,
-}
-
-/// An ISO 8601 date-time `seconds` from now.
-fn expiration_in(seconds: u32) -> String {
-    let at = js_sys::Date::now() + f64::from(seconds) * 1000.0;
-    js_sys::Date::new(&at.into()).to_iso_string().into()
-}
-
-/// The console's own sessions to end so that a new one fits: the expired ones, else
-/// the oldest. Only keys that expire and carry the console's tag (even if the API
-/// ignored the tag filter): a person's other keys are never touched.
-fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
-    let at = |d: &Option<String>| d.as_deref().map_or(f64::NAN, js_sys::Date::parse);
-    let sessions = || {
-        keys.iter().filter(|k| k.expiration_date.is_some() && k.tag.as_deref() == Some(CONSOLE_TAG))
-    };
-    let now = js_sys::Date::now();
-    let mut stale: Vec<&AccessKey> = sessions().filter(|k| at(&k.expiration_date) <= now).collect();
-    if stale.is_empty() {
-        stale.extend(
-            sessions().min_by(|a, b| at(&a.creation_date).total_cmp(&at(&b.creation_date))),
-        );
-    }
-    stale.into_iter().filter_map(|k| k.access_key_id.clone()).collect()
-}
-
-/// A session key made with email/password. OUTSCALE's API refuses one more key when
-/// the identity holds its maximum (10005): end the console's stale sessions, once.
-async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse, CallError> {
-    let creds = || Credentials::Password { login: &form.login, password: &form.secret };
-    let mut req = CreateAccessKeyRequest {
-        expiration_date: Some(expiration_in(form.session_seconds)),
-        tag: Some(CONSOLE_TAG.into()),
-        ..Default::default()
-    };
-    match &form.factor {
-        Factor::None => {}
-        Factor::Code(code) => req.mfa_code = Some(code.clone()),
-        Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
-        Factor::SecurityKey => {
-            let challenge =
-                call(&form.endpoint, creds(), &CreateMfaChallengeRequest::default()).await?;
-            let options = challenge.public_key_options.ok_or(CallError::Unexpected(200))?;
-            let credential =
-                webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
-            req.web_authn_credential = PublicKeyJson::from_text(credential);
-        }
-    }
-    match call(&form.endpoint, creds(), &req).await {
-        Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
-            let read =
-                ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-            let keys = call(&form.endpoint, creds(), &read).await?;
-            for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
-                // An EIM user's key must be inactive before it can be deleted.
-                call_for_effect(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
-                call_for_effect(&form.endpoint, creds(), &delete_key(id)).await?;
-            }
-            call(&form.endpoint, creds(), &req).await
-        }
-        other => other,
-    }
-}
-
-async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
-    let (key_id, secret, owns_key) = match form.method {
-        Method::Password => {
-            let resp = create_session_key(&form).await?;
-            let key = resp.access_key.unwrap_or_default();
-            match (key.access_key_id, key.secret_key) {
-                (Some(id), Some(secret)) => (id, secret, true),
-                _ => return Err(CallError::Unexpected(200)),
-            }
-        }
-        Method::Keys => (form.login.trim().to_owned(), form.secret.trim().to_owned(), false),
-    };
-    let creds = || Credentials::Key { id: &key_id, secret: &secret };
-    // This project's API says who signed in (an account or an EIM user); on
-    // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
-    let who: ReadIdentityResponse = if form.endpoint.password_change {
-        call(&form.endpoint, creds(), &ReadIdentityRequest::default()).await?
-    } else {
-        let resp = call(&form.endpoint, creds(), &ReadAccountsRequest::default()).await?;
-        let account: Account =
-            resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
-        ReadIdentityResponse {
-            account_id: account.account_id.unwrap_or_default(),
-            login: account.email.unwrap_or_else(|| form.login.clone()),
-            has_password: true,
-            ..Default::default()
-        }
-    };
-    Ok(Session {
-        endpoint_id: form.endpoint.id.clone(),
-        access_key_id: key_id,
-        secret_key: secret,
-        login: who.login,
-        account_id: who.account_id,
-        user_name: who.user_name,
-        user_email: who.user_email,
-        has_password: who.has_password,
-        owns_key,
-    })
 }
 
 /// Where to go after signing in: the page asked for, if it is one of ours; else

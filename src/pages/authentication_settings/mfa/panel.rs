@@ -60,35 +60,32 @@ fn totp_setup(i18n: leptos_i18n::I18nContext<Locale>, setup: TotpSetup) -> impl 
     }
 }
 
-/// The panel's heading, its introduction and its button.
-fn wording(panel: &Panel) -> (Translation, Translation, Translation) {
+/// The panel's heading and its button.
+fn wording(panel: &Panel) -> (Translation, Translation) {
     match panel {
-        Panel::Add(MfaDeviceType::Totp) => (
-            |l| td_string!(l, mfa_add_totp),
-            |l| td_string!(l, mfa_add_totp_intro),
-            |l| td_string!(l, mfa_continue),
-        ),
-        Panel::Add(MfaDeviceType::Webauthn) => (
-            |l| td_string!(l, mfa_add_key),
-            |l| td_string!(l, mfa_add_key_intro),
-            |l| td_string!(l, mfa_continue),
-        ),
-        Panel::Activate { .. } => (
-            |l| td_string!(l, mfa_scan_title),
-            |l| td_string!(l, mfa_scan_intro),
-            |l| td_string!(l, mfa_activate),
-        ),
-        // Its introduction names the device: `ChangePanel` writes it.
-        Panel::Remove(_) => (
-            |l| td_string!(l, mfa_remove),
-            |l| td_string!(l, mfa_remove),
-            |l| td_string!(l, mfa_remove),
-        ),
-        _ => (
-            |l| td_string!(l, mfa_new_codes),
-            |l| td_string!(l, mfa_new_codes_intro),
-            |l| td_string!(l, mfa_new_codes),
-        ),
+        Panel::Add(MfaDeviceType::Totp) => {
+            (|l| td_string!(l, mfa_add_totp), |l| td_string!(l, mfa_continue))
+        }
+        Panel::Add(MfaDeviceType::Webauthn) => {
+            (|l| td_string!(l, mfa_add_key), |l| td_string!(l, mfa_continue))
+        }
+        Panel::Activate { .. } => {
+            (|l| td_string!(l, mfa_scan_title), |l| td_string!(l, mfa_activate))
+        }
+        Panel::Remove(_) => (|l| td_string!(l, mfa_remove), |l| td_string!(l, mfa_remove)),
+        _ => (|l| td_string!(l, mfa_new_codes), |l| td_string!(l, mfa_new_codes)),
+    }
+}
+
+/// What the panel says first: what to do, or (to remove one) which factor goes.
+fn introduction(i18n: leptos_i18n::I18nContext<Locale>, panel: &Panel) -> String {
+    let locale = i18n.get_locale();
+    match panel {
+        Panel::Add(MfaDeviceType::Totp) => td_string!(locale, mfa_add_totp_intro).to_owned(),
+        Panel::Add(MfaDeviceType::Webauthn) => td_string!(locale, mfa_add_key_intro).to_owned(),
+        Panel::Activate { .. } => td_string!(locale, mfa_scan_intro).to_owned(),
+        Panel::Remove(d) => t_string!(i18n, mfa_remove_intro, name = d.name.clone()).to_string(),
+        _ => td_string!(locale, mfa_new_codes_intro).to_owned(),
     }
 }
 
@@ -179,11 +176,8 @@ pub fn ChangePanel(
             None => on_submit.run(typed),
         }
     };
-    let (title, intro, button) = wording(&panel);
-    let intro = move || match &panel {
-        Panel::Remove(d) => t_string!(i18n, mfa_remove_intro, name = d.name.clone()).to_string(),
-        _ => intro(i18n.get_locale()).to_owned(),
-    };
+    let (title, button) = wording(&panel);
+    let intro = move || introduction(i18n, &panel);
     focus_by_id(if naming {
         NAME_ID
     } else if activating {
