@@ -30,6 +30,12 @@ test('with an authenticator app: the password alone no longer signs in; a code o
   await expectNoAxeViolations(page, 'mfa-sign-in-fr-light');
   await page.getByRole('button', { name: 'Vérifier' }).click();
   await expect(page.getByText('Ce champ est obligatoire.')).toBeVisible();
+  // The API unreachable at the second step: said plainly, with the endpoint's address.
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await page.getByLabel('Code de vérification').fill('123456');
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByRole('alert')).toContainText("Impossible de joindre l'API (/api/v1)");
+  await page.unroute('**/api/v1/**');
   // A code from long ago is refused, said on its field; the code of the next step (the
   // one above was used at activation, and a code works once) signs in.
   await page.getByLabel('Code de vérification').fill(totp(secret, -20));

@@ -154,6 +154,7 @@ pub fn SignIn() -> impl IntoView {
 
     let second_step = move || {
         let step = mfa_step.get()?;
+        let endpoint_url = step.form.endpoint.url.clone();
         let on_submit = Callback::new(move |factor: Factor| {
             if !action.pending().get_untracked() {
                 action.dispatch_local(SignInForm { factor, ..step.form.clone() });
@@ -165,7 +166,9 @@ pub fn SignIn() -> impl IntoView {
             action.value().set(None);
         });
         let failed = Signal::derive(move || action.value().get().and_then(Result::err));
-        Some(view! { <SecondFactor kinds=step.kinds pending failed on_submit on_back /> })
+        Some(
+            view! { <SecondFactor kinds=step.kinds endpoint_url pending failed on_submit on_back /> },
+        )
     };
     let second_step_shown = move || mfa_step.with(Option::is_some);
 

@@ -11,7 +11,6 @@ use crate::components::failure::failure_text;
 use crate::components::form::{focus_by_id, FormField, SubmitButton};
 use crate::components::text::{text, Translation};
 use crate::i18n::*;
-use crate::state::AppState;
 
 const INPUT_ID: &str = "second-factor";
 
@@ -51,11 +50,13 @@ pub fn SecondFactor(
     /// What the last try answered, when it failed.
     #[prop(into)]
     failed: Signal<Option<CallError>>,
+    /// The endpoint signed in to, named when it cannot be reached (there is no session
+    /// yet to read it from).
+    endpoint_url: String,
     on_submit: Callback<Factor>,
     on_back: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let state = expect_context::<AppState>();
     let has_app = kinds.contains(&MfaDeviceType::Totp);
     let has_key = kinds.contains(&MfaDeviceType::Webauthn);
     let way = RwSignal::new(if has_app || !has_key { Way::App } else { Way::SecurityKey });
@@ -99,13 +100,10 @@ pub fn SecondFactor(
             (refused() && !key()).then(|| wording(way.get()).2(i18n.get_locale()).to_owned())
         }
     });
-    let alert = move || {
-        let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
-        match last_failure()? {
-            _ if refused() && !key() => None,
-            _ if refused() => Some(wording(Way::SecurityKey).2(i18n.get_locale()).to_owned()),
-            e => Some(failure_text(i18n, &e, &url)),
-        }
+    let alert = move || match last_failure()? {
+        _ if refused() && !key() => None,
+        _ if refused() => Some(wording(Way::SecurityKey).2(i18n.get_locale()).to_owned()),
+        e => Some(failure_text(i18n, &e, &endpoint_url)),
     };
     let other_way = move |to: Way, available: bool, label: Translation| {
         view! {
