@@ -47,6 +47,11 @@ impl AppState {
         self.session.with_untracked(|s| s.as_ref().map(|s| self.endpoint_of(s)))
     }
 
+    /// The signed-in endpoint's URL, for the messages that name it (empty signed out).
+    pub fn current_url(&self) -> String {
+        self.current_endpoint().map(|e| e.url).unwrap_or_default()
+    }
+
     pub fn sign_in(&self, session: Session) {
         session::save(&session);
         self.notice.set(None);

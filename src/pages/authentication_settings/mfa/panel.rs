@@ -137,7 +137,7 @@ pub fn ChangePanel(
     });
     let alert = move || {
         let shown = ["Name", "CurrentPassword", "Code"];
-        let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
+        let url = state.current_url();
         failed.with(|f| {
             let e = f.as_ref()?;
             let on_a_field = e.field_errors().iter().any(|(f, _)| shown.contains(&f.as_str()));

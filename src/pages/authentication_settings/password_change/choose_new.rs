@@ -124,7 +124,7 @@ pub fn ChooseNew(
     let confirm_error =
         Signal::derive(move || mismatch.get().then(|| t_string!(i18n, mismatch).to_string()));
     let failure = move || {
-        let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
+        let url = state.current_url();
         refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url))
     };
 

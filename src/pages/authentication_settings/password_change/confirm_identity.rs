@@ -60,7 +60,7 @@ pub fn ConfirmIdentity(
         }
     });
     let failure = move || {
-        let url = state.current_endpoint().map(|e| e.url).unwrap_or_default();
+        let url = state.current_url();
         answer.with(|a| match a {
             Some(Err(e)) if !e.is_wrong_credentials() => Some(failure_text(i18n, e, &url)),
             _ => None,
