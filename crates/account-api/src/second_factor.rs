@@ -52,16 +52,11 @@ pub async fn verify(
     pending: Pending,
     now: i64,
 ) -> Result<(), ApiError> {
-    let given = [
-        request.mfa_code.is_some(),
-        request.recovery_code.is_some(),
-        request.web_authn_credential.is_some(),
-    ];
     let (account_id, user_id) =
         (identity.account_id().to_owned(), identity.user_id().map(str::to_owned));
     let lockout = state.lockout;
     let Pending { lockout_key, attempt } = pending;
-    if given.iter().filter(|g| **g).count() > 1 {
+    if request.second_factors() > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
         return Err(ApiError::new(

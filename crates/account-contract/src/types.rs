@@ -210,11 +210,17 @@ pub struct CreateAccessKeyRequest {
 }
 
 impl CreateAccessKeyRequest {
-    /// Whether the request carries a second factor (see `docs/API.md`).
+    /// How many second factors the request carries (see `docs/API.md`: one at most).
+    pub fn second_factors(&self) -> usize {
+        [self.mfa_code.is_some(), self.recovery_code.is_some(), self.web_authn_credential.is_some()]
+            .into_iter()
+            .filter(|given| *given)
+            .count()
+    }
+
+    /// Whether the request carries a second factor.
     pub fn has_second_factor(&self) -> bool {
-        self.mfa_code.is_some()
-            || self.recovery_code.is_some()
-            || self.web_authn_credential.is_some()
+        self.second_factors() > 0
     }
 }
 
