@@ -79,10 +79,7 @@ impl Identity {
 }
 
 /// The identity a login names, if any; `login` is normalised ([`normalize_login`]).
-pub fn resolve_login(
-    conn: &rusqlite::Connection,
-    login: &str,
-) -> Result<Option<Identity>, ApiError> {
+pub fn resolve_login(conn: &crate::store::Db, login: &str) -> Result<Option<Identity>, ApiError> {
     match account_contract::validation::split_user_login(login) {
         Some((account_id, user_name)) => {
             Ok(store::users::by_name(conn, account_id, user_name)?.map(Identity::User))
@@ -92,10 +89,7 @@ pub fn resolve_login(
 }
 
 /// The identity that signs a call.
-pub fn identity_of(
-    conn: &rusqlite::Connection,
-    caller: &Caller,
-) -> Result<Option<Identity>, ApiError> {
+pub fn identity_of(conn: &crate::store::Db, caller: &Caller) -> Result<Option<Identity>, ApiError> {
     match &caller.user_id {
         Some(user_id) => Ok(store::users::by_id(conn, user_id)?.map(Identity::User)),
         None => Ok(store::accounts::by_id(conn, &caller.account_id)?.map(Identity::Account)),
@@ -276,7 +270,7 @@ pub async fn verify_with_lockout(
     password: &str,
     now: i64,
     second_factor_follows: bool,
-    current: impl FnOnce(&rusqlite::Connection) -> Result<Option<Identity>, ApiError>
+    current: impl FnOnce(&crate::store::Db) -> Result<Option<Identity>, ApiError>
         + Clone
         + Send
         + 'static,
@@ -430,7 +424,8 @@ mod tests {
     #[test]
     fn a_password_check_made_before_a_change_is_void_after_it() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let store =
+            Store::open(&crate::store::Database::Sqlite(dir.path().join("db.sqlite")), 1).unwrap();
         let new = NewAccount {
             account_id: "123456789012".into(),
             customer_id: "12345678".into(),

@@ -62,7 +62,7 @@ impl Caller {
     /// Fails unless the credentials this call was made with still hold, inside the
     /// write that acts on them: the signing key (and its session) still exist, or the
     /// password checked is still the identity's.
-    pub fn still_valid(&self, conn: &rusqlite::Connection) -> Result<(), ApiError> {
+    pub fn still_valid(&self, conn: &store::Db) -> Result<(), ApiError> {
         let gone = || {
             ApiError::new(
                 ErrorCode::AuthenticationFailed,

@@ -216,7 +216,8 @@ mod tests {
     #[test]
     fn a_wrong_server_key_is_found_at_start_up() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let store =
+            Store::open(&crate::store::Database::Sqlite(dir.path().join("db.sqlite")), 1).unwrap();
         let right = SecretBox::load_or_create(&dir.path().join("right.key"), true).unwrap();
         right.check_against(&store).unwrap();
         right.check_against(&store).expect("the same key again");

@@ -12,19 +12,31 @@ use clap::Args;
 use crate::app::{service, Options, Service};
 use crate::ctx::AppState;
 use crate::secrets::SecretBox;
-use crate::store::{Lockout, Store};
+use crate::store::{Database, Lockout, Store};
 use crate::{password_work, provision, store, throttle};
 
 /// Where the data lives (options of every command).
 #[derive(Args)]
 pub struct Storage {
-    /// The SQLite database (created if missing).
+    /// The database: a PostgreSQL URL (postgres://user@host/dbname, or
+    /// postgres:///dbname?host=/run/postgresql for the local socket), or else the path
+    /// of a SQLite file (created if missing).
     #[arg(long, env = "ACCOUNT_API_DB", default_value = "account-api.sqlite", global = true)]
-    pub db: PathBuf,
+    pub db: String,
     /// The server key that seals access-key secrets; created on first start, mode 0600.
-    /// Keep it outside the database's backups. Default: the database path + ".key".
+    /// Keep it outside the database's backups. Default with SQLite: the database path +
+    /// ".key"; required with PostgreSQL, the same file on every instance.
     #[arg(long, env = "ACCOUNT_API_KEY_FILE", global = true)]
     pub key_file: Option<PathBuf>,
+    /// Most connections this instance opens to PostgreSQL (reads and writes share them).
+    #[arg(long, env = "ACCOUNT_API_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub db_pool_size: usize,
+}
+
+impl Storage {
+    pub fn database(&self) -> Database {
+        Database::parse(&self.db)
+    }
 }
 
 /// The options of `serve`.
@@ -132,7 +144,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
     if store.read_blocking(store::accounts::count).map_err(|e| e.to_string())? == 0 {
         notes.push(format!(
             "No account yet: create one with `account-api --db {} create-account --email you@example.com`.",
-            storage.db.display()
+            storage.database()
         ));
     }
     let state = AppState {
@@ -161,12 +173,21 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
 
 /// Opens the database and the server key, checking that they belong together.
 pub fn open(storage: &Storage) -> Result<(Store, SecretBox), String> {
-    let store = Store::open(&storage.db)?;
-    let key_file = storage.key_file.clone().unwrap_or_else(|| {
-        let mut p = storage.db.clone().into_os_string();
-        p.push(".key");
-        PathBuf::from(p)
-    });
+    let database = storage.database();
+    let key_file = match (&storage.key_file, &database) {
+        (Some(file), _) => file.clone(),
+        (None, Database::Sqlite(path)) => {
+            let mut p = path.clone().into_os_string();
+            p.push(".key");
+            PathBuf::from(p)
+        }
+        (None, Database::Postgres(_)) => {
+            return Err("--key-file (ACCOUNT_API_KEY_FILE) is required with PostgreSQL: \
+                 the same server key file on every instance"
+                .into())
+        }
+    };
+    let store = Store::open(&database, storage.db_pool_size)?;
     let has_keys =
         store.read_blocking(store::access_keys::count_all).map_err(|e| e.to_string())? > 0;
     let secrets = SecretBox::load_or_create(&key_file, !has_keys)?;

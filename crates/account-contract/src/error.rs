@@ -115,6 +115,9 @@ error_codes! {
     TooManyAccessKeys = "10005", "TooManyResources (QuotaExceded)", 400;
     /// Something failed on our side.
     Internal = "2000", "InternalError", 500;
+    /// Extension: the server cannot reach its database (PostgreSQL down or every
+    /// connection busy); try again (`Retry-After`).
+    Unavailable = "2001", "ServiceUnavailable", 503;
 }
 
 impl ErrorCode {

@@ -1,11 +1,9 @@
 //! Access keys. The secret is sealed (see `secrets.rs`): the database alone
 //! reveals none.
 
-use account_contract::{AccessKey, ApiError, KeyState};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use super::internal;
+use super::sql::{args, Db, DbError, Row};
 use crate::clock;
+use account_contract::{AccessKey, ApiError, KeyState};
 
 /// A session: the key created with email/password (Basic) that started it, and when
 /// it ends. Every key created under a session belongs to it and ends no later.
@@ -92,23 +90,17 @@ const SELECT: &str =
     created_at, modified_at, user_id, session_id, account_controlled FROM access_keys";
 
 /// A stored state; anything else is a corrupt row.
-fn state_of(text: &str) -> rusqlite::Result<KeyState> {
-    KeyState::parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            4,
-            rusqlite::types::Type::Text,
-            format!("unknown key state {text:?}").into(),
-        )
-    })
+fn state_of(text: &str) -> Result<KeyState, DbError> {
+    KeyState::parse(text).ok_or_else(|| DbError::Decode(format!("unknown key state {text:?}")))
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
+fn from_row(row: &Row) -> Result<KeyRecord, DbError> {
     Ok(KeyRecord {
         access_key_id: row.get(0)?,
         account_id: row.get(1)?,
         secret_nonce: row.get(2)?,
         secret_sealed: row.get(3)?,
-        state: state_of(&row.get::<_, String>(4)?)?,
+        state: state_of(&row.get::<String>(4)?)?,
         tag: row.get(5)?,
         expires_at: row.get(6)?,
         created_at: row.get(7)?,
@@ -119,15 +111,13 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KeyRecord> {
     })
 }
 
-pub fn by_id(conn: &Connection, access_key_id: &str) -> Result<Option<KeyRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE access_key_id = ?1"))
-        .and_then(|mut s| s.query_row([access_key_id], from_row).optional())
-        .map_err(internal)
+pub fn by_id(conn: &Db, access_key_id: &str) -> Result<Option<KeyRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} WHERE access_key_id = ?1"), args![access_key_id], from_row)
 }
 
 /// A key and the session it belongs to. A key whose session is gone is no key.
 pub fn with_session(
-    conn: &Connection,
+    conn: &Db,
     access_key_id: &str,
 ) -> Result<(Option<KeyRecord>, Option<SessionOf>), ApiError> {
     let Some(key) = by_id(conn, access_key_id)? else { return Ok((None, None)) };
@@ -144,103 +134,99 @@ pub fn with_session(
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.
 pub fn of_owner(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<Vec<KeyRecord>, ApiError> {
-    conn.prepare_cached(&format!(
-        "{SELECT} WHERE account_id = ?1 AND user_id IS ?2 ORDER BY created_at, access_key_id"
-    ))
-    .and_then(|mut s| s.query_map(params![account_id, user_id], from_row)?.collect())
-    .map_err(internal)
+    conn.query(
+        &format!(
+            "{SELECT} WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
+                ORDER BY created_at, access_key_id COLLATE \"C\""
+        ),
+        args![account_id, user_id],
+        from_row,
+    )
 }
 
 /// How many keys of one identity count toward its limit: expired keys never do.
 pub fn count_of_owner(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     now: i64,
 ) -> Result<usize, ApiError> {
-    conn.query_row(
-        "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS ?2 AND (expires_at IS NULL OR expires_at > ?3)",
-        params![account_id, user_id, now],
-        |r| r.get::<_, i64>(0),
+    conn.value::<i64>(
+        "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
+            AND (expires_at IS NULL OR expires_at > ?3)",
+        args![account_id, user_id, now],
     )
     .map(|n| n as usize)
-    .map_err(internal)
 }
 
-pub fn insert(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO access_keys (access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
             created_at, modified_at, user_id, session_id, account_controlled)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+        args![
             k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state.as_str(), k.tag, k.expires_at,
             k.created_at, k.modified_at, k.user_id, k.session_id, k.account_controlled
         ],
     )
     .map(drop)
-    .map_err(internal)
 }
 
 /// Writes back the fields `UpdateAccessKey` may change.
-pub fn save(conn: &Connection, k: &KeyRecord) -> Result<(), ApiError> {
+pub fn save(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
     conn.execute(
         "UPDATE access_keys SET state = ?2, tag = ?3, expires_at = ?4, modified_at = ?5, account_controlled = ?6
             WHERE access_key_id = ?1",
-        params![k.access_key_id, k.state.as_str(), k.tag, k.expires_at, k.modified_at, k.account_controlled],
+        args![k.access_key_id, k.state.as_str(), k.tag, k.expires_at, k.modified_at, k.account_controlled],
     )
     .map(drop)
-    .map_err(internal)
 }
 
-pub fn delete(conn: &Connection, access_key_id: &str) -> Result<bool, ApiError> {
-    conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", [access_key_id])
+pub fn delete(conn: &Db, access_key_id: &str) -> Result<bool, ApiError> {
+    conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", args![access_key_id])
         .map(|n| n > 0)
-        .map_err(internal)
 }
 
 /// Deletes the account's expired keys (its users' too): sessions nobody signed out of.
-pub fn purge_expired(conn: &Connection, account_id: &str, now: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2")
-        .and_then(|mut s| s.execute(params![account_id, now]))
-        .map(drop)
-        .map_err(internal)
+pub fn purge_expired(conn: &Db, account_id: &str, now: i64) -> Result<(), ApiError> {
+    conn.execute(
+        "DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2",
+        args![account_id, now],
+    )
+    .map(drop)
 }
 
 /// Deletes sessions and every key created within them; returns how many sessions went.
-fn end_sessions(conn: &Connection, sessions: &[String]) -> Result<u32, ApiError> {
-    let mut stmt =
-        conn.prepare_cached("DELETE FROM access_keys WHERE session_id = ?1").map_err(internal)?;
+fn end_sessions(conn: &Db, sessions: &[String]) -> Result<u32, ApiError> {
     for id in sessions {
-        stmt.execute([id]).map_err(internal)?;
+        conn.execute("DELETE FROM access_keys WHERE session_id = ?1", args![id])?;
     }
     Ok(sessions.len() as u32)
 }
 
 /// The sessions of one identity (keys it created with email/password), oldest first.
 fn sessions_of(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<Vec<(String, Option<i64>)>, ApiError> {
-    conn.prepare_cached(
-        "SELECT access_key_id, expires_at FROM access_keys WHERE account_id = ?1 AND user_id IS ?2
-            AND session_id = access_key_id ORDER BY created_at, rowid",
+    conn.query(
+        "SELECT access_key_id, expires_at FROM access_keys WHERE account_id = ?1
+            AND user_id IS NOT DISTINCT FROM ?2 AND session_id = access_key_id ORDER BY created_at, rowid",
+        args![account_id, user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )
-    .and_then(|mut s| {
-        s.query_map(params![account_id, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
-    })
-    .map_err(internal)
 }
 
 /// Signs out every other session of the identity: deletes its sessions but `keep`,
 /// with every key created within them. Keys created otherwise stay. Returns how
 /// many sessions went.
 pub fn delete_other_sessions(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     keep: Option<&str>,
@@ -256,7 +242,7 @@ pub fn delete_other_sessions(
 /// Ends the identity's oldest temporary session (a console sign-in nobody signed
 /// out of), to make room for a new one. `false` when there is none to end.
 pub fn end_oldest_session(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<bool, ApiError> {
@@ -269,11 +255,11 @@ pub fn end_oldest_session(
 }
 
 /// Any one key, to try the server key on.
-pub fn sample(conn: &Connection) -> Result<Option<KeyRecord>, ApiError> {
-    conn.query_row(&format!("{SELECT} LIMIT 1"), [], from_row).optional().map_err(internal)
+pub fn sample(conn: &Db) -> Result<Option<KeyRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} LIMIT 1"), &[], from_row)
 }
 
 /// How many access keys the database holds, all accounts together.
-pub fn count_all(conn: &Connection) -> Result<u64, ApiError> {
-    conn.query_row("SELECT COUNT(*) FROM access_keys", [], |r| r.get(0)).map_err(internal)
+pub fn count_all(conn: &Db) -> Result<u64, ApiError> {
+    conn.value("SELECT COUNT(*) FROM access_keys", &[])
 }

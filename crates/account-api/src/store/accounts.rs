@@ -1,10 +1,9 @@
 //! Accounts and their passwords.
 
+use super::sql::{args, Db, DbError, Row};
+use super::{internal, Store};
 use account_contract::validation::normalize_login;
 use account_contract::{Account, AccountField, ApiError, ErrorCode, UpdateAccountRequest};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use super::{internal, Store};
 
 /// The column of each editable field.
 fn column(field: AccountField) -> &'static str {
@@ -46,7 +45,7 @@ impl AccountRecord {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {
+fn from_row(row: &Row) -> Result<AccountRecord, DbError> {
     let emails: String = row.get(2)?;
     let mut account = Account {
         account_id: Some(row.get(0)?),
@@ -56,25 +55,25 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {
         ..Default::default()
     };
     for (i, field) in AccountField::ALL.into_iter().enumerate() {
-        *field.of_account_mut(&mut account) = row.get::<_, Option<String>>(5 + i)?;
+        *field.of_account_mut(&mut account) = row.get::<Option<String>>(5 + i)?;
     }
     Ok(AccountRecord { account, password_hash: row.get(4)? })
 }
 
-pub fn by_id(conn: &Connection, account_id: &str) -> Result<Option<AccountRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1"))
-        .and_then(|mut s| s.query_row([account_id], from_row).optional())
-        .map_err(internal)
+pub fn by_id(conn: &Db, account_id: &str) -> Result<Option<AccountRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} WHERE account_id = ?1"), args![account_id], from_row)
 }
 
-pub fn by_email(conn: &Connection, email: &str) -> Result<Option<AccountRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE email_key = ?1"))
-        .and_then(|mut s| s.query_row([normalize_login(email)], from_row).optional())
-        .map_err(internal)
+pub fn by_email(conn: &Db, email: &str) -> Result<Option<AccountRecord>, ApiError> {
+    conn.query_opt(
+        &format!("{SELECT} WHERE email_key = ?1"),
+        args![normalize_login(email)],
+        from_row,
+    )
 }
 
-pub fn count(conn: &Connection) -> Result<u64, ApiError> {
-    conn.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0)).map_err(internal)
+pub fn count(conn: &Db) -> Result<u64, ApiError> {
+    conn.value("SELECT COUNT(*) FROM accounts", &[])
 }
 
 fn duplicate_email() -> ApiError {
@@ -82,112 +81,91 @@ fn duplicate_email() -> ApiError {
 }
 
 /// Applies the fields an update carries; the others stay as they are.
-pub fn update(
-    conn: &Connection,
-    account_id: &str,
-    update: &UpdateAccountRequest,
-) -> Result<(), ApiError> {
+pub fn update(conn: &Db, account_id: &str, update: &UpdateAccountRequest) -> Result<(), ApiError> {
     let mut sets: Vec<String> = Vec::new();
-    let mut values: Vec<String> = Vec::new();
+    let mut values: Vec<super::sql::Value> = Vec::new();
     for field in AccountField::ALL {
         if let Some(v) = field.of_update(update) {
-            values.push(v.clone());
+            values.push(super::sql::Value::Text(v.clone()));
             sets.push(format!("{} = ?{}", column(field), values.len()));
         }
     }
     if let Some(email) = &update.email {
-        values.push(normalize_login(email));
+        values.push(super::sql::Value::Text(normalize_login(email)));
         sets.push(format!("email_key = ?{}", values.len()));
     }
     if let Some(list) = &update.additional_emails {
-        values.push(serde_json::to_string(list).map_err(internal)?);
+        values.push(super::sql::Value::Text(serde_json::to_string(list).map_err(internal)?));
         sets.push(format!("additional_emails = ?{}", values.len()));
     }
     if sets.is_empty() {
         return Ok(());
     }
-    values.push(account_id.to_owned());
+    values.push(super::sql::Value::Text(account_id.to_owned()));
     let sql =
         format!("UPDATE accounts SET {} WHERE account_id = ?{}", sets.join(", "), values.len());
-    match conn.execute(&sql, rusqlite::params_from_iter(values.iter())) {
+    match conn.run(&sql, &values) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(duplicate_email())
-        }
-        Err(e) => Err(internal(e)),
+        Err(e) if e.is_unique_violation() => Err(duplicate_email()),
+        Err(e) => Err(super::sql::api_error(e)),
     }
 }
 
 /// Whether another account uses this email.
-pub fn email_taken_by_other(
-    conn: &Connection,
-    account_id: &str,
-    email: &str,
-) -> Result<bool, ApiError> {
-    conn.query_row(
+pub fn email_taken_by_other(conn: &Db, account_id: &str, email: &str) -> Result<bool, ApiError> {
+    conn.value(
         "SELECT EXISTS(SELECT 1 FROM accounts WHERE email_key = ?1 AND account_id != ?2)",
-        params![normalize_login(email), account_id],
-        |r| r.get(0),
+        args![normalize_login(email), account_id],
     )
-    .map_err(internal)
 }
 
 /// Password hashes that may not be reused: the current one first, then the history.
 pub fn recent_password_hashes(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     limit: usize,
 ) -> Result<Vec<String>, ApiError> {
     let mut hashes: Vec<String> = conn
-        .query_row("SELECT password_hash FROM accounts WHERE account_id = ?1", [account_id], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(internal)?
+        .query_opt(
+            "SELECT password_hash FROM accounts WHERE account_id = ?1",
+            args![account_id],
+            |r| r.get(0),
+        )?
         .into_iter()
         .collect();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT password_hash FROM password_history WHERE account_id = ?1 AND user_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
-        )
-        .map_err(internal)?;
-    let older = stmt
-        .query_map(params![account_id, limit.saturating_sub(1) as i64], |r| r.get::<_, String>(0))
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(internal)?;
+    let older = conn.query(
+        "SELECT password_hash FROM password_history WHERE account_id = ?1 AND user_id IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+        args![account_id, limit.saturating_sub(1) as i64],
+        |r| r.get::<String>(0),
+    )?;
     hashes.extend(older);
     Ok(hashes)
 }
 
 /// Replaces the password, keeping the old hash in the history (trimmed to `keep`).
 pub fn set_password(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     new_hash: &str,
     now: i64,
     keep: usize,
 ) -> Result<(), ApiError> {
-    let run = || -> rusqlite::Result<()> {
-        conn.execute(
-            "INSERT INTO password_history (account_id, password_hash, created_at)
-             SELECT account_id, password_hash, ?2 FROM accounts WHERE account_id = ?1",
-            params![account_id, now],
-        )?;
-        conn.execute(
-            "UPDATE accounts SET password_hash = ?2 WHERE account_id = ?1",
-            params![account_id, new_hash],
-        )?;
-        conn.execute(
-            "DELETE FROM password_history WHERE account_id = ?1 AND user_id IS NULL AND rowid NOT IN (
-                SELECT rowid FROM password_history WHERE account_id = ?1 AND user_id IS NULL
-                ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
-            params![account_id, keep.saturating_sub(1) as i64],
-        )?;
-        Ok(())
-    };
-    run().map_err(internal)
+    conn.execute(
+        "INSERT INTO password_history (account_id, password_hash, created_at)
+         SELECT account_id, password_hash, CAST(?2 AS BIGINT) FROM accounts WHERE account_id = ?1",
+        args![account_id, now],
+    )?;
+    conn.execute(
+        "UPDATE accounts SET password_hash = ?2 WHERE account_id = ?1",
+        args![account_id, new_hash],
+    )?;
+    conn.execute(
+        "DELETE FROM password_history WHERE account_id = ?1 AND user_id IS NULL AND rowid NOT IN (
+            SELECT rowid FROM password_history WHERE account_id = ?1 AND user_id IS NULL
+            ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+        args![account_id, keep.saturating_sub(1) as i64],
+    )?;
+    Ok(())
 }
 
 /// What a new account is made of.
@@ -201,16 +179,16 @@ pub struct NewAccount {
     pub now: i64,
 }
 
-pub fn insert(conn: &Connection, new: &NewAccount) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, new: &NewAccount) -> Result<(), ApiError> {
     if by_email(conn, &new.email)?.is_some() {
         return Err(duplicate_email());
     }
-    conn.execute(
+    conn.run(
         "INSERT INTO accounts (account_id, customer_id, email, email_key, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![new.account_id, new.customer_id, new.email, normalize_login(&new.email), new.password_hash, new.now],
+        args![new.account_id, new.customer_id, new.email, normalize_login(&new.email), new.password_hash, new.now],
     )
-    .map_err(internal)?;
+    .map_err(|e| if e.is_unique_violation() { duplicate_email() } else { super::sql::api_error(e) })?;
     update(conn, &new.account_id, &new.profile)
 }
 

@@ -7,10 +7,8 @@
 //! forgives its own attempt only; the count is cleared when the second factor is
 //! right, and a wrong one leaves the attempt counted.
 
+use super::sql::{args, Db};
 use account_contract::ApiError;
-use rusqlite::{params, Connection, OptionalExtension};
-
-use super::internal;
 
 pub const THRESHOLD: i64 = 4;
 pub const MAX_UNITS: i64 = 10;
@@ -45,31 +43,26 @@ impl Attempt {
 
 impl Lockout {
     /// Seconds left to wait, if the identity is locked now.
-    pub fn locked_for(
-        &self,
-        conn: &Connection,
-        identity: &str,
-        now: i64,
-    ) -> Result<Option<i64>, ApiError> {
-        let until: Option<i64> = conn
-            .prepare_cached("SELECT locked_until FROM login_failures WHERE identity = ?1")
-            .and_then(|mut s| s.query_row([identity], |r| r.get(0)).optional())
-            .map_err(internal)?;
+    pub fn locked_for(&self, conn: &Db, identity: &str, now: i64) -> Result<Option<i64>, ApiError> {
+        let until: Option<i64> = conn.query_opt(
+            "SELECT locked_until FROM login_failures WHERE identity = ?1",
+            args![identity],
+            |r| r.get(0),
+        )?;
         Ok(until.filter(|u| *u > now).map(|u| u - now))
     }
 
     /// Counts an attempt as failed until its password proves right; refused while locked.
-    pub fn begin(&self, conn: &Connection, identity: &str, now: i64) -> Result<Attempt, ApiError> {
+    pub fn begin(&self, conn: &Db, identity: &str, now: i64) -> Result<Attempt, ApiError> {
         if let Some(secs) = self.locked_for(conn, identity, now)? {
             return Err(ApiError::locked(secs as u64));
         }
-        let failures: i64 = conn
-            .prepare_cached(
-                "INSERT INTO login_failures (identity, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)
-                 ON CONFLICT(identity) DO UPDATE SET failures = failures + 1, updated_at = ?2 RETURNING failures",
-            )
-            .and_then(|mut s| s.query_row(params![identity, now], |r| r.get(0)))
-            .map_err(internal)?;
+        let failures: i64 = conn.value(
+            "INSERT INTO login_failures (identity, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)
+             ON CONFLICT(identity) DO UPDATE SET failures = login_failures.failures + 1, updated_at = ?2
+             RETURNING failures",
+            args![identity, now],
+        )?;
         if failures == 1 {
             self.forget_stale(conn, now)?;
         }
@@ -79,9 +72,8 @@ impl Lockout {
         let secs = (failures / THRESHOLD).min(MAX_UNITS) * self.unit_secs;
         conn.execute(
             "UPDATE login_failures SET locked_until = ?2 WHERE identity = ?1",
-            params![identity, now + secs],
-        )
-        .map_err(internal)?;
+            args![identity, now + secs],
+        )?;
         Ok(Attempt { failures, locks_for: Some(secs) })
     }
 
@@ -90,15 +82,13 @@ impl Lockout {
     /// started itself is lifted, since it was the right password after all.
     pub fn succeed(
         &self,
-        conn: &Connection,
+        conn: &Db,
         identity: &str,
         attempt: Attempt,
         now: i64,
     ) -> Result<(), ApiError> {
         self.not_locked_by_others(conn, identity, attempt, now)?;
-        conn.execute("DELETE FROM login_failures WHERE identity = ?1", [identity])
-            .map(drop)
-            .map_err(internal)
+        conn.execute("DELETE FROM login_failures WHERE identity = ?1", args![identity]).map(drop)
     }
 
     /// The password matched, but the identity has a second factor and this attempt
@@ -107,38 +97,34 @@ impl Lockout {
     /// another attempt locked the identity meanwhile.
     pub fn forgive(
         &self,
-        conn: &Connection,
+        conn: &Db,
         identity: &str,
         attempt: Attempt,
         now: i64,
     ) -> Result<(), ApiError> {
         let own_lock = self.not_locked_by_others(conn, identity, attempt, now)?;
-        conn.prepare_cached(
-            "UPDATE login_failures SET failures = max(failures - 1, 0),
-                locked_until = CASE WHEN ?2 THEN 0 ELSE locked_until END WHERE identity = ?1",
+        conn.execute(
+            "UPDATE login_failures SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+                locked_until = CASE WHEN ?2 = 1 THEN 0 ELSE locked_until END WHERE identity = ?1",
+            args![identity, own_lock],
         )
-        .and_then(|mut s| s.execute(params![identity, own_lock]))
         .map(drop)
-        .map_err(internal)
     }
 
     /// Fails if another attempt locked the identity after this one was counted;
     /// `Ok(true)` if the lock in force, if any, is this attempt's own.
     fn not_locked_by_others(
         &self,
-        conn: &Connection,
+        conn: &Db,
         identity: &str,
         attempt: Attempt,
         now: i64,
     ) -> Result<bool, ApiError> {
-        let row: Option<(i64, i64)> = conn
-            .query_row(
-                "SELECT failures, locked_until FROM login_failures WHERE identity = ?1",
-                [identity],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(internal)?;
+        let row: Option<(i64, i64)> = conn.query_opt(
+            "SELECT failures, locked_until FROM login_failures WHERE identity = ?1",
+            args![identity],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let Some((failures, until)) = row else { return Ok(false) };
         let own_lock = attempt.locks_for.is_some() && failures == attempt.failures;
         if until > now && !own_lock {
@@ -149,19 +135,20 @@ impl Lockout {
 
     /// Keeps the table bounded: counters idle for a day go, and past `MAX_ROWS` the
     /// stalest unlocked ones.
-    fn forget_stale(&self, conn: &Connection, now: i64) -> Result<(), ApiError> {
-        conn.prepare_cached(
+    fn forget_stale(&self, conn: &Db, now: i64) -> Result<(), ApiError> {
+        conn.execute(
             "DELETE FROM login_failures WHERE updated_at < ?1 AND locked_until <= ?2",
-        )
-        .and_then(|mut s| s.execute(params![now - FORGET_AFTER_SECS, now]))
-        .map_err(internal)?;
-        conn.prepare_cached(
-            "DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE locked_until <= ?1
-                ORDER BY updated_at LIMIT max(0, (SELECT COUNT(*) FROM login_failures) - ?2))",
-        )
-        .and_then(|mut s| s.execute(params![now, MAX_ROWS]))
-        .map(drop)
-        .map_err(internal)
+            args![now - FORGET_AFTER_SECS, now],
+        )?;
+        let over = conn.value::<i64>("SELECT COUNT(*) FROM login_failures", &[])? - MAX_ROWS;
+        if over > 0 {
+            conn.execute(
+                "DELETE FROM login_failures WHERE identity IN (SELECT identity FROM login_failures
+                    WHERE locked_until <= ?1 ORDER BY updated_at LIMIT ?2)",
+                args![now, over],
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -169,9 +156,11 @@ impl Lockout {
 mod tests {
     use super::*;
 
+    use rusqlite::Connection;
+
     fn db() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        super::super::migrate(&mut conn).unwrap();
+        crate::store::sqlite::migrate(&mut conn).unwrap();
         conn
     }
 
@@ -264,8 +253,7 @@ mod tests {
         let l = Lockout { unit_secs: 60 };
         l.begin(&conn, "old", 1_000).unwrap();
         l.begin(&conn, "new", 1_000 + FORGET_AFTER_SECS + 1).unwrap();
-        let n: i64 =
-            conn.query_row("SELECT COUNT(*) FROM login_failures", [], |r| r.get(0)).unwrap();
+        let n: i64 = (&conn as &Db).value("SELECT COUNT(*) FROM login_failures", &[]).unwrap();
         assert_eq!(n, 1);
     }
 }

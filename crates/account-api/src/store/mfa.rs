@@ -2,11 +2,9 @@
 //! sealed like an access key's secret (`secrets.rs`), bound to its device ID; a recovery
 //! code is kept only as a keyed hash; WebAuthn credentials hold public keys only.
 
-use account_contract::{ApiError, ErrorCode, MfaDevice, MfaDeviceType};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use super::internal;
+use super::sql::{api_error, args, Db, DbError, Row};
 use crate::clock;
+use account_contract::{ApiError, ErrorCode, MfaDevice, MfaDeviceType};
 
 /// Seconds a second factor may stay pending (created, not yet activated).
 pub const PENDING_SECS: i64 = 600;
@@ -96,27 +94,23 @@ fn kind_text(kind: MfaDeviceType) -> &'static str {
     }
 }
 
-fn kind_of(text: &str) -> rusqlite::Result<MfaDeviceType> {
+fn kind_of(text: &str) -> Result<MfaDeviceType, DbError> {
     match text {
         "TOTP" => Ok(MfaDeviceType::Totp),
         "WEBAUTHN" => Ok(MfaDeviceType::Webauthn),
-        other => Err(rusqlite::Error::FromSqlConversionFailure(
-            3,
-            rusqlite::types::Type::Text,
-            format!("unknown second factor kind {other:?}").into(),
-        )),
+        other => Err(DbError::Decode(format!("unknown second factor kind {other:?}"))),
     }
 }
 
 const SELECT: &str = "SELECT mfa_device_id, account_id, user_id, kind, name, active, pending_until, created_at,
     last_used_at, totp_nonce, totp_sealed, totp_last_step, credential_id, passkey, registration FROM mfa_devices";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
+fn from_row(row: &Row) -> Result<DeviceRecord, DbError> {
     Ok(DeviceRecord {
         mfa_device_id: row.get(0)?,
         account_id: row.get(1)?,
         user_id: row.get(2)?,
-        kind: kind_of(&row.get::<_, String>(3)?)?,
+        kind: kind_of(&row.get::<String>(3)?)?,
         name: row.get(4)?,
         active: row.get(5)?,
         pending_until: row.get(6)?,
@@ -131,79 +125,76 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
     })
 }
 
-pub fn by_id(conn: &Connection, mfa_device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE mfa_device_id = ?1"))
-        .and_then(|mut s| s.query_row([mfa_device_id], from_row).optional())
-        .map_err(internal)
+pub fn by_id(conn: &Db, mfa_device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} WHERE mfa_device_id = ?1"), args![mfa_device_id], from_row)
 }
 
 /// The active second factors of one identity, oldest first.
 pub fn active_of(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<Vec<DeviceRecord>, ApiError> {
-    conn.prepare_cached(&format!(
-        "{SELECT} WHERE account_id = ?1 AND user_id IS ?2 AND active = 1 ORDER BY created_at, rowid"
-    ))
-    .and_then(|mut s| s.query_map(params![account_id, user_id], from_row)?.collect())
-    .map_err(internal)
+    conn.query(
+        &format!(
+            "{SELECT} WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 1
+                ORDER BY created_at, rowid"
+        ),
+        args![account_id, user_id],
+        from_row,
+    )
 }
 
 /// Whether the identity has an active second factor (MFA is on).
-pub fn has_active(
-    conn: &Connection,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<bool, ApiError> {
-    conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM mfa_devices WHERE account_id = ?1 AND user_id IS ?2 AND active = 1)",
+pub fn has_active(conn: &Db, account_id: &str, user_id: Option<&str>) -> Result<bool, ApiError> {
+    conn.value(
+        "SELECT EXISTS (SELECT 1 FROM mfa_devices WHERE account_id = ?1
+            AND user_id IS NOT DISTINCT FROM ?2 AND active = 1)",
+        args![account_id, user_id],
     )
-    .and_then(|mut s| s.query_row(params![account_id, user_id], |r| r.get(0)))
-    .map_err(internal)
 }
 
 /// Forgets the identity's expired pending second factors, and its oldest pending ones
 /// past `MAX_PENDING - 1` (room for one more).
 pub fn purge_pending(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     now: i64,
 ) -> Result<(), ApiError> {
-    conn.prepare_cached(
-        "DELETE FROM mfa_devices WHERE account_id = ?1 AND user_id IS ?2 AND active = 0 AND (pending_until IS NULL OR pending_until <= ?3)",
+    conn.execute(
+        "DELETE FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 0
+            AND (pending_until IS NULL OR pending_until <= ?3)",
+        args![account_id, user_id, now],
+    )?;
+    conn.execute(
+        "DELETE FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 0
+            AND mfa_device_id NOT IN (SELECT mfa_device_id FROM mfa_devices
+                WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 0
+                ORDER BY created_at DESC, rowid DESC LIMIT ?3)",
+        args![account_id, user_id, MAX_PENDING - 1],
     )
-    .and_then(|mut s| s.execute(params![account_id, user_id, now]))
-    .map_err(internal)?;
-    conn.prepare_cached(
-        "DELETE FROM mfa_devices WHERE mfa_device_id IN (SELECT mfa_device_id FROM mfa_devices
-            WHERE account_id = ?1 AND user_id IS ?2 AND active = 0 ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?3)",
-    )
-    .and_then(|mut s| s.execute(params![account_id, user_id, MAX_PENDING - 1]))
     .map(drop)
-    .map_err(internal)
 }
 
-pub fn insert(conn: &Connection, d: &DeviceRecord) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, d: &DeviceRecord) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO mfa_devices (mfa_device_id, account_id, user_id, kind, name, active, pending_until, created_at,
             last_used_at, totp_nonce, totp_sealed, totp_last_step, credential_id, passkey, registration)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
+        args![
             d.mfa_device_id, d.account_id, d.user_id, kind_text(d.kind), d.name, d.active, d.pending_until,
             d.created_at, d.last_used_at, d.totp_nonce, d.totp_sealed, d.totp_last_step, d.credential_id,
             d.passkey, d.registration
         ],
     )
     .map(drop)
-    .map_err(internal)
 }
 
 /// Activates a pending authenticator app whose first code was of time step `step`:
 /// that code, and every earlier one, is used. `false` if it was not pending.
 pub fn activate_totp(
-    conn: &Connection,
+    conn: &Db,
     mfa_device_id: &str,
     step: i64,
     now: i64,
@@ -211,108 +202,97 @@ pub fn activate_totp(
     conn.execute(
         "UPDATE mfa_devices SET active = 1, pending_until = NULL, totp_last_step = ?2, created_at = ?3
             WHERE mfa_device_id = ?1 AND active = 0",
-        params![mfa_device_id, step, now],
+        args![mfa_device_id, step, now],
     )
     .map(|n| n == 1)
-    .map_err(internal)
 }
 
 /// Activates a pending security key with its credential. A credential already
 /// registered (to anyone) is refused. `false` if it was not pending.
 pub fn activate_webauthn(
-    conn: &Connection,
+    conn: &Db,
     mfa_device_id: &str,
     credential_id: &str,
     passkey: &str,
     now: i64,
 ) -> Result<bool, ApiError> {
-    match conn.execute(
+    match conn.run(
         "UPDATE mfa_devices SET active = 1, pending_until = NULL, registration = NULL, credential_id = ?2,
             passkey = ?3, created_at = ?4 WHERE mfa_device_id = ?1 AND active = 0",
-        params![mfa_device_id, credential_id, passkey, now],
+        args![mfa_device_id, credential_id, passkey, now],
     ) {
         Ok(n) => Ok(n == 1),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(ApiError::field(
-                ErrorCode::Conflict,
-                "Credential",
-                "this security key is already registered.",
-            ))
-        }
-        Err(e) => Err(internal(e)),
+        Err(e) if e.is_unique_violation() => Err(ApiError::field(
+            ErrorCode::Conflict,
+            "Credential",
+            "this security key is already registered.",
+        )),
+        Err(e) => Err(api_error(e)),
     }
 }
 
-pub fn delete(conn: &Connection, mfa_device_id: &str) -> Result<bool, ApiError> {
-    conn.execute("DELETE FROM mfa_devices WHERE mfa_device_id = ?1", [mfa_device_id])
+pub fn delete(conn: &Db, mfa_device_id: &str) -> Result<bool, ApiError> {
+    conn.execute("DELETE FROM mfa_devices WHERE mfa_device_id = ?1", args![mfa_device_id])
         .map(|n| n > 0)
-        .map_err(internal)
 }
 
 /// Accepts a TOTP code of time step `step` for an active device: only a step later
 /// than the last one accepted (so a code works once). `false` when it is not later.
 pub fn accept_totp_step(
-    conn: &Connection,
+    conn: &Db,
     mfa_device_id: &str,
     step: i64,
     now: i64,
 ) -> Result<bool, ApiError> {
-    conn.prepare_cached(
+    conn.execute(
         "UPDATE mfa_devices SET totp_last_step = ?2, last_used_at = ?3
             WHERE mfa_device_id = ?1 AND active = 1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+        args![mfa_device_id, step, now],
     )
-    .and_then(|mut s| s.execute(params![mfa_device_id, step, now]))
     .map(|n| n == 1)
-    .map_err(internal)
 }
 
 /// Saves a security key's credential after a sign-in (its counter), and when it was used.
 pub fn save_passkey(
-    conn: &Connection,
+    conn: &Db,
     mfa_device_id: &str,
     passkey: &str,
     now: i64,
 ) -> Result<(), ApiError> {
     conn.execute(
         "UPDATE mfa_devices SET passkey = ?2, last_used_at = ?3 WHERE mfa_device_id = ?1 AND active = 1",
-        params![mfa_device_id, passkey, now],
+        args![mfa_device_id, passkey, now],
     )
     .map(drop)
-    .map_err(internal)
 }
 
 /// Voids the identity's recovery codes.
 pub fn delete_recovery_codes(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<(), ApiError> {
     conn.execute(
-        "DELETE FROM recovery_codes WHERE account_id = ?1 AND user_id IS ?2",
-        params![account_id, user_id],
+        "DELETE FROM recovery_codes WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2",
+        args![account_id, user_id],
     )
     .map(drop)
-    .map_err(internal)
 }
 
 /// Replaces the identity's recovery codes with these keyed hashes.
 pub fn replace_recovery_codes(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     hashes: &[Vec<u8>],
     now: i64,
 ) -> Result<(), ApiError> {
     delete_recovery_codes(conn, account_id, user_id)?;
-    let mut stmt = conn
-        .prepare_cached(
-            "INSERT INTO recovery_codes (account_id, user_id, code_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .map_err(internal)?;
     for hash in hashes {
-        stmt.execute(params![account_id, user_id, hash, now]).map_err(internal)?;
+        conn.execute(
+            "INSERT INTO recovery_codes (account_id, user_id, code_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            args![account_id, user_id, hash, now],
+        )?;
     }
     Ok(())
 }
@@ -320,84 +300,73 @@ pub fn replace_recovery_codes(
 /// Uses up the recovery code with this keyed hash: `true` if it was there (and is
 /// now gone), in one statement, so two requests cannot both use it.
 pub fn use_recovery_code(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     hash: &[u8],
 ) -> Result<bool, ApiError> {
-    conn.prepare_cached(
+    conn.execute(
         "DELETE FROM recovery_codes WHERE rowid = (SELECT rowid FROM recovery_codes
-            WHERE account_id = ?1 AND user_id IS ?2 AND code_hash = ?3 LIMIT 1)",
+            WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND code_hash = ?3 LIMIT 1)",
+        args![account_id, user_id, hash],
     )
-    .and_then(|mut s| s.execute(params![account_id, user_id, hash]))
     .map(|n| n == 1)
-    .map_err(internal)
 }
 
 pub fn recovery_codes_left(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
 ) -> Result<u32, ApiError> {
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM recovery_codes WHERE account_id = ?1 AND user_id IS ?2",
+    conn.value(
+        "SELECT COUNT(*) FROM recovery_codes WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2",
+        args![account_id, user_id],
     )
-    .and_then(|mut s| s.query_row(params![account_id, user_id], |r| r.get(0)))
-    .map_err(internal)
 }
 
 /// Keeps a WebAuthn sign-in challenge (its webauthn-rs `PasskeyAuthentication` state)
 /// for `CHALLENGE_SECS`; expired ones go, and the identity keeps at most
 /// `MAX_CHALLENGES` (the oldest go first).
 pub fn insert_challenge(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     challenge: &str,
     state: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    conn.prepare_cached("DELETE FROM webauthn_challenges WHERE expires_at <= ?1")
-        .and_then(|mut s| s.execute([now]))
-        .map_err(internal)?;
-    conn.prepare_cached(
-        "DELETE FROM webauthn_challenges WHERE challenge IN (SELECT challenge FROM webauthn_challenges
-            WHERE account_id = ?1 AND user_id IS ?2 ORDER BY expires_at DESC, rowid DESC LIMIT -1 OFFSET ?3)",
-    )
-    .and_then(|mut s| s.execute(params![account_id, user_id, MAX_CHALLENGES - 1]))
-    .map_err(internal)?;
-    conn.prepare_cached(
+    conn.execute("DELETE FROM webauthn_challenges WHERE expires_at <= ?1", args![now])?;
+    conn.execute(
+        "DELETE FROM webauthn_challenges WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
+            AND challenge NOT IN (SELECT challenge FROM webauthn_challenges
+                WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
+                ORDER BY expires_at DESC, rowid DESC LIMIT ?3)",
+        args![account_id, user_id, MAX_CHALLENGES - 1],
+    )?;
+    conn.execute(
         "INSERT INTO webauthn_challenges (challenge, account_id, user_id, state, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        args![challenge, account_id, user_id, state, now + CHALLENGE_SECS],
     )
-    .and_then(|mut s| s.execute(params![challenge, account_id, user_id, state, now + CHALLENGE_SECS]))
     .map(drop)
-    .map_err(internal)
 }
 
 /// Takes (and so uses up) the identity's unexpired challenge `challenge`: its state.
 pub fn take_challenge(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
     challenge: &str,
     now: i64,
 ) -> Result<Option<String>, ApiError> {
-    conn.prepare_cached(
-        "DELETE FROM webauthn_challenges WHERE challenge = ?1 AND account_id = ?2 AND user_id IS ?3
-            AND expires_at > ?4 RETURNING state",
+    conn.query_opt(
+        "DELETE FROM webauthn_challenges WHERE challenge = ?1 AND account_id = ?2
+            AND user_id IS NOT DISTINCT FROM ?3 AND expires_at > ?4 RETURNING state",
+        args![challenge, account_id, user_id, now],
+        |r| r.get(0),
     )
-    .and_then(|mut s| {
-        s.query_row(params![challenge, account_id, user_id, now], |r| r.get(0)).optional()
-    })
-    .map_err(internal)
 }
 
 /// The second factor holding a WebAuthn credential (base64url ID), if any.
-pub fn by_credential_id(
-    conn: &Connection,
-    credential_id: &str,
-) -> Result<Option<DeviceRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE credential_id = ?1"))
-        .and_then(|mut s| s.query_row([credential_id], from_row).optional())
-        .map_err(internal)
+pub fn by_credential_id(conn: &Db, credential_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} WHERE credential_id = ?1"), args![credential_id], from_row)
 }

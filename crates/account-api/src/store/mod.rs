@@ -1,151 +1,57 @@
-//! SQLite storage: WAL, migrations, a pool of read connections and one writer
-//! thread that commits concurrent writes together (group commit), so every
-//! acknowledged write is on disk (`synchronous=FULL`) without one fsync each.
+//! Storage: SQLite (one file, the default) or PostgreSQL (several instances on one
+//! database). The calls see one `Store` and storage functions that take a `&Db`
+//! (`sql.rs`), whatever the engine: the engines differ only in how they run reads and
+//! writes (`sqlite.rs`, `pg.rs`) and in their migrations' types (`schema.rs`).
 
 pub mod access_keys;
 pub mod accounts;
 mod lockout;
 pub mod meta;
 pub mod mfa;
+pub mod pg;
+pub mod schema;
+pub mod sql;
+mod sqlite;
 pub mod users;
 mod writer;
 
 pub use access_keys::KeyRecord;
 pub use accounts::{AccountRecord, NewAccount};
 pub use lockout::{Attempt, Lockout};
+pub use sql::Db;
 pub use users::UserRecord;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use account_contract::{ApiError, ErrorCode};
-use rusqlite::Connection;
 
-use writer::Writer;
-
-/// Schema versions, applied in order; `PRAGMA user_version` says how many ran.
-const MIGRATIONS: &[&str] = &[
-    // 1: accounts, their password history, access keys, failed sign-in counters.
-    "CREATE TABLE accounts (
-        account_id TEXT PRIMARY KEY,
-        customer_id TEXT NOT NULL,
-        email TEXT NOT NULL,
-        email_key TEXT NOT NULL UNIQUE,
-        first_name TEXT, last_name TEXT, job_title TEXT,
-        phone_number TEXT, mobile_number TEXT,
-        company_name TEXT, vat_number TEXT,
-        city TEXT, zip_code TEXT, state_province TEXT, country TEXT,
-        additional_emails TEXT NOT NULL DEFAULT '[]',
-        outscale_login_allowed INTEGER NOT NULL DEFAULT 1,
-        password_hash TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-     );
-     CREATE TABLE password_history (
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        password_hash TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-     );
-     CREATE INDEX password_history_account ON password_history(account_id, created_at);
-     CREATE TABLE access_keys (
-        access_key_id TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        secret_nonce BLOB NOT NULL,
-        secret_sealed BLOB NOT NULL,
-        state TEXT NOT NULL,
-        tag TEXT,
-        expires_at INTEGER,
-        created_at INTEGER NOT NULL,
-        modified_at INTEGER NOT NULL
-     );
-     CREATE INDEX access_keys_account ON access_keys(account_id);
-     CREATE TABLE login_failures (
-        identity TEXT PRIMARY KEY,
-        failures INTEGER NOT NULL,
-        locked_until INTEGER NOT NULL
-     );",
-    // 2: EIM users; access keys and password history may belong to one.
-    "CREATE TABLE users (
-        user_id TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        user_name TEXT NOT NULL,
-        user_email TEXT,
-        path TEXT NOT NULL DEFAULT '/',
-        password_hash TEXT,
-        created_at INTEGER NOT NULL,
-        modified_at INTEGER NOT NULL,
-        UNIQUE (account_id, user_name)
-     );
-     ALTER TABLE access_keys ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
-     ALTER TABLE password_history ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
-     CREATE INDEX access_keys_user ON access_keys(user_id);",
-    // 3: sessions (a key created with email/password, and every key created under it),
-    // keys whose state or expiration the account decided, when failures were last
-    // counted (old counters are purged), and a check that the server key is the right one.
-    "ALTER TABLE access_keys ADD COLUMN session_id TEXT;
-     ALTER TABLE access_keys ADD COLUMN account_controlled INTEGER NOT NULL DEFAULT 0;
-     CREATE INDEX access_keys_session ON access_keys(session_id);
-     ALTER TABLE login_failures ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
-     CREATE INDEX login_failures_updated ON login_failures(updated_at);
-     CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
-    // 4: second factors (authenticator apps, WebAuthn credentials), recovery codes (keyed
-    // hashes only), WebAuthn sign-in challenges. Each belongs to the account (`user_id`
-    // NULL) or one of its users, and goes with it.
-    "CREATE TABLE mfa_devices (
-        mfa_device_id TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        name TEXT NOT NULL,
-        active INTEGER NOT NULL DEFAULT 0,
-        pending_until INTEGER,
-        created_at INTEGER NOT NULL,
-        last_used_at INTEGER,
-        totp_nonce BLOB,
-        totp_sealed BLOB,
-        totp_last_step INTEGER,
-        credential_id TEXT UNIQUE,
-        passkey TEXT,
-        registration TEXT
-     );
-     CREATE INDEX mfa_devices_owner ON mfa_devices(account_id, user_id);
-     CREATE TABLE recovery_codes (
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
-        code_hash BLOB NOT NULL,
-        created_at INTEGER NOT NULL
-     );
-     CREATE INDEX recovery_codes_owner ON recovery_codes(account_id, user_id, code_hash);
-     CREATE TABLE webauthn_challenges (
-        challenge TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
-        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
-        state TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
-     );
-     CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
-     CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
-];
-
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
+/// Where the data lives: `--db`. A `postgres://` or `postgresql://` URL is a
+/// PostgreSQL database; anything else is the path of a SQLite file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
 }
 
-struct Inner {
-    path: PathBuf,
-    readers: Mutex<Vec<Connection>>,
-    writer: Writer,
+impl Database {
+    pub fn parse(value: &str) -> Self {
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Database::Postgres(value.to_owned())
+        } else {
+            Database::Sqlite(PathBuf::from(value))
+        }
+    }
 }
 
-fn open(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 5000;",
-    )?;
-    Ok(conn)
+impl std::fmt::Display for Database {
+    /// The database as messages name it: a URL's password is never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => f.write_str(&pg::redacted(url)),
+        }
+    }
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -153,78 +59,103 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal, "Internal error.")
 }
 
+#[derive(Clone)]
+pub struct Store {
+    engine: Arc<Engine>,
+}
+
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    Postgres(pg::Postgres),
+}
+
 impl Store {
-    /// Opens (or creates) the database and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self, String> {
-        let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                path: path.to_owned(),
-                readers: Mutex::new(Vec::new()),
-                writer: Writer::start(conn),
-            }),
-        })
+    /// Opens (or creates) the database and brings its schema up to date. `pool_size`
+    /// bounds the connections to PostgreSQL.
+    pub fn open(database: &Database, pool_size: usize) -> Result<Self, String> {
+        let engine = match database {
+            Database::Sqlite(path) => Engine::Sqlite(sqlite::Sqlite::open(path)?),
+            Database::Postgres(url) => Engine::Postgres(pg::Postgres::open(url, pool_size)?),
+        };
+        Ok(Self { engine: Arc::new(engine) })
     }
 
-    /// Runs a read on a pooled connection, off the async threads.
+    /// Runs a read off the async threads: on a pooled SQLite connection, or on a
+    /// PostgreSQL connection with each statement in its own transaction.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Send + 'static,
     {
-        let inner = self.inner.clone();
+        let engine = self.engine.clone();
+        let slot = match &*engine {
+            Engine::Postgres(pg) => Some(pg.slot().await?),
+            Engine::Sqlite(_) => None,
+        };
         tokio::task::spawn_blocking(move || {
-            let conn = inner.readers.lock().expect("reader pool").pop();
-            let conn = match conn {
-                Some(c) => c,
-                None => open(&inner.path).map_err(internal)?,
-            };
-            let result = f(&conn);
-            inner.readers.lock().expect("reader pool").push(conn);
-            result
+            let _slot = slot;
+            match &*engine {
+                Engine::Sqlite(db) => db.read(f),
+                Engine::Postgres(pg) => pg.read(f),
+            }
         })
         .await
         .map_err(internal)?
     }
 
-    /// Runs a write in the writer's next transaction; answers once it is committed.
-    /// An `Err` from `f` rolls back `f`'s changes only. `f` is cloned for each run:
-    /// when its batch cannot commit, it runs again alone.
+    /// Runs a write in a transaction of its own (SQLite: the writer's next one, in a
+    /// savepoint); answers once it is committed. An `Err` from `f` rolls back `f`'s
+    /// changes only. `f` is cloned for each run: a write may run again (a SQLite batch
+    /// that cannot commit, a PostgreSQL conflict with a concurrent transaction).
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
     {
-        self.inner.writer.run(f).await
+        match &*self.engine {
+            Engine::Sqlite(db) => db.write(f).await,
+            Engine::Postgres(pg) => {
+                let slot = pg.slot().await?;
+                let engine = self.engine.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _slot = slot;
+                    match &*engine {
+                        Engine::Postgres(pg) => pg.write(f),
+                        Engine::Sqlite(_) => unreachable!("the engine does not change"),
+                    }
+                })
+                .await
+                .map_err(internal)?
+            }
+        }
     }
 
     /// The same as [`Store::write`], for code that is not async (the command line).
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
     {
-        self.inner.writer.run_blocking(f)
+        match &*self.engine {
+            Engine::Sqlite(db) => db.write_blocking(f),
+            Engine::Postgres(pg) => {
+                let _slot = pg.slot_blocking()?;
+                pg.write(f)
+            }
+        }
     }
 
     /// The same as [`Store::read`], for code that is not async.
     pub fn read_blocking<T>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, ApiError>,
+        f: impl FnOnce(&Db) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let conn = open(&self.inner.path).map_err(internal)?;
-        f(&conn)
+        match &*self.engine {
+            Engine::Sqlite(db) => db.read(f),
+            Engine::Postgres(pg) => {
+                let _slot = pg.slot_blocking()?;
+                pg.read(f)
+            }
+        }
     }
-}
-
-fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
 }

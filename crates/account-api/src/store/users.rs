@@ -1,11 +1,9 @@
 //! EIM users: identities inside an account, with their own password (maybe none
 //! yet) and access keys.
 
-use account_contract::{ApiError, ErrorCode, User};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use super::internal;
+use super::sql::{api_error, args, Db, DbError, Row};
 use crate::clock;
+use account_contract::{ApiError, ErrorCode, User};
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -62,7 +60,7 @@ impl UserRecord {
 const SELECT: &str =
     "SELECT user_id, account_id, user_name, user_email, path, password_hash, created_at, modified_at FROM users";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
+fn from_row(row: &Row) -> Result<UserRecord, DbError> {
     Ok(UserRecord {
         user_id: row.get(0)?,
         account_id: row.get(1)?,
@@ -75,26 +73,29 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
     })
 }
 
-pub fn by_id(conn: &Connection, user_id: &str) -> Result<Option<UserRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE user_id = ?1"))
-        .and_then(|mut s| s.query_row([user_id], from_row).optional())
-        .map_err(internal)
+pub fn by_id(conn: &Db, user_id: &str) -> Result<Option<UserRecord>, ApiError> {
+    conn.query_opt(&format!("{SELECT} WHERE user_id = ?1"), args![user_id], from_row)
 }
 
 pub fn by_name(
-    conn: &Connection,
+    conn: &Db,
     account_id: &str,
     user_name: &str,
 ) -> Result<Option<UserRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1 AND user_name = ?2"))
-        .and_then(|mut s| s.query_row(params![account_id, user_name], from_row).optional())
-        .map_err(internal)
+    conn.query_opt(
+        &format!("{SELECT} WHERE account_id = ?1 AND user_name = ?2"),
+        args![account_id, user_name],
+        from_row,
+    )
 }
 
-pub fn of_account(conn: &Connection, account_id: &str) -> Result<Vec<UserRecord>, ApiError> {
-    conn.prepare_cached(&format!("{SELECT} WHERE account_id = ?1 ORDER BY user_name"))
-        .and_then(|mut s| s.query_map([account_id], from_row)?.collect())
-        .map_err(internal)
+pub fn of_account(conn: &Db, account_id: &str) -> Result<Vec<UserRecord>, ApiError> {
+    // Byte order on both engines (PostgreSQL would sort by the database's locale).
+    conn.query(
+        &format!("{SELECT} WHERE account_id = ?1 ORDER BY user_name COLLATE \"C\""),
+        args![account_id],
+        from_row,
+    )
 }
 
 fn duplicate(name: &str) -> ApiError {
@@ -105,81 +106,77 @@ fn duplicate(name: &str) -> ApiError {
     )
 }
 
-pub fn insert(conn: &Connection, u: &UserRecord) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, u: &UserRecord) -> Result<(), ApiError> {
     if by_name(conn, &u.account_id, &u.user_name)?.is_some() {
         return Err(duplicate(&u.user_name));
     }
-    conn.execute(
+    match conn.run(
         "INSERT INTO users (user_id, account_id, user_name, user_email, path, password_hash, created_at, modified_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![u.user_id, u.account_id, u.user_name, u.user_email, u.path, u.password_hash, u.created_at, u.modified_at],
-    )
-    .map(drop)
-    .map_err(internal)
+        args![u.user_id, u.account_id, u.user_name, u.user_email, u.path, u.password_hash, u.created_at, u.modified_at],
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_unique_violation() => Err(duplicate(&u.user_name)),
+        Err(e) => Err(api_error(e)),
+    }
 }
 
 /// Writes back name, email and path.
-pub fn save(conn: &Connection, u: &UserRecord) -> Result<(), ApiError> {
-    match conn.execute(
+pub fn save(conn: &Db, u: &UserRecord) -> Result<(), ApiError> {
+    match conn.run(
         "UPDATE users SET user_name = ?2, user_email = ?3, path = ?4, modified_at = ?5 WHERE user_id = ?1",
-        params![u.user_id, u.user_name, u.user_email, u.path, u.modified_at],
+        args![u.user_id, u.user_name, u.user_email, u.path, u.modified_at],
     ) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Err(duplicate(&u.user_name))
-        }
-        Err(e) => Err(internal(e)),
+        Err(e) if e.is_unique_violation() => Err(duplicate(&u.user_name)),
+        Err(e) => Err(api_error(e)),
     }
 }
 
 /// Deletes the user; its keys and password history go with it (foreign keys).
-pub fn delete(conn: &Connection, user_id: &str) -> Result<(), ApiError> {
-    conn.execute("DELETE FROM users WHERE user_id = ?1", [user_id]).map(drop).map_err(internal)
+pub fn delete(conn: &Db, user_id: &str) -> Result<(), ApiError> {
+    conn.execute("DELETE FROM users WHERE user_id = ?1", args![user_id]).map(drop)
 }
 
 /// Password hashes that may not be reused: the current one first, then the history.
 pub fn recent_password_hashes(
-    conn: &Connection,
+    conn: &Db,
     user_id: &str,
     limit: usize,
 ) -> Result<Vec<String>, ApiError> {
     let mut hashes: Vec<String> =
         by_id(conn, user_id)?.and_then(|u| u.password_hash).into_iter().collect();
-    let older = conn
-        .prepare_cached(
-            "SELECT password_hash FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
-        )
-        .and_then(|mut s| s.query_map(params![user_id, limit.saturating_sub(1) as i64], |r| r.get(0))?.collect())
-        .map_err(internal)?;
-    hashes.extend::<Vec<String>>(older);
+    let older = conn.query(
+        "SELECT password_hash FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+        args![user_id, limit.saturating_sub(1) as i64],
+        |r| r.get::<String>(0),
+    )?;
+    hashes.extend(older);
     Ok(hashes)
 }
 
 /// Sets (or sets up) the user's password, keeping the old one in the history.
 pub fn set_password(
-    conn: &Connection,
+    conn: &Db,
     user: &UserRecord,
     new_hash: &str,
     now: i64,
     keep: usize,
 ) -> Result<(), ApiError> {
-    let run = || -> rusqlite::Result<()> {
-        if let Some(old) = &user.password_hash {
-            conn.execute(
-                "INSERT INTO password_history (account_id, user_id, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![user.account_id, user.user_id, old, now],
-            )?;
-        }
+    if let Some(old) = &user.password_hash {
         conn.execute(
-            "UPDATE users SET password_hash = ?2, modified_at = ?3 WHERE user_id = ?1",
-            params![user.user_id, new_hash, now],
+            "INSERT INTO password_history (account_id, user_id, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            args![user.account_id, user.user_id, old, now],
         )?;
-        conn.execute(
-            "DELETE FROM password_history WHERE user_id = ?1 AND rowid NOT IN (
-                SELECT rowid FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
-            params![user.user_id, keep.saturating_sub(1) as i64],
-        )?;
-        Ok(())
-    };
-    run().map_err(internal)
+    }
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, modified_at = ?3 WHERE user_id = ?1",
+        args![user.user_id, new_hash, now],
+    )?;
+    conn.execute(
+        "DELETE FROM password_history WHERE user_id = ?1 AND rowid NOT IN (
+            SELECT rowid FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+        args![user.user_id, keep.saturating_sub(1) as i64],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,425 @@
+//! PostgreSQL: a bounded pool of connections shared by reads and writes. Each write
+//! runs in its own SERIALIZABLE transaction, so it behaves as if it ran alone, as it
+//! does on SQLite's single writer, whichever instance runs it; when PostgreSQL
+//! reports a conflict with a concurrent transaction (on this instance or another),
+//! the write runs again from the start (write closures are `Clone` for that).
+//! A COMMIT answered is durable (`synchronous_commit` on, PostgreSQL's default).
+//!
+//! A database that cannot be reached answers 503 (`sql::unavailable`), never a panic;
+//! connections are opened again on demand, so the server recovers by itself.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use account_contract::ApiError;
+use postgres::types::{FromSql, IsNull, ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::sql::{api_error, unavailable, Db, DbError, Row, Sql, Value};
+use super::{internal, schema};
+
+/// How long a request waits for a free connection before it is answered 503.
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
+/// How long opening a connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a write that conflicts with another transaction is run.
+const MAX_TRIES: u32 = 20;
+/// Prepared statements kept per connection (the SQL texts are few; UpdateAccount's
+/// vary with the fields sent).
+const MAX_STATEMENTS: usize = 512;
+/// The advisory lock held while migrating, so instances starting together migrate once.
+const MIGRATION_LOCK: i64 = 0x6f73_635f_6d69_6772; // "osc_migr"
+
+pub struct Postgres {
+    config: postgres::Config,
+    idle: Mutex<Vec<Conn>>,
+    slots: Arc<Semaphore>,
+}
+
+/// One connection, with the statements prepared on it.
+struct Conn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// A connection lent to one read or write, noting what its failures mean.
+struct Lent {
+    conn: RefCell<Conn>,
+    /// A statement failed: a write must not commit, whatever its closure answered.
+    failed: Cell<bool>,
+    /// A statement failed because of a concurrent transaction: run the write again.
+    conflict: Cell<bool>,
+    /// The connection itself failed: do not keep it.
+    broken: Cell<bool>,
+}
+
+/// The right to use one connection of the pool.
+pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
+
+impl Postgres {
+    /// Connects, checks the server, and brings the schema up to date.
+    pub fn open(url: &str, pool_size: usize) -> Result<Self, String> {
+        let mut config: postgres::Config =
+            url.parse().map_err(|e| format!("--db: not a PostgreSQL URL ({e})"))?;
+        config
+            .connect_timeout(CONNECT_TIMEOUT)
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(30))
+            .application_name("account-api")
+            // A statement stuck behind a lock, or a transaction left open, is given up.
+            .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
+        let pg = Self {
+            config,
+            idle: Mutex::new(Vec::new()),
+            slots: Arc::new(Semaphore::new(pool_size.max(1))),
+        };
+        let mut conn = pg.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+        migrate(&mut conn.client)
+            .map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
+        pg.idle.lock().expect("pool").push(conn);
+        Ok(pg)
+    }
+
+    fn connect(&self) -> Result<Conn, DbError> {
+        let client = self.config.connect(NoTls).map_err(|e| DbError::Unavailable(e.to_string()))?;
+        Ok(Conn { client, statements: HashMap::new() })
+    }
+
+    /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
+    pub async fn slot(&self) -> Result<Slot, ApiError> {
+        match tokio::time::timeout(WAIT_FOR_CONNECTION, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(Slot(permit)),
+            Ok(Err(e)) => Err(internal(e)),
+            Err(_) => {
+                tracing::error!("no database connection free in time");
+                Err(unavailable())
+            }
+        }
+    }
+
+    /// The same for code that is not async (start-up, the command line).
+    pub fn slot_blocking(&self) -> Result<Slot, ApiError> {
+        let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
+        loop {
+            if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+                return Ok(Slot(permit));
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(unavailable());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn lend(&self) -> Result<Lent, ApiError> {
+        let idle = self.idle.lock().expect("pool").pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.connect().map_err(api_error)?,
+        };
+        Ok(Lent {
+            conn: RefCell::new(conn),
+            failed: Cell::new(false),
+            conflict: Cell::new(false),
+            broken: Cell::new(false),
+        })
+    }
+
+    fn give_back(&self, lent: Lent) {
+        let conn = lent.conn.into_inner();
+        if lent.broken.get() || conn.client.is_closed() {
+            // The server went away: the other idle connections are as dead as this one.
+            self.idle.lock().expect("pool").clear();
+            return;
+        }
+        self.idle.lock().expect("pool").push(conn);
+    }
+
+    /// Runs a read on a pooled connection, each statement on its own (autocommit).
+    /// The caller holds a `Slot` and is off the async threads.
+    pub fn read<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let lent = self.lend()?;
+        let result = f(&lent);
+        self.give_back(lent);
+        result
+    }
+
+    /// Runs a write in its own serializable transaction, again while it conflicts
+    /// with concurrent ones; answers once it is committed. The caller holds a `Slot`.
+    pub fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone,
+    {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let lent = self.lend()?;
+            let result = lent.transaction(f.clone());
+            let conflict = lent.conflict.get();
+            self.give_back(lent);
+            match result {
+                Err(_) if conflict && tries < MAX_TRIES => {
+                    // Spread the retries so two conflicting writers do not meet again.
+                    let jitter = rand::random::<u64>() % (2 * u64::from(tries));
+                    std::thread::sleep(Duration::from_millis(jitter));
+                }
+                Err(e) if conflict => {
+                    tracing::error!(tries, "a write kept conflicting with concurrent ones");
+                    return Err(e);
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+impl Lent {
+    fn transaction<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(api_error)?;
+        let result = f(self);
+        match result {
+            // A failed statement aborts the transaction: its COMMIT would roll back
+            // silently, so a closure that carried on regardless is not acknowledged.
+            Ok(_) if self.failed.get() => {
+                self.rollback();
+                Err(internal("a write went on after one of its statements failed"))
+            }
+            Ok(value) => match self.batch("COMMIT") {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    self.rollback();
+                    Err(api_error(e))
+                }
+            },
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn rollback(&self) {
+        if self.batch("ROLLBACK").is_err() {
+            self.broken.set(true);
+        }
+    }
+
+    fn batch(&self, sql: &str) -> Result<(), DbError> {
+        let result = self.conn.borrow_mut().client.batch_execute(sql);
+        result.map_err(|e| self.note(e))
+    }
+
+    /// Notes what a failure means for the connection and the transaction.
+    fn note(&self, e: postgres::Error) -> DbError {
+        use postgres::error::SqlState;
+        self.failed.set(true);
+        if matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
+        {
+            self.conflict.set(true);
+        }
+        let e = DbError::Postgres(e);
+        if e.is_unavailable() {
+            self.broken.set(true);
+        }
+        e
+    }
+
+    fn statement(&self, sql: &str) -> Result<Statement, DbError> {
+        let mut conn = self.conn.borrow_mut();
+        if let Some(s) = conn.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = conn.client.prepare(&placeholders(sql));
+        let statement = prepared.map_err(|e| self.note(e))?;
+        if conn.statements.len() >= MAX_STATEMENTS {
+            conn.statements.clear();
+        }
+        conn.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+}
+
+impl Sql for Lent {
+    fn run(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
+        let statement = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let result = self.conn.borrow_mut().client.execute(&statement, &params);
+        result.map_err(|e| self.note(e))
+    }
+
+    fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let statement = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let result = self.conn.borrow_mut().client.query(&statement, &params);
+        let rows = result.map_err(|e| self.note(e))?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| row.try_get::<_, Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+                    .map_err(DbError::Postgres)
+            })
+            .collect()
+    }
+}
+
+/// SQLite's numbered placeholders (`?1`) as PostgreSQL's (`$1`).
+fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Brings the schema up to date under an advisory lock: an instance that starts while
+/// another migrates waits for it, then finds nothing left to do.
+fn migrate(client: &mut Client) -> Result<(), String> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(|e| DbError::Postgres(e).to_string())?;
+    let result = migrate_locked(client);
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+    result
+}
+
+fn migrate_locked(client: &mut Client) -> Result<(), String> {
+    let err = |e: postgres::Error| DbError::Postgres(e).to_string();
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS account_api_schema (version BIGINT NOT NULL)")
+        .map_err(err)?;
+    let done: i64 =
+        match client.query_opt("SELECT version FROM account_api_schema", &[]).map_err(err)? {
+            Some(row) => row.get(0),
+            None => {
+                client
+                    .execute("INSERT INTO account_api_schema (version) VALUES (0)", &[])
+                    .map_err(err)?;
+                0
+            }
+        };
+    let known = schema::POSTGRES.len() as i64;
+    if done > known {
+        return Err(format!(
+            "the database's schema is at version {done}, newer than this server's {known}: run a newer account-api"
+        ));
+    }
+    for (i, sql) in schema::POSTGRES.iter().enumerate().skip(done as usize) {
+        let mut tx = client.transaction().map_err(err)?;
+        tx.batch_execute(sql).map_err(err)?;
+        tx.execute("UPDATE account_api_schema SET version = $1", &[&(i as i64 + 1)])
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        tracing::info!(version = i + 1, "migrated the PostgreSQL schema");
+    }
+    Ok(())
+}
+
+/// A parameter takes the type PostgreSQL inferred for its placeholder: the integers
+/// of the shared SQL may be BIGINT, INTEGER or BOOLEAN there.
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                _ => Err(format!("an integer for a {ty} parameter").into()),
+            },
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+            Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
+            _ => Value::Text(String::from_sql(ty, raw)?),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_the_postgresql_way() {
+        assert_eq!(
+            placeholders("a = ?1 AND b IS NOT DISTINCT FROM ?12"),
+            "a = $1 AND b IS NOT DISTINCT FROM $12"
+        );
+        assert_eq!(placeholders("SELECT '?' "), "SELECT '?' ");
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(redacted("postgres://api:s3cret@db/acc"), "postgres://api:***@db/acc");
+        assert_eq!(
+            redacted("postgres:///acc?host=/run/postgresql"),
+            "postgres:///acc?host=/run/postgresql"
+        );
+    }
+
+    #[allow(dead_code)]
+    fn lent_is_a_db(l: &Lent) -> &Db {
+        l
+    }
+
+    #[allow(dead_code)]
+    fn shared(p: Arc<Postgres>) -> impl Send + Sync {
+        p
+    }
+}

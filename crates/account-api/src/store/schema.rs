@@ -1,0 +1,214 @@
+//! The schema, as numbered migrations applied in order at start: one list per engine,
+//! the same numbers, the same tables and columns (a test compares them). SQLite keeps
+//! its count in `PRAGMA user_version`, PostgreSQL in `account_api_schema`.
+//!
+//! PostgreSQL differs only in types (BIGINT, BYTEA) and in a `rowid` column on the
+//! tables whose queries order by insertion (SQLite has one implicitly), so the same
+//! SQL runs on both.
+
+/// Schema versions, applied in order; `PRAGMA user_version` says how many ran.
+pub const SQLITE: &[&str] = &[
+    // 1: accounts, their password history, access keys, failed sign-in counters.
+    "CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        first_name TEXT, last_name TEXT, job_title TEXT,
+        phone_number TEXT, mobile_number TEXT,
+        company_name TEXT, vat_number TEXT,
+        city TEXT, zip_code TEXT, state_province TEXT, country TEXT,
+        additional_emails TEXT NOT NULL DEFAULT '[]',
+        outscale_login_allowed INTEGER NOT NULL DEFAULT 1,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+     );
+     CREATE TABLE password_history (
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+     );
+     CREATE INDEX password_history_account ON password_history(account_id, created_at);
+     CREATE TABLE access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        secret_nonce BLOB NOT NULL,
+        secret_sealed BLOB NOT NULL,
+        state TEXT NOT NULL,
+        tag TEXT,
+        expires_at INTEGER,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL
+     );
+     CREATE INDEX access_keys_account ON access_keys(account_id);
+     CREATE TABLE login_failures (
+        identity TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until INTEGER NOT NULL
+     );",
+    // 2: EIM users; access keys and password history may belong to one.
+    "CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        user_email TEXT,
+        path TEXT NOT NULL DEFAULT '/',
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        UNIQUE (account_id, user_name)
+     );
+     ALTER TABLE access_keys ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     ALTER TABLE password_history ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     CREATE INDEX access_keys_user ON access_keys(user_id);",
+    // 3: sessions (a key created with email/password, and every key created under it),
+    // keys whose state or expiration the account decided, when failures were last
+    // counted (old counters are purged), and a check that the server key is the right one.
+    "ALTER TABLE access_keys ADD COLUMN session_id TEXT;
+     ALTER TABLE access_keys ADD COLUMN account_controlled INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX access_keys_session ON access_keys(session_id);
+     ALTER TABLE login_failures ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX login_failures_updated ON login_failures(updated_at);
+     CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
+    // 4: second factors (authenticator apps, WebAuthn credentials), recovery codes (keyed
+    // hashes only), WebAuthn sign-in challenges. Each belongs to the account (`user_id`
+    // NULL) or one of its users, and goes with it.
+    "CREATE TABLE mfa_devices (
+        mfa_device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0,
+        pending_until INTEGER,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        totp_nonce BLOB,
+        totp_sealed BLOB,
+        totp_last_step INTEGER,
+        credential_id TEXT UNIQUE,
+        passkey TEXT,
+        registration TEXT
+     );
+     CREATE INDEX mfa_devices_owner ON mfa_devices(account_id, user_id);
+     CREATE TABLE recovery_codes (
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        code_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+     );
+     CREATE INDEX recovery_codes_owner ON recovery_codes(account_id, user_id, code_hash);
+     CREATE TABLE webauthn_challenges (
+        challenge TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+     );
+     CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
+     CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
+];
+
+/// The same migrations for PostgreSQL.
+pub const POSTGRES: &[&str] = &[
+    // 1
+    "CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        first_name TEXT, last_name TEXT, job_title TEXT,
+        phone_number TEXT, mobile_number TEXT,
+        company_name TEXT, vat_number TEXT,
+        city TEXT, zip_code TEXT, state_province TEXT, country TEXT,
+        additional_emails TEXT NOT NULL DEFAULT '[]',
+        outscale_login_allowed BIGINT NOT NULL DEFAULT 1,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+     );
+     CREATE TABLE password_history (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+     );
+     CREATE INDEX password_history_account ON password_history(account_id, created_at);
+     CREATE TABLE access_keys (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        access_key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        secret_nonce BYTEA NOT NULL,
+        secret_sealed BYTEA NOT NULL,
+        state TEXT NOT NULL,
+        tag TEXT,
+        expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL
+     );
+     CREATE INDEX access_keys_account ON access_keys(account_id);
+     CREATE TABLE login_failures (
+        identity TEXT PRIMARY KEY,
+        failures BIGINT NOT NULL,
+        locked_until BIGINT NOT NULL
+     );",
+    // 2
+    "CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        user_email TEXT,
+        path TEXT NOT NULL DEFAULT '/',
+        password_hash TEXT,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        UNIQUE (account_id, user_name)
+     );
+     ALTER TABLE access_keys ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     ALTER TABLE password_history ADD COLUMN user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE;
+     CREATE INDEX access_keys_user ON access_keys(user_id);",
+    // 3
+    "ALTER TABLE access_keys ADD COLUMN session_id TEXT;
+     ALTER TABLE access_keys ADD COLUMN account_controlled BIGINT NOT NULL DEFAULT 0;
+     CREATE INDEX access_keys_session ON access_keys(session_id);
+     ALTER TABLE login_failures ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
+     CREATE INDEX login_failures_updated ON login_failures(updated_at);
+     CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BYTEA NOT NULL);",
+    // 4
+    "CREATE TABLE mfa_devices (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        mfa_device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        active BIGINT NOT NULL DEFAULT 0,
+        pending_until BIGINT,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT,
+        totp_nonce BYTEA,
+        totp_sealed BYTEA,
+        totp_last_step BIGINT,
+        credential_id TEXT UNIQUE,
+        passkey TEXT,
+        registration TEXT
+     );
+     CREATE INDEX mfa_devices_owner ON mfa_devices(account_id, user_id);
+     CREATE TABLE recovery_codes (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        code_hash BYTEA NOT NULL,
+        created_at BIGINT NOT NULL
+     );
+     CREATE INDEX recovery_codes_owner ON recovery_codes(account_id, user_id, code_hash);
+     CREATE TABLE webauthn_challenges (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        challenge TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,
+        user_id TEXT REFERENCES users(user_id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
+     CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
+];

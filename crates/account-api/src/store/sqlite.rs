@@ -1,0 +1,90 @@
+//! SQLite: WAL, a pool of read connections and one writer thread that commits
+//! concurrent writes together (group commit), so every acknowledged write is on disk
+//! (`synchronous=FULL`) without one fsync each.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use account_contract::ApiError;
+use rusqlite::Connection;
+
+use super::sql::Db;
+use super::writer::Writer;
+use super::{internal, schema};
+
+pub struct Sqlite {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    writer: Writer,
+}
+
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    with_c_collation(&conn)?;
+    Ok(conn)
+}
+
+/// `COLLATE "C"`, which the shared SQL uses for byte order (PostgreSQL's name for it),
+/// is SQLite's own binary order.
+pub(crate) fn with_c_collation(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_collation("C", |a: &str, b: &str| a.cmp(b))
+}
+
+impl Sqlite {
+    /// Opens (or creates) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Mutex::new(Vec::new()),
+            writer: Writer::start(conn),
+        })
+    }
+
+    /// Runs `f` on a pooled read connection (the caller is off the async threads).
+    pub fn read<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let conn = self.readers.lock().expect("reader pool").pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => open(&self.path).map_err(internal)?,
+        };
+        let result = f(&conn);
+        self.readers.lock().expect("reader pool").push(conn);
+        result
+    }
+
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        self.writer.run(move |c: &Connection| f(c)).await
+    }
+
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        self.writer.run_blocking(move |c: &Connection| f(c))
+    }
+}
+
+/// Brings the schema up to date; `PRAGMA user_version` counts the migrations done.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in schema::SQLITE.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
