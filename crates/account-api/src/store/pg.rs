@@ -176,6 +176,18 @@ impl Postgres {
     }
 }
 
+/// A connection says goodbye to the server by blocking on its own runtime, which
+/// panics on an async thread (where the last `Store` is dropped at shutdown): the
+/// pool's connections are closed on a thread of their own.
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 impl Lent {
     fn transaction<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
         self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(api_error)?;

@@ -27,28 +27,27 @@ fn a_copied_database_reveals_no_secret_key() {
     let server = Server::start();
     let c = server.client();
     let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
-    let key_file = server.dir.path().join("api.sqlite.key");
+    let key_file = server.key_file();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    for file in ["api.sqlite", "api.sqlite-wal"] {
-        let bytes = std::fs::read(server.dir.path().join(file)).unwrap_or_default();
-        assert!(
-            !bytes.windows(40).any(|w| w == key.secret.as_bytes()),
-            "{file} holds the secret in clear"
-        );
-    }
+    let bytes = server.stored_bytes();
+    assert!(
+        !bytes.windows(40).any(|w| w == key.secret.as_bytes()),
+        "the database holds the secret in clear"
+    );
 }
 
 #[test]
 fn the_server_refuses_to_start_without_the_key_that_sealed_its_secrets() {
     let server = Server::start();
     server.client().permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
-    std::fs::remove_file(server.dir.path().join("api.sqlite.key")).unwrap();
+    std::fs::remove_file(server.key_file()).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
-        .args(["--db", server.db_path().to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+        .args(server.storage_args())
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -264,9 +264,8 @@ fn a_recovery_code_works_once_and_new_ones_void_the_old() {
         )
         .ok();
     let secret = r["Totp"]["Secret"].as_str().unwrap().to_owned();
-    let db = std::fs::read(server.db_path()).unwrap();
-    let wal = std::fs::read(server.db_path().with_extension("sqlite-wal")).unwrap_or_default();
-    for bytes in [&db, &wal] {
+    let stored = server.stored_bytes();
+    for bytes in [&stored] {
         for text in fresh
             .iter()
             .map(|c| c.replace('-', ""))

@@ -414,9 +414,10 @@ fn a_client_that_sends_its_headers_slowly_is_cut_off() {
     );
 }
 
-fn serve_once(db: &std::path::Path, extra: &[&str]) -> std::process::Output {
+fn serve_once(storage: &[String], extra: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
-        .args(["--db", db.to_str().unwrap(), "serve", "--listen", "127.0.0.1:1"])
+        .args(storage)
+        .args(["serve", "--listen", "127.0.0.1:1"])
         .args(extra)
         .output()
         .unwrap()
@@ -425,8 +426,8 @@ fn serve_once(db: &std::path::Path, extra: &[&str]) -> std::process::Output {
 #[test]
 fn the_server_refuses_to_start_on_a_bad_key_file_or_a_wildcard_origin() {
     let mut server = Server::start();
-    let key_file = server.dir.path().join("api.sqlite.key");
-    let db = server.db_path();
+    let key_file = server.key_file();
+    let db = server.storage_args();
     server.stop();
     #[cfg(unix)]
     {

@@ -197,15 +197,8 @@ fn lockout_is_counted_per_identity() {
 fn create_user_from_the_command_line() {
     let server = Server::start();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
-        .args([
-            "--db",
-            server.db_path().to_str().unwrap(),
-            "create-user",
-            "--account-email",
-            DEMO_EMAIL,
-            "--user-name",
-            "carol",
-        ])
+        .args(server.storage_args())
+        .args(["create-user", "--account-email", DEMO_EMAIL, "--user-name", "carol"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

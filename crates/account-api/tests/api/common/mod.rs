@@ -3,6 +3,8 @@
 //! runtime, real HTTP); `Server::process` runs the binary, for what needs a process:
 //! `kill -9`, its standard output and log, start-up.
 
+pub mod cluster;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -24,6 +26,8 @@ pub const LOCK_UNIT: u64 = 2;
 
 pub struct Server {
     pub dir: tempfile::TempDir,
+    /// The database: a SQLite path, or a PostgreSQL URL (`ACCOUNT_API_TEST_DB=postgres`).
+    pub db: String,
     pub base: String,
     /// The demo EIM user's login and key, as the server printed them on creation.
     pub demo_user: Option<(String, Key)>,
@@ -78,19 +82,95 @@ impl Server {
         Self::new(args, spawn)
     }
 
-    fn new(args: &[&str], start: fn(&std::path::Path, &[String]) -> Started) -> Self {
+    fn new(args: &[&str], start: fn(&[String], &[String]) -> Started) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        let db = if cluster::wanted() {
+            cluster::shared().new_database()
+        } else {
+            dir.path().join("api.sqlite").to_str().unwrap().to_owned()
+        };
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        let started = start(&dir.path().join("api.sqlite"), &args);
-        Self {
+        let mut server = Self {
             dir,
-            base: started.base,
-            demo_user: started.demo_user,
-            stdout: started.stdout,
-            log: started.log,
+            db,
+            base: String::new(),
+            demo_user: None,
+            stdout: Vec::new(),
+            log: Default::default(),
             args,
-            running: started.running,
+            running: Running::Stopped,
+        };
+        let started = start(&server.storage_args(), &server.args);
+        server.base = started.base;
+        server.demo_user = started.demo_user;
+        server.stdout = started.stdout;
+        server.log = started.log;
+        server.running = started.running;
+        server
+    }
+
+    /// Another server on this one's database and server key (a second instance, with
+    /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
+    pub fn another(&self, args: &[&str], process: bool) -> Self {
+        assert!(cluster::wanted(), "two instances share a PostgreSQL database");
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(self.key_file(), dir.path().join("api.key")).unwrap();
+        let mut other = Self {
+            dir,
+            db: self.db.clone(),
+            base: String::new(),
+            demo_user: None,
+            stdout: Vec::new(),
+            log: Default::default(),
+            args,
+            running: Running::Stopped,
+        };
+        let started = if process {
+            spawn(&other.storage_args(), &other.args)
+        } else {
+            in_process(&other.storage_args(), &other.args)
+        };
+        other.base = started.base;
+        other.stdout = started.stdout;
+        other.log = started.log;
+        other.running = started.running;
+        other
+    }
+
+    /// Whether the servers of this test process store in PostgreSQL.
+    pub fn on_postgres() -> bool {
+        cluster::wanted()
+    }
+
+    /// The server key file: beside the SQLite file (the default), or given to
+    /// PostgreSQL instances.
+    pub fn key_file(&self) -> PathBuf {
+        if cluster::wanted() {
+            self.dir.path().join("api.key")
+        } else {
+            self.dir.path().join("api.sqlite.key")
         }
+    }
+
+    /// `--db` (and `--key-file` with PostgreSQL), for any command of the binary.
+    pub fn storage_args(&self) -> Vec<String> {
+        let mut args = vec!["--db".to_owned(), self.db.clone()];
+        if cluster::wanted() {
+            args.extend(["--key-file".to_owned(), self.key_file().to_str().unwrap().to_owned()]);
+        }
+        args
+    }
+
+    /// Every byte the database keeps on disk (SQLite: the file and its WAL;
+    /// PostgreSQL: the database's files and the write-ahead log), to look for secrets.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        if cluster::wanted() {
+            return cluster::shared().stored_bytes(&self.db);
+        }
+        let mut bytes = std::fs::read(&self.db).unwrap();
+        bytes.extend(std::fs::read(format!("{}-wal", self.db)).unwrap_or_default());
+        bytes
     }
 
     /// Stops the server (SIGKILL for a process) and waits for it.
@@ -108,10 +188,6 @@ impl Server {
         self.log.lock().unwrap().iter().filter(|l| l.contains(text)).count()
     }
 
-    pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("api.sqlite")
-    }
-
     /// Stops the server with SIGKILL (no chance to flush anything) and starts it again on the same files.
     #[track_caller]
     pub fn crash_and_restart(&mut self) {
@@ -120,7 +196,7 @@ impl Server {
         };
         child.kill().expect("kill -9");
         child.wait().expect("reap");
-        let started = spawn(&self.db_path(), &self.args);
+        let started = spawn(&self.storage_args(), &self.args);
         self.running = started.running;
         self.base = started.base;
         self.log = started.log;
@@ -133,7 +209,8 @@ impl Server {
     /// Runs `account-api create-account` on this server's database, password on stdin.
     pub fn create_account(&self, email: &str, password: &str) -> std::process::Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_account-api"))
-            .args(["--db", self.db_path().to_str().unwrap(), "create-account", "--email", email])
+            .args(self.storage_args())
+            .args(["create-account", "--email", email])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -169,7 +246,7 @@ fn demo_user_of(line: &str) -> Option<(String, Key)> {
 }
 
 /// The server as `main.rs` puts it together, run by a runtime on a thread of this process.
-fn in_process(db: &std::path::Path, args: &[String]) -> Started {
+fn in_process(storage: &[String], args: &[String]) -> Started {
     #[derive(clap::Parser)]
     struct CommandLine {
         #[command(flatten)]
@@ -178,11 +255,11 @@ fn in_process(db: &std::path::Path, args: &[String]) -> Started {
         serve: server::ServeArgs,
     }
     let lock_unit = LOCK_UNIT.to_string();
-    let fixed = ["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"];
     let cli = <CommandLine as clap::Parser>::parse_from(
-        fixed
+        ["serve"]
             .into_iter()
-            .chain(["--lockout-unit-secs", &lock_unit])
+            .chain(storage.iter().map(String::as_str))
+            .chain(["--listen", "127.0.0.1:0", "--lockout-unit-secs", &lock_unit])
             .chain(args.iter().map(String::as_str)),
     );
     let prepared = server::prepare(&cli.storage, &cli.serve).expect("server prepared");
@@ -213,9 +290,10 @@ fn in_process(db: &std::path::Path, args: &[String]) -> Started {
     }
 }
 
-fn spawn(db: &std::path::Path, args: &[String]) -> Started {
+fn spawn(storage: &[String], args: &[String]) -> Started {
     let mut child = Command::new(env!("CARGO_BIN_EXE_account-api"))
-        .args(["--db", db.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+        .args(storage)
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .args(["--lockout-unit-secs", &LOCK_UNIT.to_string()])
         .args(args)
         .env("ACCOUNT_API_LOG", "account_api=debug")
