@@ -73,6 +73,8 @@ export async function startNginx({ root, accountApi, regions }) {
   let site = substitute(recipe, 'listen 8080;', `listen 127.0.0.1:${port};`);
   site = substitute(site, 'root /var/www/osc-console;', `root ${root};`);
   site = substitute(site, 'server 127.0.0.1:8090;', `server ${accountApi};`);
+  // The recipe's second instance: these tests run one.
+  site = substitute(site, 'server 127.0.0.1:8091;', '');
   for (const region of recipeRegions(recipe)) {
     const from = `proxy_pass https://api.${region}.outscale.com/api/v1/;`;
     const to = regions[region] ? `${regions[region]}/api/v1/` : 'https://127.0.0.1:9/api/v1/';

@@ -26,7 +26,7 @@ const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
 /// How long opening a connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many times a write that conflicts with another transaction is run.
-const MAX_TRIES: u32 = 20;
+const MAX_TRIES: u32 = 50;
 /// Prepared statements kept per connection (the SQL texts are few; UpdateAccount's
 /// vary with the fields sent).
 const MAX_STATEMENTS: usize = 512;
@@ -149,30 +149,63 @@ impl Postgres {
 
     /// Runs a write in its own serializable transaction, again while it conflicts
     /// with concurrent ones; answers once it is committed. The caller holds a `Slot`.
+    ///
+    /// Conflicts come from writes to the same rows (many updates of one account at
+    /// once): retried freely, each would meet the others again. So a write that
+    /// conflicted once queues for `RETRY_LOCK`, held across the instances, before its
+    /// next runs: the retries of the whole cluster run one at a time, each with a
+    /// snapshot taken after the one before it committed, and only first attempts
+    /// compete with them.
     pub fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&Db) -> Result<T, ApiError> + Clone,
     {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let lent = self.lend()?;
-            let result = lent.transaction(f.clone());
-            let conflict = lent.conflict.get();
-            self.give_back(lent);
-            match result {
-                Err(_) if conflict && tries < MAX_TRIES => {
-                    // Spread the retries so two conflicting writers do not meet again.
-                    let jitter = rand::random::<u64>() % (2 * u64::from(tries));
-                    std::thread::sleep(Duration::from_millis(jitter));
-                }
-                Err(e) if conflict => {
-                    tracing::error!(tries, "a write kept conflicting with concurrent ones");
-                    return Err(e);
-                }
-                other => return other,
-            }
+        let lent = self.lend()?;
+        let first = lent.transaction(f.clone());
+        let conflict = lent.conflict.get();
+        self.give_back(lent);
+        if !(first.is_err() && conflict) {
+            return first;
         }
+        let lent = self.lend()?;
+        let result = lent.retries(f);
+        self.give_back(lent);
+        result
+    }
+}
+
+/// The advisory lock the retries of conflicting writes queue for.
+const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+
+impl Lent {
+    /// Runs the write again, holding `RETRY_LOCK` (a session lock, taken before the
+    /// transaction so that its snapshot comes after the lock is granted).
+    fn retries<T>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T, ApiError> + Clone,
+    ) -> Result<T, ApiError> {
+        self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)]).map_err(api_error)?;
+        let mut tries = 1;
+        let result = loop {
+            tries += 1;
+            let result = self.transaction(f.clone());
+            match result {
+                Err(_) if self.conflict.get() && tries < MAX_TRIES => {
+                    // First attempts (which do not queue) took the rows meanwhile.
+                    std::thread::sleep(Duration::from_millis(rand::random::<u64>() % 3));
+                }
+                Err(e) if self.conflict.get() => {
+                    tracing::error!(tries, "a write kept conflicting with concurrent ones");
+                    break Err(e);
+                }
+                other => break other,
+            }
+        };
+        if self.run("SELECT pg_advisory_unlock(?1)", &[Value::Int(RETRY_LOCK)]).is_err() {
+            // The lock goes with the session: drop the connection rather than keep it.
+            self.broken.set(true);
+        }
+        result
     }
 }
 
@@ -190,6 +223,8 @@ impl Drop for Postgres {
 
 impl Lent {
     fn transaction<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.failed.set(false);
+        self.conflict.set(false);
         self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(api_error)?;
         let result = f(self);
         match result {
@@ -226,13 +261,11 @@ impl Lent {
 
     /// Notes what a failure means for the connection and the transaction.
     fn note(&self, e: postgres::Error) -> DbError {
-        use postgres::error::SqlState;
         self.failed.set(true);
-        if matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
-        {
+        let e = DbError::Postgres(e);
+        if e.is_conflict() {
             self.conflict.set(true);
         }
-        let e = DbError::Postgres(e);
         if e.is_unavailable() {
             self.broken.set(true);
         }

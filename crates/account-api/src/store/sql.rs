@@ -185,6 +185,14 @@ impl DbError {
         }
     }
 
+    /// A concurrent transaction changed what this one read or wrote (PostgreSQL's
+    /// serialization failures and deadlocks): the write runs again (`pg.rs`).
+    pub fn is_conflict(&self) -> bool {
+        use postgres::error::SqlState;
+        matches!(self, DbError::Postgres(e) if matches!(e.code(), Some(c)
+            if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED))
+    }
+
     /// The database cannot be reached (or is shutting down): the request may succeed
     /// later, and the answer is 503 rather than 500.
     pub fn is_unavailable(&self) -> bool {
@@ -211,6 +219,11 @@ impl DbError {
 /// The answer to a database error: 503 when the database is unreachable (the client
 /// may try again), else 500. Either way the cause is logged, never sent.
 pub fn api_error(e: DbError) -> ApiError {
+    if e.is_conflict() {
+        // Expected under contention, and retried: not worth an error line.
+        tracing::debug!(error = %e, "write conflict");
+        return ApiError::new(ErrorCode::Internal, "Internal error.");
+    }
     if e.is_unavailable() {
         tracing::error!(error = %e, "database unavailable");
         return unavailable();

@@ -13,11 +13,21 @@ use std::time::{Duration, Instant};
 pub struct Cluster {
     pub port: u16,
     pub data: PathBuf,
+    bin: PathBuf,
 }
 
-/// `ACCOUNT_API_TEST_DB=postgres`: the servers of this test process store in PostgreSQL.
+static FORCED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the servers of this test process store in PostgreSQL:
+/// `ACCOUNT_API_TEST_DB=postgres`, or a test binary that is about PostgreSQL (`force`).
 pub fn wanted() -> bool {
-    std::env::var("ACCOUNT_API_TEST_DB").is_ok_and(|v| v == "postgres")
+    FORCED.load(Ordering::SeqCst)
+        || std::env::var("ACCOUNT_API_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+/// The servers of this test process store in PostgreSQL, whatever the environment says.
+pub fn force() {
+    FORCED.store(true, Ordering::SeqCst);
 }
 
 /// The cluster of this test process, started on first use.
@@ -73,7 +83,12 @@ fn free_port() -> u16 {
 impl Cluster {
     pub fn start() -> Result<Self, String> {
         let bin = bin_dir()?;
-        let data = std::env::temp_dir().join(format!("account-api-pg-{}", std::process::id()));
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let data = std::env::temp_dir().join(format!(
+            "account-api-pg-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
         if is_root() {
@@ -91,27 +106,30 @@ impl Cluster {
             return Err(format!("initdb: {}", String::from_utf8_lossy(&out.stderr)));
         }
         let port = free_port();
-        // The watchdog: runs the server, and stops it (fast shutdown) and removes the
-        // folder once the test process is gone.
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            data.display()
+        );
+        std::fs::write(data.join("account-api-test-options"), &options)
+            .map_err(|e| e.to_string())?;
+        let cluster = Cluster { port, data, bin };
+        cluster.start_server()?;
+        // The watchdog: once the test process is gone, stops the server (fast shutdown)
+        // and removes the folder.
         let script = r#"
-            "$1/postgres" -D "$2" -p "$3" -k "$2" -c listen_addresses=127.0.0.1 \
-                -c max_connections=200 -c shared_buffers=64MB >"$2/server.log" 2>&1 &
-            pg=$!
-            while [ -d "/proc/$4" ] && kill -0 "$pg" 2>/dev/null; do sleep 0.5; done
-            kill -INT "$pg" 2>/dev/null; wait "$pg"; rm -rf "$2"
+            while [ -d "/proc/$3" ]; do sleep 0.5; done
+            "$1/pg_ctl" -D "$2" -m fast stop >/dev/null 2>&1; rm -rf "$2"
         "#;
         as_owner(Path::new("/bin/sh"))
             .args(["-c", script, "watchdog"])
-            .arg(&bin)
-            .arg(&data)
-            .arg(port.to_string())
+            .arg(&cluster.bin)
+            .arg(&cluster.data)
             .arg(std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("start postgres: {e}"))?;
-        let cluster = Cluster { port, data };
+            .map_err(|e| format!("start the watchdog: {e}"))?;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             match cluster.admin() {
@@ -124,6 +142,36 @@ impl Cluster {
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
         }
+    }
+
+    /// Starts the server (`pg_ctl start`, waiting until it accepts connections).
+    pub fn start_server(&self) -> Result<(), String> {
+        let options = std::fs::read_to_string(self.data.join("account-api-test-options")).unwrap();
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .arg("-l")
+            .arg(self.data.join("server.log"))
+            .args(["-w", "-o", &options, "start"])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("pg_ctl: {e}"))?;
+        if !out.status.success() {
+            let log = std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default();
+            return Err(format!("pg_ctl start: {}\n{log}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(())
+    }
+
+    /// Stops the server (fast shutdown: open connections are cut).
+    pub fn stop_server(&self) {
+        let out = as_owner(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "fast", "-w", "stop"])
+            .output()
+            .expect("pg_ctl stop");
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     pub fn url(&self, database: &str) -> String {

@@ -4,6 +4,7 @@
 //! `kill -9`, its standard output and log, start-up.
 
 pub mod cluster;
+pub mod nginx;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -82,12 +83,26 @@ impl Server {
         Self::new(args, spawn)
     }
 
+    /// The server binary on a new database of `cluster` (not the shared one).
+    #[allow(dead_code)] // for the instances tests
+    pub fn process_on(cluster: &cluster::Cluster, args: &[&str]) -> Self {
+        Self::new_on(Some(cluster.new_database()), args, spawn)
+    }
+
     fn new(args: &[&str], start: fn(&[String], &[String]) -> Started) -> Self {
+        Self::new_on(None, args, start)
+    }
+
+    fn new_on(
+        db: Option<String>,
+        args: &[&str],
+        start: fn(&[String], &[String]) -> Started,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = if cluster::wanted() {
-            cluster::shared().new_database()
-        } else {
-            dir.path().join("api.sqlite").to_str().unwrap().to_owned()
+        let db = match db {
+            Some(url) => url,
+            None if cluster::wanted() => cluster::shared().new_database(),
+            None => dir.path().join("api.sqlite").to_str().unwrap().to_owned(),
         };
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let mut server = Self {
@@ -109,6 +124,7 @@ impl Server {
         server
     }
 
+    #[allow(dead_code)] // for the instances tests
     /// Another server on this one's database and server key (a second instance, with
     /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
     pub fn another(&self, args: &[&str], process: bool) -> Self {
@@ -138,6 +154,7 @@ impl Server {
         other
     }
 
+    #[allow(dead_code)] // for the instances tests
     /// Whether the servers of this test process store in PostgreSQL.
     pub fn on_postgres() -> bool {
         cluster::wanted()
@@ -424,6 +441,34 @@ impl Client {
             ],
             body.to_string().into_bytes(),
         )
+    }
+
+    /// A call signed with OSC4, for a test that expects failures other than the API's
+    /// own (a proxy's 502, a refused connection): the status and body, if JSON.
+    #[allow(dead_code)] // for the instances tests
+    pub fn try_signed(&self, key: &Key, call: &str, body: Value) -> Result<(u16, Value), String> {
+        let sk = SigningKey {
+            algorithm: Algorithm::Osc4,
+            access_key: &key.id,
+            secret_key: &key.secret,
+            region: "eu-west-2",
+            service: "api",
+        };
+        let path = format!("/api/v1/{call}");
+        let body = body.to_string().into_bytes();
+        let h = signing::sign(&sk, &self.host(), &path, &body, &amz_date(0));
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("authorization", h.authorization)
+            .header(h.date_header.0, h.date_header.1)
+            .header("content-type", h.content_type)
+            .body(body)
+            .send()
+            .map_err(|e| e.to_string())?;
+        let status = resp.status().as_u16();
+        let text = resp.text().map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map(|v| (status, v)).map_err(|_| format!("{status}: {text}"))
     }
 
     /// A call signed with OSC4 at the current time.

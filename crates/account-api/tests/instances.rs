@@ -1,0 +1,191 @@
+//! Several API instances on one PostgreSQL database behave as one server: sessions,
+//! sign-outs and the lockout are the database's, not an instance's; two instances
+//! behind nginx (deploy/nginx.conf) survive `kill -9` of one under load; an instance
+//! with another server key refuses to start; a database that goes away is a 503, and
+//! the instance serves again once it is back. Always on PostgreSQL (a throwaway
+//! cluster: see api/common/cluster.rs).
+
+#[path = "api/common/mod.rs"]
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::nginx::Nginx;
+use common::*;
+use serde_json::json;
+
+fn two_instances(process: bool) -> (Server, Server) {
+    cluster::force();
+    let first = if process { Server::process() } else { Server::start() };
+    let second = first.another(&[], process);
+    (first, second)
+}
+
+fn host(server: &Server) -> String {
+    server.base.trim_start_matches("http://").to_owned()
+}
+
+#[test]
+fn a_session_works_on_every_instance_and_signing_out_the_others_ends_it_everywhere() {
+    let (a, b) = two_instances(false);
+    let (on_a, on_b) = (a.client(), b.client());
+    let here = on_a.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let elsewhere = on_b.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    assert_eq!(on_b.account(&here)["Email"], DEMO_EMAIL, "a session made on A works on B");
+    assert_eq!(on_a.account(&elsewhere)["Email"], DEMO_EMAIL, "and one made on B on A");
+
+    // Through nginx, with the recipe's upstream group: every call answered, by both.
+    let nginx = Nginx::start([&host(&a), &host(&b)]);
+    let proxied = Client { base: nginx.base.clone(), http: reqwest::blocking::Client::new() };
+    for _ in 0..6 {
+        proxied.signed(&here, "ReadAccounts", json!({})).ok();
+    }
+
+    // "Se déconnecter des autres appareils" on A ends B's session at its next call on B.
+    let r = on_a
+        .signed(
+            &here,
+            "UpdatePassword",
+            json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW_PASSWORD, "LogoutOtherSessions": true}),
+        )
+        .ok();
+    assert_eq!(r["LoggedOutSessions"], 1);
+    on_b.signed(&elsewhere, "ReadAccounts", json!({})).err(401, "1");
+    proxied.signed(&elsewhere, "ReadAccounts", json!({})).err(401, "1");
+    on_b.signed(&here, "ReadAccounts", json!({})).ok();
+    // The new password is the one B checks.
+    on_b.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
+    on_b.basic("ReadAccessKeys", DEMO_EMAIL, NEW_PASSWORD, json!({})).ok();
+}
+
+#[test]
+fn the_lockout_counts_failures_made_on_every_instance() {
+    let (a, b) = two_instances(false);
+    let (on_a, on_b) = (a.client(), b.client());
+    on_a.basic("ReadAccessKeys", DEMO_EMAIL, "wrong-1", json!({})).err(401, "1");
+    on_b.basic("ReadAccessKeys", DEMO_EMAIL, "wrong-2", json!({})).err(401, "1");
+    on_a.basic("ReadAccessKeys", DEMO_EMAIL, "wrong-3", json!({})).err(401, "1");
+    // The fourth failure, on B, locks the account on both.
+    let locked = on_b.basic("ReadAccessKeys", DEMO_EMAIL, "wrong-4", json!({})).err(401, "13");
+    assert_eq!(locked.headers["retry-after"], LOCK_UNIT.to_string().as_str());
+    on_a.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
+    on_b.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
+    std::thread::sleep(Duration::from_secs(LOCK_UNIT) + Duration::from_millis(200));
+    on_a.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
+}
+
+#[test]
+fn kill_9_of_one_instance_under_32_writers_loses_no_acknowledged_update() {
+    const WRITERS: usize = 32;
+    const ROUNDS: usize = 24;
+    let (mut a, b) = two_instances(true);
+    let direct = b.client();
+    let key = Arc::new(direct.permanent_key(DEMO_EMAIL, DEMO_PASSWORD));
+    for i in 0..WRITERS {
+        direct.signed(&key, "CreateUser", json!({"UserName": format!("writer{i}")})).ok();
+    }
+    let nginx = Nginx::start([&host(&a), &host(&b)]);
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let killed = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            let (key, base) = (key.clone(), nginx.base.clone());
+            let (acknowledged, killed) = (acknowledged.clone(), killed.clone());
+            std::thread::spawn(move || {
+                let c = Client { base, http: reqwest::blocking::Client::new() };
+                let (mut last, mut after_kill) = (None, 0);
+                for round in 0..ROUNDS {
+                    let body = json!({"UserName": format!("writer{i}"), "NewPath": format!("/round{round}/")});
+                    let after = killed.load(Ordering::SeqCst);
+                    if let Ok((200, _)) = c.try_signed(&key, "UpdateUser", body) {
+                        last = Some(round);
+                        acknowledged.fetch_add(1, Ordering::SeqCst);
+                        after_kill += usize::from(after);
+                    }
+                }
+                (last, after_kill)
+            })
+        })
+        .collect();
+    // Kill A once a third of the updates are acknowledged: some of its requests are in flight.
+    while acknowledged.load(Ordering::SeqCst) < WRITERS * ROUNDS / 3 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    a.stop(); // SIGKILL
+    killed.store(true, Ordering::SeqCst);
+    let results: Vec<(Option<usize>, usize)> =
+        writers.into_iter().map(|w| w.join().expect("writer")).collect();
+
+    eprintln!("writers (last acknowledged round, acknowledged after the kill): {results:?}");
+    let users = direct.signed(&key, "ReadUsers", json!({})).ok();
+    for (i, (last, after_kill)) in results.iter().enumerate() {
+        let last = last.expect("every writer had updates acknowledged");
+        assert!(*after_kill > 0, "writer{i}: B kept serving after A was killed");
+        let path = users["Users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["UserName"] == format!("writer{i}"))
+            .unwrap()["Path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // The last acknowledged round, or a later one whose answer was lost with A.
+        let stored: usize = path.trim_matches('/').trim_start_matches("round").parse().unwrap();
+        assert!(stored >= last, "writer{i}: {path} stored, round {last} was acknowledged");
+    }
+}
+
+#[test]
+fn an_instance_with_another_server_key_refuses_to_start() {
+    cluster::force();
+    let a = Server::start();
+    let other_key = a.dir.path().join("other.key");
+    std::fs::write(&other_key, [9u8; 32]).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&other_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+        .args(["--db", &a.db, "--key-file", other_key.to_str().unwrap()])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("right key file") && !stderr.contains("panicked"), "{stderr}");
+    // No key file at all with PostgreSQL: said plainly.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+        .args(["--db", &a.db, "serve", "--listen", "127.0.0.1:0"])
+        .env_remove("ACCOUNT_API_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--key-file"), "{out:?}");
+}
+
+#[test]
+fn a_database_that_goes_away_is_a_503_and_the_instance_serves_again_when_it_is_back() {
+    cluster::force();
+    let own = cluster::Cluster::start().expect("a cluster of this test's own");
+    let server = Server::process_on(&own, &["--demo"]);
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    c.signed(&key, "ReadAccounts", json!({})).ok();
+
+    own.stop_server();
+    for call in ["ReadAccounts", "UpdateAccount"] {
+        let r = c.signed(&key, call, json!({})).err(503, "2001");
+        assert_eq!(r.body["Errors"][0]["Type"], "ServiceUnavailable");
+        assert_eq!(r.headers["retry-after"], "1");
+    }
+    c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(503, "2001");
+
+    own.start_server().unwrap();
+    c.signed(&key, "UpdateAccount", json!({"City": "Back"})).ok();
+    assert_eq!(c.account(&key)["City"], "Back");
+    assert_eq!(server.log_count("panicked"), 0);
+    assert!(server.log_count("database unavailable") > 0, "the outage is logged");
+}
