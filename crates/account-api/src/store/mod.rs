@@ -4,6 +4,7 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod devices;
 mod lockout;
 pub mod meta;
 pub mod mfa;
@@ -124,6 +125,14 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
      CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
+    // 5: the device of each session (sessions as devices).
+    "CREATE TABLE session_devices (
+        session_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
+        browser TEXT,
+        os TEXT,
+        client_ip TEXT,
+        last_active_at INTEGER NOT NULL
+     );",
 ];
 
 #[derive(Clone)]

@@ -11,5 +11,6 @@ mod durability;
 mod errors;
 mod mfa;
 mod password;
+mod sessions;
 mod trust;
 mod users;
