@@ -37,6 +37,8 @@ pub fn App() -> impl IntoView {
 fn Console(config: ConsoleConfig) -> impl IntoView {
     let state = AppState::new(config);
     provide_context(state);
+    // Before the router: its Back/Forward guard must run before the router's own.
+    crate::components::leave_guard::guard_unsaved_changes(state, use_i18n());
     crate::components::language::restore_saved_locale();
     view! {
         <Router>

@@ -24,7 +24,7 @@ test('an EIM user sets up a password, signs in with it, and changes it', async (
   await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   // A user lands on its authentication settings; the menu offers no account information.
   await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeVisible();
-  const profile = page.getByRole('button', { name: `Menu du profil (${user.login})` });
+  const profile = page.getByRole('button', { name: `Menu du profil ${user.login}`, exact: true });
   await expect(profile).toBeVisible();
   await profile.click();
   await expect(page.getByRole('menuitem')).toHaveText(["Paramètres d'authentification", 'Se déconnecter']);
@@ -79,12 +79,11 @@ test('an EIM user sets up a password, signs in with it, and changes it', async (
   await expect(otherPage.getByText('Votre session a expiré. Reconnectez-vous pour continuer.')).toBeVisible();
   await signInWithPassword(otherPage, SECOND);
 
-  // "Déconnecter les autres sessions": an EIM user's key is deactivated, then deleted
-  // (the API refuses to delete an EIM user's key that is still active).
+  // "Déconnecter les autres sessions" ends the EIM user's other session.
   await page.reload();
-  await expect(page.getByText('Autre session')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Déconnecter', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Déconnecter les autres sessions' }).click();
-  await expect(page.getByText('Les autres sessions sont déconnectées.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '1 autre session a été déconnectée.' })).toBeVisible();
   await expect(page.getByText('Aucune autre session ouverte.')).toBeVisible();
   await otherPage.reload();
   await expect(otherPage.getByText('Votre session a expiré. Reconnectez-vous pour continuer.')).toBeVisible();

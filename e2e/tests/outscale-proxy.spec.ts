@@ -70,7 +70,7 @@ test.describe('behind nginx (deploy/nginx.conf)', () => {
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
     await expect(page).toHaveURL(/\/personal-space$/);
-    await expect(page.getByRole('button', { name: `Menu du profil (${DEMO_ACCOUNT.email})` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `Menu du profil ${DEMO_ACCOUNT.email}`, exact: true })).toBeVisible();
     await expect(page.getByRole('main').getByText(DEMO_ACCOUNT.email).first()).toBeVisible();
     await expectNoAxeViolations(page, 'personal space through nginx (eu-west-2)');
     await csp.expectNone('the console through nginx');

@@ -14,7 +14,7 @@ test.describe("Paramètres d'authentification → Mot de passe", () => {
     await page.getByRole('button', { name: /Menu du profil/ }).click();
     await page.getByRole('menuitem', { name: "Paramètres d'authentification" }).click();
     await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeVisible();
-    await expect(page.getByText('Autre session')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Déconnecter', exact: true })).toBeVisible();
     await expectNoAxeViolations(page, 'authentication settings');
 
     await page.getByRole('button', { name: 'Modifier', exact: true }).click();

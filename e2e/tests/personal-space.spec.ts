@@ -114,6 +114,12 @@ test.describe('Espace personnel', () => {
 
   test('leaving with unsaved changes asks first', async ({ page }) => {
     await signIn(page, DEMO_ACCOUNT);
+    // A page to go Back to.
+    await page.getByRole('button', { name: /Menu du profil/ }).click();
+    await page.getByRole('menuitem', { name: "Paramètres d'authentification" }).click();
+    await page.getByRole('button', { name: /Menu du profil/ }).click();
+    await page.getByRole('menuitem', { name: 'Espace personnel' }).click();
+    await expect(page).toHaveURL(/\/personal-space$/);
     await page.getByRole('button', { name: 'Modifier', exact: true }).click();
     await page.getByLabel('Pays').fill('Belgique');
 
@@ -137,10 +143,20 @@ test.describe('Espace personnel', () => {
     expect(beforeUnload).toBe(true);
     await expect(page.getByLabel('Pays')).toHaveValue('Belgique');
 
+    // The browser's Back button: dismissing stays, with the edit; accepting goes back.
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      return d.dismiss();
+    });
+    await page.goBack({ timeout: 2_000 }).catch(() => undefined);
+    await expect.poll(() => asked).toBe('Vos modifications ne sont pas enregistrées. Quitter quand même ?');
+    await expect(page).toHaveURL(/\/personal-space$/);
+    await expect(page.getByLabel('Pays')).toHaveValue('Belgique');
     page.once('dialog', (d) => d.accept());
-    await page.getByRole('button', { name: /Menu du profil/ }).click();
-    await page.getByRole('menuitem', { name: "Paramètres d'authentification" }).click();
+    await page.goBack({ timeout: 2_000 }).catch(() => undefined);
     await expect(page).toHaveURL(/\/authentication-settings$/);
+    await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeVisible();
   });
 
   test('in English', async ({ page }) => {

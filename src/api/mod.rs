@@ -112,6 +112,21 @@ impl Api {
         self.call(&ReadMfaDevicesRequest::default()).await
     }
 
+    /// The identity's sessions as devices (this API's extension).
+    pub async fn read_sessions(self) -> Result<Vec<SessionDevice>, CallError> {
+        Ok(self.call(&ReadSessionsRequest::default()).await?.sessions)
+    }
+
+    pub async fn delete_session(self, session_id: String) -> Result<(), CallError> {
+        self.call_for_effect(&DeleteSessionRequest { session_id, dry_run: None }).await
+    }
+
+    /// Signs out every session but this one; answers how many went.
+    pub async fn delete_other_sessions(self) -> Result<u32, CallError> {
+        let resp = self.call(&DeleteOtherSessionsRequest::default()).await?;
+        Ok(resp.logged_out_sessions)
+    }
+
     pub async fn console_sessions(self) -> Result<Vec<AccessKey>, CallError> {
         let req = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
         let resp = self.call(&req).await?;

@@ -5,6 +5,7 @@ pub mod failure;
 pub mod form;
 pub mod icons;
 pub mod language;
+pub mod leave_guard;
 pub mod page_heading;
 pub mod password_checklist;
 pub mod problem_text;

@@ -1,7 +1,8 @@
 //! The profile button (top right) and its menu: Espace personnel, Paramètres
 //! d'authentification, Se déconnecter. A real menu button: opens with click,
 //! Enter, Space or ↓ (↑ for the last item); arrows, Home and End move; Escape
-//! and a click outside close it and give the focus back to the button.
+//! (wherever the focus is in the button and menu, even before it reaches the
+//! first item) and a click outside close it and give the focus back to the button.
 
 use leptos::ev;
 use leptos::html::{Button, Div};
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::api::use_api;
-use crate::components::icons::ProfileIcon;
+use crate::components::icons::{self, Icon};
 use crate::components::text::text;
 use crate::i18n::*;
 use crate::state::{AppState, Notice};
@@ -36,6 +37,10 @@ pub fn ProfileMenu() -> impl IntoView {
     // Focus after the menu is shown (it is `hidden` until then).
     let focus_item = move |index: isize| {
         request_animation_frame(move || {
+            // Escape may have closed the menu before this frame.
+            if !open.get_untracked() {
+                return;
+            }
             let all = items();
             if all.is_empty() {
                 return;
@@ -86,7 +91,6 @@ pub fn ProfileMenu() -> impl IntoView {
             "ArrowUp" => focus_item(current - 1),
             "Home" => focus_item(0),
             "End" => focus_item(-1),
-            "Escape" => close(true),
             "Tab" => {
                 close(false);
                 return;
@@ -94,6 +98,14 @@ pub fn ProfileMenu() -> impl IntoView {
             _ => return,
         }
         e.prevent_default();
+    };
+    // On the whole widget: a key pressed right after Enter reaches the button, the
+    // focus not yet moved into the menu.
+    let on_escape = move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" && open.get_untracked() {
+            e.prevent_default();
+            close(true);
+        }
     };
     let _ = window_event_listener(ev::click, move |e| {
         if !open.get_untracked() {
@@ -139,7 +151,7 @@ pub fn ProfileMenu() -> impl IntoView {
     };
 
     view! {
-        <div class="profile" node_ref=root>
+        <div class="profile" node_ref=root on:keydown=on_escape>
             <button
                 type="button"
                 class="profile-button"
@@ -148,11 +160,13 @@ pub fn ProfileMenu() -> impl IntoView {
                 aria-haspopup="menu"
                 aria-controls="profile-menu"
                 aria-expanded=move || open.get().to_string()
-                aria-label=move || t_string!(i18n, profile_button_label, login = login()).to_string()
                 on:click=on_button_click
                 on:keydown=on_button_key
             >
-                <ProfileIcon />
+                // The name is the visible login after a hidden "Menu du profil" (WCAG 2.5.3:
+                // the visible text is part of the name).
+                <Icon path=icons::PROFILE />
+                <span class="visually-hidden">{text(i18n, |l| td_string!(l, profile_button_label))}" "</span>
                 <span class="profile-login">{login}</span>
             </button>
             <div
@@ -166,13 +180,16 @@ pub fn ProfileMenu() -> impl IntoView {
                 // An EIM user has no account information to edit.
                 <Show when=move || !state.session.with(|s| s.as_ref().is_some_and(|s| s.is_user()))>
                     <a role="menuitem" tabindex="-1" href="/personal-space" on:click=go_personal_space("/personal-space")>
+                        <Icon path=icons::PERSONAL_SPACE />
                         {text(i18n, |l| td_string!(l, menu_personal_space))}
                     </a>
                 </Show>
                 <a role="menuitem" tabindex="-1" href="/authentication-settings" on:click=go("/authentication-settings")>
+                    <Icon path=icons::SECURITY />
                     {text(i18n, |l| td_string!(l, menu_authentication_settings))}
                 </a>
                 <button role="menuitem" tabindex="-1" type="button" on:click=sign_out>
+                    <Icon path=icons::SIGN_OUT />
                     {text(i18n, |l| td_string!(l, menu_sign_out))}
                 </button>
             </div>

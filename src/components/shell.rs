@@ -1,10 +1,10 @@
 //! The frame around every page: header (product name, language, theme, profile
 //! menu), the main region, and the screen-reader announcer.
 
-use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::language::LanguageSwitch;
+use crate::components::leave_guard::follow_router;
 use crate::components::profile_menu::ProfileMenu;
 use crate::components::text::text;
 use crate::components::theme::ThemeSwitch;
@@ -15,13 +15,7 @@ use crate::state::AppState;
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<AppState>();
-    // Reloading or closing the tab with unsaved changes asks first.
-    let _ = window_event_listener(ev::beforeunload, move |e| {
-        if state.unsaved.get_untracked() {
-            e.prevent_default();
-            e.set_return_value("");
-        }
-    });
+    follow_router();
     view! {
         <a class="skip-link" href="#main">{text(i18n, |l| td_string!(l, skip_to_content))}</a>
         <header class="top-bar">

@@ -166,7 +166,9 @@ async fn serve(
     })?;
     let now = clock::now();
     let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
-    let ctx = Ctx { state, caller, client, request_id: request_id.to_owned(), now };
+    let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let user_agent = user_agent.map(str::to_owned);
+    let ctx = Ctx { state, caller, client, user_agent, request_id: request_id.to_owned(), now };
     dispatch(call, &ctx, &body).await
 }
 

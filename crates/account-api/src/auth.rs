@@ -356,8 +356,17 @@ async fn signed(
     }
 
     let key_id = auth.access_key.clone();
-    let (key, session) =
-        state.store.read(move |c| store::access_keys::with_session(c, &key_id)).await?;
+    let (key, session, last_active) = state
+        .store
+        .read(move |c| {
+            let (key, session) = store::access_keys::with_session(c, &key_id)?;
+            let last_active = match &session {
+                Some(s) => store::devices::last_active(c, &s.id)?,
+                None => None,
+            };
+            Ok((key, session, last_active))
+        })
+        .await?;
     let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
     if key.state != KeyState::Active {
         return Err(denied("The access key is inactive."));
@@ -402,6 +411,9 @@ async fn signed(
         .text(&auth.signed_headers);
         let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
         if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
+            if let (Some(session), Some(at)) = (&session, last_active) {
+                note_activity(state, &session.id, at, now);
+            }
             return Ok(Caller {
                 account_id: key.account_id,
                 user_id: key.user_id,
@@ -412,6 +424,21 @@ async fn signed(
         }
     }
     Err(denied("The request signature does not match."))
+}
+
+/// Records that a session signed a call, at most once per `activity_interval_secs`:
+/// a request only reads the last record (with its key), and writes, without waiting
+/// for it, when that record is older.
+fn note_activity(state: &AppState, session_id: &str, last_active: i64, now: i64) {
+    let interval = state.activity_interval_secs;
+    if now - last_active < interval {
+        return;
+    }
+    let (store, id) = (state.store.clone(), session_id.to_owned());
+    tokio::spawn(async move {
+        // A failed record is logged by the store; the call itself goes on.
+        let _ = store.write(move |c| store::devices::touch(c, &id, now, interval)).await;
+    });
 }
 
 #[cfg(test)]

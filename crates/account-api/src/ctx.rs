@@ -14,6 +14,8 @@ pub struct AppState {
     pub store: Store,
     pub secrets: SecretBox,
     pub lockout: Lockout,
+    /// Seconds between two records of a session's last activity.
+    pub activity_interval_secs: i64,
     /// Host names clients may sign besides the `Host` header received, for a server
     /// behind a proxy that rewrites it (such as `trunk serve`).
     pub public_hosts: std::sync::Arc<Vec<String>>,
@@ -33,6 +35,8 @@ pub struct Ctx {
     pub state: AppState,
     pub caller: Caller,
     pub client: std::net::IpAddr,
+    /// What the client's User-Agent says of its device (read for sign-ins only).
+    pub user_agent: Option<String>,
     pub request_id: String,
     pub now: i64,
 }

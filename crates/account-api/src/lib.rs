@@ -8,6 +8,7 @@ pub mod calls;
 pub mod clock;
 pub mod console;
 pub mod ctx;
+pub mod device;
 pub mod ids;
 pub mod listen;
 pub mod otp;

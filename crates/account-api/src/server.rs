@@ -51,6 +51,10 @@ pub struct ServeArgs {
     /// Seconds in one lockout unit: 4 failed attempts lock one unit, each 4 more one unit more, up to 10.
     #[arg(long, env = "ACCOUNT_API_LOCKOUT_UNIT_SECS", default_value_t = 60)]
     pub lockout_unit_secs: i64,
+    /// Seconds between two records of a session's last activity: a session's calls
+    /// write it at most this often, never once per request.
+    #[arg(long, env = "ACCOUNT_API_ACTIVITY_INTERVAL_SECS", default_value_t = 60)]
+    pub activity_interval_secs: i64,
     /// Host names (with port) that clients may sign besides the Host header received:
     /// set it behind a proxy that rewrites Host, such as `trunk serve`.
     #[arg(long = "public-host", env = "ACCOUNT_API_PUBLIC_HOSTS", value_delimiter = ',')]
@@ -151,6 +155,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         store,
         secrets,
         lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
+        activity_interval_secs: options.activity_interval_secs.max(1),
         public_hosts: Arc::new(options.public_hosts.clone()),
         throttle: Arc::new(throttle::PasswordThrottle::new(
             options.password_checks_per_sec,

@@ -5,6 +5,8 @@
 //! the instance serves again once it is back. Always on PostgreSQL (a throwaway
 //! cluster: see api/common/cluster.rs).
 
+// Shared with the API suite (tests/api/): each binary uses a part of it.
+#[allow(dead_code)]
 #[path = "api/common/mod.rs"]
 mod common;
 

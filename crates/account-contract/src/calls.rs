@@ -42,6 +42,9 @@ macro_rules! with_calls {
             DeleteMfaDevice: $crate::DeleteMfaDeviceRequest => $crate::DeleteMfaDeviceResponse, basic: false;
             CreateRecoveryCodes: $crate::CreateRecoveryCodesRequest => $crate::CreateRecoveryCodesResponse, basic: false;
             CreateMfaChallenge: $crate::CreateMfaChallengeRequest => $crate::CreateMfaChallengeResponse, basic: true;
+            ReadSessions: $crate::ReadSessionsRequest => $crate::ReadSessionsResponse, basic: false;
+            DeleteSession: $crate::DeleteSessionRequest => $crate::DeleteSessionResponse, basic: false;
+            DeleteOtherSessions: $crate::DeleteOtherSessionsRequest => $crate::DeleteOtherSessionsResponse, basic: false;
         }
     };
 }

@@ -26,7 +26,7 @@ pub fn AuthenticationSettings() -> impl IntoView {
         <div class="sections">
             <PasswordSection supported=password_change />
             <MfaSection supported=password_change />
-            <SessionsSection />
+            <SessionsSection extensions=password_change />
         </div>
     }
 }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::form::focus_by_id;
+use crate::components::icons::{self, Icon};
 use crate::components::page_heading::PageHeading;
 use crate::components::text::text;
 use crate::i18n::*;
@@ -109,7 +110,8 @@ fn AccountSpace() -> impl IntoView {
                     when=move || editing.get()
                     fallback=move || view! {
                         <div class="toolbar">
-                            <button type="button" class="primary" id=EDIT_ID on:click=start_editing>
+                            <button type="button" class="primary with-icon" id=EDIT_ID on:click=start_editing>
+                                <Icon path=icons::EDIT />
                                 {text(i18n, |l| td_string!(l, edit))}
                             </button>
                         </div>

@@ -10,7 +10,9 @@ use account_contract::{
 
 use super::key_owner;
 use crate::ctx::{Caller, Ctx};
+use crate::device::Device;
 use crate::store::access_keys::{self, KeyRecord};
+use crate::store::devices;
 use crate::{clock, ids};
 
 /// Most access keys an identity may hold (expired ones do not count, and are purged).
@@ -65,6 +67,15 @@ pub async fn create(
         _ if starts_session => Some(access_key_id.clone()),
         session => session.as_ref().map(|s| s.id.clone()),
     };
+    // A sign-in notes its device (off the async threads: the first one compiles the rules).
+    let device = match starts_session && !dry_run {
+        true => {
+            let ua = ctx.user_agent.clone();
+            let device = tokio::task::spawn_blocking(move || Device::of(ua.as_deref()));
+            Some((device.await.map_err(crate::store::internal)?, ctx.client.to_string()))
+        }
+        false => None,
+    };
     let sealed = ctx.state.secrets.seal(&access_key_id, &secret);
     let record = KeyRecord {
         tag: req.tag,
@@ -93,7 +104,11 @@ pub async fn create(
             if dry_run {
                 return Ok(());
             }
-            access_keys::insert(c, &stored)
+            access_keys::insert(c, &stored)?;
+            match &device {
+                Some((device, ip)) => devices::record(c, &stored.access_key_id, device, ip, now),
+                None => Ok(()),
+            }
         })
         .await?;
     if dry_run {

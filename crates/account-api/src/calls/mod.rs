@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod identity;
 pub mod mfa;
 pub mod password;
+pub mod sessions;
 pub mod users;
 
 use std::future::Future;
@@ -56,6 +57,9 @@ handlers! {
     DeleteMfaDeviceRequest => mfa::delete,
     CreateRecoveryCodesRequest => mfa::create_recovery_codes,
     CreateMfaChallengeRequest => mfa::create_challenge,
+    ReadSessionsRequest => sessions::read,
+    DeleteSessionRequest => sessions::delete,
+    DeleteOtherSessionsRequest => sessions::delete_others,
 }
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.

@@ -239,6 +239,22 @@ pub fn delete_other_sessions(
     end_sessions(conn, &others)
 }
 
+/// Signs one session of the identity out, with every key created within it. `false`
+/// when the identity has no such session.
+pub fn end_session(
+    conn: &Db,
+    account_id: &str,
+    user_id: Option<&str>,
+    session_id: &str,
+) -> Result<bool, ApiError> {
+    let Some(root) = by_id(conn, session_id)? else { return Ok(false) };
+    let owned = root.account_id == account_id && root.user_id.as_deref() == user_id;
+    if !owned || root.session().is_none() {
+        return Ok(false);
+    }
+    end_sessions(conn, &[root.access_key_id]).map(|_| true)
+}
+
 /// Ends the identity's oldest temporary session (a console sign-in nobody signed
 /// out of), to make room for a new one. `false` when there is none to end.
 pub fn end_oldest_session(

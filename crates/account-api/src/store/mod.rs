@@ -5,6 +5,7 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod devices;
 mod lockout;
 pub mod meta;
 pub mod mfa;
@@ -66,7 +67,7 @@ pub struct Store {
 
 enum Engine {
     Sqlite(sqlite::Sqlite),
-    Postgres(pg::Postgres),
+    Postgres(Box<pg::Postgres>),
 }
 
 impl Store {
@@ -75,7 +76,9 @@ impl Store {
     pub fn open(database: &Database, pool_size: usize) -> Result<Self, String> {
         let engine = match database {
             Database::Sqlite(path) => Engine::Sqlite(sqlite::Sqlite::open(path)?),
-            Database::Postgres(url) => Engine::Postgres(pg::Postgres::open(url, pool_size)?),
+            Database::Postgres(url) => {
+                Engine::Postgres(Box::new(pg::Postgres::open(url, pool_size)?))
+            }
         };
         Ok(Self { engine: Arc::new(engine) })
     }

@@ -107,6 +107,14 @@ pub const SQLITE: &[&str] = &[
      );
      CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
      CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
+    // 5: the device of each session (sessions as devices).
+    "CREATE TABLE session_devices (
+        session_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
+        browser TEXT,
+        os TEXT,
+        client_ip TEXT,
+        last_active_at INTEGER NOT NULL
+     );",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -211,4 +219,12 @@ pub const POSTGRES: &[&str] = &[
      );
      CREATE INDEX webauthn_challenges_owner ON webauthn_challenges(account_id, user_id, expires_at);
      CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges(expires_at);",
+    // 5
+    "CREATE TABLE session_devices (
+        session_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
+        browser TEXT,
+        os TEXT,
+        client_ip TEXT,
+        last_active_at BIGINT NOT NULL
+     );",
 ];

@@ -2,6 +2,8 @@
 //! most servers run in this process (`Server::start`), those that must be a process
 //! (`kill -9`, standard output, the log, start-up) run the binary (`Server::process`).
 
+// Shared with tests/instances.rs: each binary uses a part of it.
+#[allow(dead_code)]
 mod common;
 
 mod access_keys;
@@ -11,5 +13,6 @@ mod durability;
 mod errors;
 mod mfa;
 mod password;
+mod sessions;
 mod trust;
 mod users;

@@ -11,6 +11,7 @@ mod confirm_identity;
 
 use leptos::prelude::*;
 
+use super::sessions::logged_out_text;
 use crate::components::form::focus_by_id;
 use crate::components::text::{text, text_while};
 use crate::i18n::*;
@@ -54,6 +55,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
         Memo::new(move |_| state.session.with(|s| s.as_ref().is_some_and(|s| !s.has_password)));
     let login =
         move || state.session.with(|s| s.as_ref().map(|s| s.login.clone()).unwrap_or_default());
+    let is_user = state.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.is_user()));
 
     let close = Callback::new(move |()| {
         current.set(String::new());
@@ -77,11 +79,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
 
     let done_text = move || {
         done.get().map(|d| {
-            let sessions = match d.logged_out {
-                0 => t_string!(i18n, logged_out_none).to_string(),
-                1 => t_string!(i18n, logged_out_one).to_string(),
-                count => t_string!(i18n, logged_out_many, count).to_string(),
-            };
+            let sessions = logged_out_text(i18n, d.logged_out);
             let updated = if d.created {
                 t_string!(i18n, password_created).to_string()
             } else {
@@ -100,6 +98,12 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
                     t_string!(i18n, password_section_intro).to_string()
                 }}
             </p>
+            {is_user.then(|| view! {
+                <p class="hint">
+                    {text(i18n, |l| td_string!(l, password_eim_note))}" "
+                    <a href=text(i18n, |l| td_string!(l, eim_users_doc_url))>{text(i18n, |l| td_string!(l, eim_users_doc))}</a>
+                </p>
+            })}
             <button type="button" class="primary" id=OPEN_ID on:click=open>
                 {text_while(i18n, setting_up.into(), |l| td_string!(l, setup_password), |l| td_string!(l, password_update))}
             </button>

@@ -84,7 +84,6 @@ impl Server {
     }
 
     /// The server binary on a new database of `cluster` (not the shared one).
-    #[allow(dead_code)] // for the instances tests
     pub fn process_on(cluster: &cluster::Cluster, args: &[&str]) -> Self {
         Self::new_on(Some(cluster.new_database()), args, spawn)
     }
@@ -124,7 +123,6 @@ impl Server {
         server
     }
 
-    #[allow(dead_code)] // for the instances tests
     /// Another server on this one's database and server key (a second instance, with
     /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
     pub fn another(&self, args: &[&str], process: bool) -> Self {
@@ -154,7 +152,6 @@ impl Server {
         other
     }
 
-    #[allow(dead_code)] // for the instances tests
     /// Whether the servers of this test process store in PostgreSQL.
     pub fn on_postgres() -> bool {
         cluster::wanted()
@@ -445,7 +442,6 @@ impl Client {
 
     /// A call signed with OSC4, for a test that expects failures other than the API's
     /// own (a proxy's 502, a refused connection): the status and body, if JSON.
-    #[allow(dead_code)] // for the instances tests
     pub fn try_signed(&self, key: &Key, call: &str, body: Value) -> Result<(u16, Value), String> {
         let sk = SigningKey {
             algorithm: Algorithm::Osc4,

@@ -1,4 +1,3 @@
-#![allow(dead_code)] // The instances tests use it, the API suite does not.
 //! Debian's nginx with the recipe of deploy/nginx.conf, in front of API instances. The
 //! configuration is the recipe with substitutions only (as e2e/nginx.mjs makes it): the
 //! listen port, the root folder, the upstream group's two servers, and each OUTSCALE

@@ -1,0 +1,158 @@
+//! Sessions de la console: where this identity is signed in, one device per session
+//! ("Firefox sur Linux", its address, when it signed in and was last active), with
+//! "Déconnecter" for each other one and "Déconnecter les autres sessions".
+
+mod devices;
+
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::failure::failure_text;
+use crate::components::form::focus_by_id;
+use crate::components::text::{local_date, text};
+use crate::i18n::*;
+use crate::state::AppState;
+use devices::{Device, SignOut, Source};
+
+const TITLE_ID: &str = "sessions-title";
+
+#[component]
+pub fn SessionsSection(
+    /// The endpoint is the account API, with its session calls.
+    extensions: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let state = expect_context::<AppState>();
+    let mine = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
+    let devices = LocalResource::new(move || devices::load(api, extensions, mine.clone()));
+    let listed = move || devices.get().and_then(Result::ok);
+    let others = move || -> Vec<String> {
+        listed()
+            .map(|(_, l)| l.into_iter().filter(|d| !d.current).map(|d| d.id).collect())
+            .unwrap_or_default()
+    };
+
+    let sign_out = Action::new_local(move |what: &SignOut| {
+        let what = what.clone();
+        let source = listed().map_or(Source::ConsoleKeys, |(s, _)| s);
+        let others = others();
+        async move {
+            let result = devices::sign_out(api, source, what.clone(), others).await;
+            devices.refetch();
+            // The button pressed is gone: the section's title keeps the focus in place.
+            focus_by_id(TITLE_ID);
+            result.map(|count| (what, count))
+        }
+    });
+    let outcome = move || {
+        sign_out.value().with(|r| match r {
+            Some(Ok((SignOut::One(_), _))) => {
+                (true, t_string!(i18n, session_signed_out).to_string())
+            }
+            Some(Ok((SignOut::Others, count))) => (true, logged_out_text(i18n, *count)),
+            Some(Err(e)) => (false, failure_text(i18n, e, &state.current_url())),
+            None => (true, String::new()),
+        })
+    };
+
+    view! {
+        <section class="card" aria-labelledby=TITLE_ID>
+            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
+            <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
+            <p class=move || if outcome().0 { "success" } else { "alert" } role="status">{move || outcome().1}</p>
+            {move || match devices.get() {
+                None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
+                Some(Ok((_, list))) => view! {
+                    <ul class="plain device-list">
+                        {list.into_iter().map(|d| view! { <DeviceRow device=d sign_out /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            {move || if others().is_empty() {
+                view! { <p class="hint">{text(i18n, |l| td_string!(l, sessions_none_other))}</p> }.into_any()
+            } else {
+                view! {
+                    <button type="button" disabled=move || sign_out.pending().get()
+                        on:click=move |_| { sign_out.dispatch_local(SignOut::Others); }>
+                        {text(i18n, |l| td_string!(l, sessions_sign_out_others))}
+                    </button>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// One session: the device, "Cette session" or a "Déconnecter" button, its address
+/// and dates.
+#[component]
+fn DeviceRow(
+    device: Device,
+    sign_out: Action<SignOut, Result<(SignOut, u32), crate::api::CallError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name_id = format!("device-{}", device.id);
+    let Device { id, current, .. } = device.clone();
+    let named = device.clone();
+    let name = move || device_name(i18n, &named);
+    let details = move || {
+        let locale = i18n.get_locale();
+        let created = local_date(&device.created, locale);
+        let dates = match &device.last_active {
+            Some(active) => {
+                t_string!(i18n, device_dates, created, active = local_date(active, locale))
+                    .to_string()
+            }
+            None => t_string!(
+                i18n,
+                session_dates,
+                created,
+                expires = local_date(&device.expires, locale)
+            )
+            .to_string(),
+        };
+        match &device.ip {
+            Some(ip) => format!("{} · {dates}", t_string!(i18n, device_ip, ip = ip.clone())),
+            None => dates,
+        }
+    };
+    view! {
+        <li class:current=current>
+            <div>
+                <strong id=name_id.clone()>{name}</strong>
+                {current.then(|| view! { " " <span class="badge">{text(i18n, |l| td_string!(l, session_this))}</span> })}
+                <span class="hint">{details}</span>
+            </div>
+            {(!current).then(|| view! {
+                <button type="button" class="secondary" aria-describedby=name_id
+                    disabled=move || sign_out.pending().get()
+                    on:click=move |_| { sign_out.dispatch_local(SignOut::One(id.clone())); }>
+                    {text(i18n, |l| td_string!(l, session_sign_out))}
+                </button>
+            })}
+        </li>
+    }
+}
+
+/// "Firefox sur Linux", or what is known of it.
+fn device_name(i18n: leptos_i18n::I18nContext<Locale>, d: &Device) -> String {
+    match (&d.browser, &d.os) {
+        (Some(browser), Some(os)) => {
+            t_string!(i18n, device_named, browser = browser.clone(), os = os.clone()).to_string()
+        }
+        (Some(known), None) | (None, Some(known)) => known.clone(),
+        (None, None) => t_string!(i18n, device_unknown).to_string(),
+    }
+}
+
+/// "3 autres sessions ont été déconnectées."
+pub(super) fn logged_out_text(i18n: leptos_i18n::I18nContext<Locale>, count: u32) -> String {
+    match count {
+        0 => t_string!(i18n, logged_out_none).to_string(),
+        1 => t_string!(i18n, logged_out_one).to_string(),
+        count => t_string!(i18n, logged_out_many, count).to_string(),
+    }
+}
