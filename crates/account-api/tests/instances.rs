@@ -191,3 +191,56 @@ fn a_database_that_goes_away_is_a_503_and_the_instance_serves_again_when_it_is_b
     assert_eq!(server.log_count("panicked"), 0);
     assert!(server.log_count("database unavailable") > 0, "the outage is logged");
 }
+
+#[test]
+fn both_engines_migrate_to_the_same_tables_and_columns() {
+    use account_api::store::{Database, Store};
+    cluster::force();
+    let dir = tempfile::tempdir().unwrap();
+    let columns = |store: &Store, sql: &'static str| -> Vec<(String, String)> {
+        store
+            .read_blocking(|c| c.query(sql, &[], |r| Ok((r.get(0)?, r.get(1)?))))
+            .unwrap()
+            .into_iter()
+            // PostgreSQL's explicit `rowid` is SQLite's implicit one (see store/schema.rs).
+            .filter(|(_, column): &(String, String)| column != "rowid")
+            .collect()
+    };
+    let sqlite = Store::open(&Database::Sqlite(dir.path().join("s.sqlite")), 1).unwrap();
+    let on_sqlite = columns(
+        &sqlite,
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' ORDER BY 1, 2",
+    );
+    let postgres = Store::open(&Database::Postgres(cluster::shared().new_database()), 2).unwrap();
+    let on_postgres = columns(
+        &postgres,
+        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name <> 'account_api_schema' ORDER BY 1, 2",
+    );
+    assert!(on_sqlite.len() > 50, "{on_sqlite:?}");
+    assert_eq!(on_sqlite, on_postgres);
+}
+
+#[test]
+fn postgresql_is_reached_over_its_local_socket_too() {
+    cluster::force();
+    let a = Server::start();
+    // The form of deploy/account-api.env: no host, the socket's folder as `host`.
+    let name = a.db.rsplit('/').next().unwrap();
+    let socket = cluster::shared().data.display().to_string();
+    let port = cluster::shared().port;
+    let url = format!("postgresql:///{name}?host={socket}&port={port}&user=postgres");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+        .args(["--db", &url, "--key-file", a.key_file().to_str().unwrap()])
+        .args(["create-user", "--account-email", DEMO_EMAIL, "--user-name", "via-socket"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c = a.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let users = c.signed(&key, "ReadUsers", json!({})).ok();
+    let names: Vec<&str> =
+        users["Users"].as_array().unwrap().iter().filter_map(|u| u["UserName"].as_str()).collect();
+    assert!(names.contains(&"via-socket"), "{names:?}");
+}

@@ -84,7 +84,11 @@ impl Postgres {
     }
 
     fn connect(&self) -> Result<Conn, DbError> {
-        let client = self.config.connect(NoTls).map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let client = self.config.connect(NoTls).map_err(|e| {
+            // "error connecting to server", and why (its source) when it says.
+            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+            DbError::Unavailable(format!("{e}{why}"))
+        })?;
         Ok(Conn { client, statements: HashMap::new() })
     }
 
