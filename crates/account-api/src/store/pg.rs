@@ -43,7 +43,13 @@ pub struct Postgres {
 struct Conn {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// When it was last given back to the pool.
+    idle_since: std::time::Instant,
 }
+
+/// A connection idle longer than this is checked (one round trip) before it is lent:
+/// the server may have restarted meanwhile, and a call should not fail for that.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(2);
 
 /// A connection lent to one read or write, noting what its failures mean.
 struct Lent {
@@ -89,7 +95,7 @@ impl Postgres {
             let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
             DbError::Unavailable(format!("{e}{why}"))
         })?;
-        Ok(Conn { client, statements: HashMap::new() })
+        Ok(Conn { client, statements: HashMap::new(), idle_since: std::time::Instant::now() })
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
@@ -121,6 +127,15 @@ impl Postgres {
     fn lend(&self) -> Result<Lent, ApiError> {
         let idle = self.idle.lock().expect("pool").pop();
         let conn = match idle {
+            Some(mut conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
+                if conn.client.is_valid(CONNECT_TIMEOUT).is_ok() {
+                    conn
+                } else {
+                    // The server went away meanwhile: so did the other idle connections.
+                    self.idle.lock().expect("pool").clear();
+                    self.connect().map_err(api_error)?
+                }
+            }
             Some(conn) => conn,
             None => self.connect().map_err(api_error)?,
         };
@@ -133,7 +148,8 @@ impl Postgres {
     }
 
     fn give_back(&self, lent: Lent) {
-        let conn = lent.conn.into_inner();
+        let mut conn = lent.conn.into_inner();
+        conn.idle_since = std::time::Instant::now();
         if lent.broken.get() || conn.client.is_closed() {
             // The server went away: the other idle connections are as dead as this one.
             self.idle.lock().expect("pool").clear();
