@@ -71,7 +71,8 @@ pub fn SessionsSection(
                 Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
                 Some(Ok((_, list))) => view! {
                     <ul class="plain device-list">
-                        {list.into_iter().map(|d| view! { <DeviceRow device=d sign_out busy /> }).collect_view()}
+                        // Rows are drawn again when the language changes: plain text inside.
+                        {move || list.iter().map(|d| device_row(i18n, d, sign_out, busy)).collect_view()}
                     </ul>
                 }.into_any(),
             }}
@@ -90,47 +91,42 @@ pub fn SessionsSection(
 }
 
 /// One session: the device, "Cette session" or a "Déconnecter" button, its address
-/// and dates.
-#[component]
-fn DeviceRow(device: Device, sign_out: Callback<SignOut>, busy: Memo<bool>) -> impl IntoView {
-    let i18n = use_i18n();
+/// and dates, in the current language.
+fn device_row(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    device: &Device,
+    sign_out: Callback<SignOut>,
+    busy: Memo<bool>,
+) -> impl IntoView {
+    let locale = i18n.get_locale();
     let name_id = format!("device-{}", device.id);
-    let Device { id, current, .. } = device.clone();
-    let named = device.clone();
-    let name = move || device_name(i18n, &named);
-    let details = move || {
-        let locale = i18n.get_locale();
-        let created = local_date(&device.created, locale);
-        let dates = match &device.last_active {
-            Some(active) => {
-                t_string!(i18n, device_dates, created, active = local_date(active, locale))
-                    .to_string()
-            }
-            None => t_string!(
-                i18n,
-                session_dates,
-                created,
-                expires = local_date(&device.expires, locale)
-            )
-            .to_string(),
-        };
-        match &device.ip {
-            Some(ip) => format!("{} · {dates}", t_string!(i18n, device_ip, ip = ip.clone())),
-            None => dates,
+    let created = local_date(&device.created, locale);
+    let dates = match &device.last_active {
+        Some(active) => {
+            t_string!(i18n, device_dates, created, active = local_date(active, locale)).to_string()
+        }
+        None => {
+            let expires = local_date(&device.expires, locale);
+            t_string!(i18n, session_dates, created, expires).to_string()
         }
     };
+    let details = match &device.ip {
+        Some(ip) => format!("{} · {dates}", t_string!(i18n, device_ip, ip = ip.clone())),
+        None => dates,
+    };
+    let id = device.id.clone();
     view! {
-        <li class:current=current>
+        <li class:current=device.current>
             <div>
-                <strong id=name_id.clone()>{name}</strong>
-                {current.then(|| view! { " " <span class="badge">{text(i18n, |l| td_string!(l, session_this))}</span> })}
+                <strong id=name_id.clone()>{device_name(i18n, device)}</strong>
+                {device.current.then(|| view! { " " <span class="badge">{t_string!(i18n, session_this)}</span> })}
                 <span class="hint">{details}</span>
             </div>
-            {(!current).then(|| view! {
+            {(!device.current).then(|| view! {
                 <button type="button" class="secondary" aria-describedby=name_id
                     disabled=move || busy.get()
                     on:click=move |_| sign_out.run(SignOut::One(id.clone()))>
-                    {text(i18n, |l| td_string!(l, session_sign_out))}
+                    {t_string!(i18n, session_sign_out)}
                 </button>
             })}
         </li>
