@@ -1,14 +1,25 @@
 // Size budget of the built console: brotli (quality 11) of index.html and of every .js,
-// .wasm and .css file under the dist folder. Prints one line per file and the total; exits
-// non-zero when the total exceeds the budget or when there is no .wasm file.
+// .wasm and .css file under the dist folder, in two figures:
+// - first load: the files the browser needs to show the sign-in page (first-load.mjs:
+//   index.html, what it links, the JS those import; e2e/tests/first-load.spec.ts checks
+//   that Chromium fetches nothing else), budget 200 KB;
+// - total: every file, the signed-in pages' module included, budget 250 KB.
+// The first-load budget is checked on a split build (CONSOLE_SPLIT=1 scripts/build-console)
+// only: an unsplit build loads everything first, and the split costs the total about
+// 20 KB, which the 250 KB budget does not hold (docs/BENCHMARKS.md, Console size).
+// config.json (the deployment's own) and the favicon are in neither, as before.
+// Prints one line per file (marked `first` when it is part of the first load) and both
+// figures; exits non-zero when one exceeds its budget or when there is no .wasm file.
 // Usage: node e2e/size-budget.mjs [dist]   (scripts/size-budget runs it)
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
+import { firstLoadFiles } from './first-load.mjs';
+
 const BUDGET_KB = 250;
-const BUDGET_BYTES = BUDGET_KB * 1000;
+const FIRST_LOAD_BUDGET_KB = 200;
 
 const dist = process.argv[2] ?? 'dist';
 try {
@@ -38,8 +49,10 @@ const files = walk(dist)
   .filter((f) => f === 'index.html' || /\.(js|wasm|css)$/.test(f))
   .sort();
 
+const first = new Set(firstLoadFiles(dist));
 const kb = (/** @type {number} */ n) => (n / 1000).toFixed(1);
 let total = 0;
+let firstLoad = 0;
 let wasm = 0;
 const width = Math.max(10, ...files.map((f) => f.length));
 for (const f of files) {
@@ -51,8 +64,10 @@ for (const f of files) {
     },
   }).length;
   total += br;
+  if (first.has(f)) firstLoad += br;
   if (f.endsWith('.wasm')) wasm++;
-  console.log(`${f.padEnd(width)}  ${String(raw.length).padStart(9)} B raw  ${String(br).padStart(8)} B brotli (${kb(br)} KB)`);
+  const mark = first.has(f) ? 'first' : '     ';
+  console.log(`${f.padEnd(width)}  ${String(raw.length).padStart(9)} B raw  ${String(br).padStart(8)} B brotli (${kb(br)} KB)  ${mark}`);
 }
 
 let failed = false;
@@ -63,9 +78,18 @@ if (wasm === 0) {
   console.error(`size-budget: no .wasm file in ${dist}: is it a console build?`);
   failed = true;
 }
-if (total > BUDGET_BYTES) {
-  console.error(`size-budget: over budget by ${kb(total - BUDGET_BYTES)} KB`);
+const split = files.some((f) => /\.(js|wasm)$/.test(f) && !first.has(f));
+if (split && firstLoad > FIRST_LOAD_BUDGET_KB * 1000) {
+  console.error(`size-budget: first load over budget by ${kb(firstLoad - FIRST_LOAD_BUDGET_KB * 1000)} KB`);
   failed = true;
 }
+if (total > BUDGET_KB * 1000) {
+  console.error(`size-budget: over budget by ${kb(total - BUDGET_KB * 1000)} KB`);
+  failed = true;
+}
+const firstBudget = split
+  ? `budget ${FIRST_LOAD_BUDGET_KB} KB`
+  : `budget ${FIRST_LOAD_BUDGET_KB} KB not checked: an unsplit build, see docs/BENCHMARKS.md`;
+console.log(`first load (sign-in page): ${kb(firstLoad)} KB brotli (${firstBudget})`);
 console.log(`total: ${kb(total)} KB brotli (budget ${BUDGET_KB} KB)`);
 process.exit(failed ? 1 : 0);

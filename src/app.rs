@@ -8,10 +8,9 @@ use leptos_router::path;
 use crate::components::shell::Shell;
 use crate::config::{self, ConsoleConfig};
 use crate::i18n::*;
-use crate::pages::authentication_settings::AuthenticationSettings;
 use crate::pages::not_found::NotFound;
-use crate::pages::personal_space::PersonalSpace;
 use crate::pages::sign_in::SignIn;
+use crate::signed_in::{SignedIn, SignedInPart};
 use crate::state::AppState;
 
 #[component]
@@ -45,10 +44,10 @@ fn Console(config: ConsoleConfig) -> impl IntoView {
             <Shell>
                 <Routes fallback=NotFound>
                     <Route path=path!("/sign-in") view=SignIn />
-                    <Route path=path!("/personal-space") view=|| view! { <RequireSession><PersonalSpace /></RequireSession> } />
+                    <Route path=path!("/personal-space") view=|| view! { <RequireSession><SignedIn part=SignedInPart::PersonalSpace /></RequireSession> } />
                     <Route
                         path=path!("/authentication-settings")
-                        view=|| view! { <RequireSession><AuthenticationSettings /></RequireSession> }
+                        view=|| view! { <RequireSession><SignedIn part=SignedInPart::AuthenticationSettings /></RequireSession> }
                     />
                     <Route path=path!("/") view=|| view! { <Redirect path="/personal-space" /> } />
                 </Routes>

@@ -10,6 +10,7 @@ mod config;
 mod pages;
 mod preferences;
 mod session;
+mod signed_in;
 mod state;
 mod webauthn;
 

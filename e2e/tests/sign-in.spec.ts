@@ -13,7 +13,7 @@ test.describe('sign-in', () => {
     await page.getByLabel('Clé secrète', { exact: true }).fill(SecretKey);
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
-    await expect(page.getByRole('button', { name: /Menu du profil \(demo@example.com\)/ })).toBeVisible();
+    await expect(page.getByRole('button', { name: "Menu du profil demo@example.com", exact: true })).toBeVisible();
 
     // Signing out forgets the session but keeps the person's own key.
     await page.getByRole('button', { name: /Menu du profil/ }).click();

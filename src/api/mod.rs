@@ -121,10 +121,10 @@ impl Api {
         self.call_for_effect(&DeleteSessionRequest { session_id, dry_run: None }).await
     }
 
-    /// Signs out every session but this one; answers how many went.
-    pub async fn delete_other_sessions(self) -> Result<u32, CallError> {
-        let resp = self.call(&DeleteOtherSessionsRequest::default()).await?;
-        Ok(resp.logged_out_sessions)
+    /// Signs out every session but this one (its answer, how many went, is not read:
+    /// the page knows which it listed).
+    pub async fn delete_other_sessions(self) -> Result<(), CallError> {
+        self.call_for_effect(&DeleteOtherSessionsRequest::default()).await
     }
 
     pub async fn console_sessions(self) -> Result<Vec<AccessKey>, CallError> {

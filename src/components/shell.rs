@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use crate::components::language::LanguageSwitch;
 use crate::components::leave_guard::follow_router;
-use crate::components::profile_menu::ProfileMenu;
 use crate::components::text::text;
 use crate::components::theme::ThemeSwitch;
 use crate::i18n::*;
+use crate::signed_in::{SignedIn, SignedInPart};
 use crate::state::AppState;
 
 #[component]
@@ -24,7 +24,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <LanguageSwitch />
                 <ThemeSwitch />
                 <Show when=move || state.session.with(Option::is_some)>
-                    <ProfileMenu />
+                    <SignedIn part=SignedInPart::ProfileMenu />
                 </Show>
             </div>
         </header>

@@ -179,7 +179,9 @@ pub fn SignIn() -> impl IntoView {
             <div hidden=second_step_shown>
             <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
             <p class="notice" role="status">{notice}</p>
-            <form novalidate on:submit=submit>
+            // Typing here starts fetching the signed-in pages' module, so that it is
+            // there (or nearly) when the password is accepted.
+            <form novalidate on:submit=submit on:input=|_| crate::signed_in::prefetch()>
                 {show_endpoints.then(|| view! {
                     <FieldShell field=Field::new("endpoint".into(), Signal::derive(move || t_string!(i18n, sign_in_endpoint).to_string()), None, Signal::stored(None), None)>
                         <select id="endpoint" on:change=move |e| endpoint_id.set(event_target_value(&e)) prop:value=endpoint_id>

@@ -109,7 +109,9 @@ pub async fn sign_out(
 ) -> Result<u32, CallError> {
     match (source, what) {
         (Source::Sessions, SignOut::One(id)) => api.delete_session(id).await.map(|()| 1),
-        (Source::Sessions, SignOut::Others) => api.delete_other_sessions().await,
+        (Source::Sessions, SignOut::Others) => {
+            api.delete_other_sessions().await.map(|()| others.len() as u32)
+        }
         (Source::ConsoleKeys, SignOut::One(id)) => api.end_other_session(id).await.map(|()| 1),
         (Source::ConsoleKeys, SignOut::Others) => {
             for id in &others {
@@ -118,4 +120,36 @@ pub async fn sign_out(
             Ok(others.len() as u32)
         }
     }
+}
+
+/// What the section shows: the sessions, and what the last sign-out did.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub listed: Result<(Source, Vec<Device>), CallError>,
+    pub signed_out: Option<Result<(SignOut, u32), CallError>>,
+}
+
+impl Shown {
+    /// The sessions to sign out with "Déconnecter les autres sessions".
+    pub fn others(&self) -> Vec<String> {
+        let Ok((_, list)) = &self.listed else { return Vec::new() };
+        list.iter().filter(|d| !d.current).map(|d| d.id.clone()).collect()
+    }
+}
+
+/// Signs out what is asked (nothing on the first load), then lists the sessions
+/// again: one action serves both, so the wasm holds one async state machine.
+pub async fn sign_out_and_list(
+    api: Api,
+    extensions: bool,
+    mine: String,
+    what: Option<(SignOut, Source, Vec<String>)>,
+) -> Shown {
+    let signed_out = match what {
+        Some((what, source, others)) => {
+            Some(sign_out(api, source, what.clone(), others).await.map(|n| (what, n)))
+        }
+        None => None,
+    };
+    Shown { listed: load(api, extensions, mine).await, signed_out }
 }

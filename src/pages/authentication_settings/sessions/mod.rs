@@ -12,7 +12,7 @@ use crate::components::form::focus_by_id;
 use crate::components::text::{local_date, text};
 use crate::i18n::*;
 use crate::state::AppState;
-use devices::{Device, SignOut, Source};
+use devices::{Device, Shown, SignOut, Source};
 
 const TITLE_ID: &str = "sessions-title";
 
@@ -27,28 +27,30 @@ pub fn SessionsSection(
     let mine = state
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
-    let devices = LocalResource::new(move || devices::load(api, extensions, mine.clone()));
-    let listed = move || devices.get().and_then(Result::ok);
-    let others = move || -> Vec<String> {
-        listed()
-            .map(|(_, l)| l.into_iter().filter(|d| !d.current).map(|d| d.id).collect())
-            .unwrap_or_default()
-    };
-
-    let sign_out = Action::new_local(move |what: &SignOut| {
-        let what = what.clone();
-        let source = listed().map_or(Source::ConsoleKeys, |(s, _)| s);
-        let others = others();
+    let run = Action::new_local(move |what: &Option<(SignOut, Source, Vec<String>)>| {
+        let (what, mine) = (what.clone(), mine.clone());
+        let signing_out = what.is_some();
         async move {
-            let result = devices::sign_out(api, source, what.clone(), others).await;
-            devices.refetch();
-            // The button pressed is gone: the section's title keeps the focus in place.
-            focus_by_id(TITLE_ID);
-            result.map(|count| (what, count))
+            let shown = devices::sign_out_and_list(api, extensions, mine, what).await;
+            if signing_out {
+                // The button pressed is gone: the section's title keeps the focus in place.
+                focus_by_id(TITLE_ID);
+            }
+            shown
         }
     });
+    run.dispatch_local(None);
+    let shown = run.value();
+    let others = move || shown.with(|s| s.as_ref().map(Shown::others).unwrap_or_default());
+    let sign_out = Callback::new(move |what: SignOut| {
+        let source = shown.with_untracked(|s| match s {
+            Some(Shown { listed: Ok((source, _)), .. }) => *source,
+            _ => Source::ConsoleKeys,
+        });
+        run.dispatch_local(Some((what, source, others())));
+    });
     let outcome = move || {
-        sign_out.value().with(|r| match r {
+        shown.with(|s| match s.as_ref().and_then(|s| s.signed_out.as_ref()) {
             Some(Ok((SignOut::One(_), _))) => {
                 (true, t_string!(i18n, session_signed_out).to_string())
             }
@@ -57,18 +59,20 @@ pub fn SessionsSection(
             None => (true, String::new()),
         })
     };
+    let busy = run.pending();
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
             <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
             <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
             <p class=move || if outcome().0 { "success" } else { "alert" } role="status">{move || outcome().1}</p>
-            {move || match devices.get() {
+            {move || match shown.get().map(|s| s.listed) {
                 None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
                 Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
                 Some(Ok((_, list))) => view! {
                     <ul class="plain device-list">
-                        {list.into_iter().map(|d| view! { <DeviceRow device=d sign_out /> }).collect_view()}
+                        // Rows are drawn again when the language changes: plain text inside.
+                        {move || list.iter().map(|d| device_row(i18n, d, sign_out, busy)).collect_view()}
                     </ul>
                 }.into_any(),
             }}
@@ -76,8 +80,8 @@ pub fn SessionsSection(
                 view! { <p class="hint">{text(i18n, |l| td_string!(l, sessions_none_other))}</p> }.into_any()
             } else {
                 view! {
-                    <button type="button" disabled=move || sign_out.pending().get()
-                        on:click=move |_| { sign_out.dispatch_local(SignOut::Others); }>
+                    <button type="button" disabled=move || busy.get()
+                        on:click=move |_| sign_out.run(SignOut::Others)>
                         {text(i18n, |l| td_string!(l, sessions_sign_out_others))}
                     </button>
                 }.into_any()
@@ -87,50 +91,42 @@ pub fn SessionsSection(
 }
 
 /// One session: the device, "Cette session" or a "Déconnecter" button, its address
-/// and dates.
-#[component]
-fn DeviceRow(
-    device: Device,
-    sign_out: Action<SignOut, Result<(SignOut, u32), crate::api::CallError>>,
+/// and dates, in the current language.
+fn device_row(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    device: &Device,
+    sign_out: Callback<SignOut>,
+    busy: Memo<bool>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = i18n.get_locale();
     let name_id = format!("device-{}", device.id);
-    let Device { id, current, .. } = device.clone();
-    let named = device.clone();
-    let name = move || device_name(i18n, &named);
-    let details = move || {
-        let locale = i18n.get_locale();
-        let created = local_date(&device.created, locale);
-        let dates = match &device.last_active {
-            Some(active) => {
-                t_string!(i18n, device_dates, created, active = local_date(active, locale))
-                    .to_string()
-            }
-            None => t_string!(
-                i18n,
-                session_dates,
-                created,
-                expires = local_date(&device.expires, locale)
-            )
-            .to_string(),
-        };
-        match &device.ip {
-            Some(ip) => format!("{} · {dates}", t_string!(i18n, device_ip, ip = ip.clone())),
-            None => dates,
+    let created = local_date(&device.created, locale);
+    let dates = match &device.last_active {
+        Some(active) => {
+            t_string!(i18n, device_dates, created, active = local_date(active, locale)).to_string()
+        }
+        None => {
+            let expires = local_date(&device.expires, locale);
+            t_string!(i18n, session_dates, created, expires).to_string()
         }
     };
+    let details = match &device.ip {
+        Some(ip) => format!("{} · {dates}", t_string!(i18n, device_ip, ip = ip.clone())),
+        None => dates,
+    };
+    let id = device.id.clone();
     view! {
-        <li class:current=current>
+        <li class:current=device.current>
             <div>
-                <strong id=name_id.clone()>{name}</strong>
-                {current.then(|| view! { " " <span class="badge">{text(i18n, |l| td_string!(l, session_this))}</span> })}
+                <strong id=name_id.clone()>{device_name(i18n, device)}</strong>
+                {device.current.then(|| view! { " " <span class="badge">{t_string!(i18n, session_this)}</span> })}
                 <span class="hint">{details}</span>
             </div>
-            {(!current).then(|| view! {
+            {(!device.current).then(|| view! {
                 <button type="button" class="secondary" aria-describedby=name_id
-                    disabled=move || sign_out.pending().get()
-                    on:click=move |_| { sign_out.dispatch_local(SignOut::One(id.clone())); }>
-                    {text(i18n, |l| td_string!(l, session_sign_out))}
+                    disabled=move || busy.get()
+                    on:click=move |_| sign_out.run(SignOut::One(id.clone()))>
+                    {t_string!(i18n, session_sign_out)}
                 </button>
             })}
         </li>

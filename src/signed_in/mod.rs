@@ -1,0 +1,49 @@
+//! The signed-in part of the console: Espace personnel, Paramètres
+//! d'authentification and the profile menu.
+//!
+//! A visitor who has not signed in needs none of it. A build with the
+//! `console_split` cfg (`CONSOLE_SPLIT=1 scripts/build-console`) puts it in a wasm
+//! module of its own, fetched when a signed-in page is first shown ([`loader`]);
+//! every other build draws it directly, at no cost. docs/BENCHMARKS.md (Console
+//! size) has what each costs.
+
+#[cfg(console_split)]
+mod loader;
+
+use leptos::prelude::*;
+
+/// What the signed-in part draws.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+pub enum SignedInPart {
+    PersonalSpace,
+    AuthenticationSettings,
+    ProfileMenu,
+}
+
+impl SignedInPart {
+    fn view(self) -> AnyView {
+        use crate::components::profile_menu::ProfileMenu;
+        use crate::pages::authentication_settings::AuthenticationSettings;
+        use crate::pages::personal_space::PersonalSpace;
+        match self {
+            Self::PersonalSpace => view! { <PersonalSpace /> }.into_any(),
+            Self::AuthenticationSettings => view! { <AuthenticationSettings /> }.into_any(),
+            Self::ProfileMenu => view! { <ProfileMenu /> }.into_any(),
+        }
+    }
+}
+
+#[cfg(console_split)]
+pub use loader::{prefetch, SignedIn};
+
+/// One part of the signed-in pages.
+#[cfg(not(console_split))]
+#[component]
+pub fn SignedIn(part: SignedInPart) -> impl IntoView {
+    part.view()
+}
+
+/// Starts fetching the signed-in module: nothing to fetch in an unsplit build.
+#[cfg(not(console_split))]
+pub fn prefetch() {}
