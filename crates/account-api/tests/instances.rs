@@ -250,3 +250,67 @@ fn postgresql_is_reached_over_its_local_socket_too() {
         users["Users"].as_array().unwrap().iter().filter_map(|u| u["UserName"].as_str()).collect();
     assert!(names.contains(&"via-socket"), "{names:?}");
 }
+
+#[test]
+fn instances_started_together_on_a_new_database_migrate_it_once() {
+    use std::io::BufRead;
+    cluster::force();
+    let url = cluster::shared().new_database();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("server.key");
+    std::fs::write(&key, rand_key()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mut children: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+                .args(["--db", &url, "--key-file", key.to_str().unwrap()])
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut bases = Vec::new();
+    for child in &mut children {
+        let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let listening = lines
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("Account API listening on ").map(str::to_owned));
+        match listening {
+            Some(url) => bases.push(url.trim_end_matches("/api/v1/").to_owned()),
+            None => {
+                let mut stderr = String::new();
+                std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).ok();
+                panic!("an instance did not start: {stderr}");
+            }
+        }
+    }
+    for base in &bases {
+        let c = Client { base: base.clone(), http: reqwest::blocking::Client::new() };
+        c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
+    }
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let versions: Vec<i64> = admin
+        .query("SELECT version FROM account_api_schema", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, [account_api::store::schema::POSTGRES.len() as i64]);
+    for mut child in children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// 32 bytes that differ from run to run: a server key.
+fn rand_key() -> Vec<u8> {
+    let seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    (0..32u128).map(|i| (seed >> (i % 16 * 8)) as u8 ^ (i as u8).wrapping_mul(37)).collect()
+}

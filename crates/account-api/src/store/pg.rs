@@ -75,6 +75,8 @@ impl Postgres {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .application_name("account-api")
+            // PostgreSQL's notices ("already exists, skipping") are for debugging only.
+            .notice_callback(|notice| tracing::debug!(notice = notice.message(), "postgres notice"))
             // A statement stuck behind a lock, or a transaction left open, is given up.
             .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
         let pg = Self {
