@@ -193,23 +193,34 @@ impl Cluster {
         self.url(&name)
     }
 
-    /// Every byte PostgreSQL keeps for `url`'s database (its tables' files, after a
-    /// checkpoint) and its write-ahead log (shared by the cluster), as a copy of the
-    /// data folder would hold them.
+    /// Every byte PostgreSQL keeps of `url`'s tables, their indexes and their TOAST
+    /// (after a checkpoint: live rows, and dead ones not yet vacuumed), as a copy of the
+    /// data folder would hold them. The write-ahead log is left out: it is shared by
+    /// every test database (CREATE DATABASE logs a whole copy of the template), and what
+    /// it logs of these tables is what they hold.
     pub fn stored_bytes(&self, url: &str) -> Vec<u8> {
-        let name = url.rsplit('/').next().unwrap();
-        let mut admin = self.admin().expect("admin connection");
-        admin.batch_execute("CHECKPOINT").unwrap();
-        let oid: u32 = admin
-            .query_one("SELECT oid FROM pg_database WHERE datname = $1", &[&name])
+        self.admin().expect("admin connection").batch_execute("CHECKPOINT").unwrap();
+        let mut db = postgres::Client::connect(url, postgres::NoTls).expect("test database");
+        let files: Vec<String> = db
+            .query(
+                "SELECT pg_relation_filepath(c.oid) FROM pg_class c
+                    WHERE c.relkind IN ('r', 'i', 't') AND (c.relnamespace = 'public'::regnamespace
+                    OR c.oid IN (SELECT reltoastrelid FROM pg_class
+                        WHERE relnamespace = 'public'::regnamespace))",
+                &[],
+            )
             .unwrap()
-            .get(0);
+            .iter()
+            .filter_map(|r| r.get::<_, Option<String>>(0))
+            .collect();
+        assert!(files.len() > 10, "the tables' files: {files:?}");
         let mut bytes = Vec::new();
-        for dir in [self.data.join("base").join(oid.to_string()), self.data.join("pg_wal")] {
-            for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-                if entry.path().is_file() {
-                    bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
-                }
+        for file in files {
+            // A relation's first segment, and its further 1 GB segments if any.
+            for suffix in ["", ".1", ".2"] {
+                bytes.extend(
+                    std::fs::read(self.data.join(format!("{file}{suffix}"))).unwrap_or_default(),
+                );
             }
         }
         bytes
