@@ -162,3 +162,19 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgresql_url_is_postgresql_and_anything_else_a_sqlite_path() {
+        for url in ["postgres://api@db/accounts", "postgresql:///accounts?host=/run/postgresql"] {
+            assert_eq!(Database::parse(url), Database::Postgres(url.into()));
+        }
+        assert_eq!(Database::parse("data/api.sqlite"), Database::Sqlite("data/api.sqlite".into()));
+        assert_eq!(Database::parse("postgres.sqlite"), Database::Sqlite("postgres.sqlite".into()));
+        let shown = Database::parse("postgres://api:s3cret@db/accounts").to_string();
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+}
