@@ -90,7 +90,10 @@ export async function startNginx({ root, accountApi, regions }) {
     .join('\n');
   // As root, nginx would run its workers as nobody, who cannot read a root-only tmpdir.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
-  const config = `${user}worker_processes 1;
+  // One process, no master and workers: killing it (SIGKILL when the test process exits
+  // first) leaves no orphaned worker holding ports and inherited files open.
+  const config = `${user}master_process off;
+worker_processes 1;
 events { worker_connections 128; }
 http {
   include /etc/nginx/mime.types;
