@@ -50,10 +50,11 @@ impl Nginx {
             .iter()
             .map(|k| format!("  {k}_temp_path {};\n", dir.path().join(k).display()))
             .collect();
-        // SAFETY: geteuid has no preconditions.
+        // One process (master_process off, as e2e/nginx.mjs): killing it leaves no
+        // worker behind holding the port. SAFETY: geteuid has no preconditions.
         let root = unsafe { geteuid() } == 0;
         let config = format!(
-            "{}worker_processes 1;\nevents {{ worker_connections 512; }}\nhttp {{\n  access_log off;\n{temp}\n{site}\n}}\n",
+            "{}master_process off;\nworker_processes 1;\nevents {{ worker_connections 512; }}\nhttp {{\n  access_log off;\n{temp}\n{site}\n}}\n",
             if root { "user root;\n" } else { "" }
         );
         let file = dir.path().join("nginx.conf");
