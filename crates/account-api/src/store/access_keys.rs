@@ -239,6 +239,19 @@ pub fn delete_other_sessions(
     end_sessions(conn, &others)
 }
 
+/// The session `session_id` if it is one of the identity's own (a sign-in of that
+/// identity, not a permanent key nor another identity's).
+pub fn own_session(
+    conn: &Db,
+    account_id: &str,
+    user_id: Option<&str>,
+    session_id: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(root) = by_id(conn, session_id)? else { return Ok(None) };
+    let owned = root.account_id == account_id && root.user_id.as_deref() == user_id;
+    Ok((owned && root.session().is_some()).then_some(root.access_key_id))
+}
+
 /// Signs one session of the identity out, with every key created within it. `false`
 /// when the identity has no such session.
 pub fn end_session(
@@ -247,12 +260,10 @@ pub fn end_session(
     user_id: Option<&str>,
     session_id: &str,
 ) -> Result<bool, ApiError> {
-    let Some(root) = by_id(conn, session_id)? else { return Ok(false) };
-    let owned = root.account_id == account_id && root.user_id.as_deref() == user_id;
-    if !owned || root.session().is_none() {
-        return Ok(false);
+    match own_session(conn, account_id, user_id, session_id)? {
+        Some(id) => end_sessions(conn, &[id]).map(|_| true),
+        None => Ok(false),
     }
-    end_sessions(conn, &[root.access_key_id]).map(|_| true)
 }
 
 /// Ends the identity's oldest temporary session (a console sign-in nobody signed
