@@ -103,6 +103,16 @@ impl Server {
             None if cluster::wanted() => cluster::shared().new_database(),
             None => dir.path().join("api.sqlite").to_str().unwrap().to_owned(),
         };
+        Self::launch(dir, db, args, start)
+    }
+
+    /// Starts a server on `db`, its files (the key file) in `dir`.
+    fn launch(
+        dir: tempfile::TempDir,
+        db: String,
+        args: &[&str],
+        start: fn(&[String], &[String]) -> Started,
+    ) -> Self {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let mut server = Self {
             dir,
@@ -127,29 +137,9 @@ impl Server {
     /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
     pub fn another(&self, args: &[&str], process: bool) -> Self {
         assert!(cluster::wanted(), "two instances share a PostgreSQL database");
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(self.key_file(), dir.path().join("api.key")).unwrap();
-        let mut other = Self {
-            dir,
-            db: self.db.clone(),
-            base: String::new(),
-            demo_user: None,
-            stdout: Vec::new(),
-            log: Default::default(),
-            args,
-            running: Running::Stopped,
-        };
-        let started = if process {
-            spawn(&other.storage_args(), &other.args)
-        } else {
-            in_process(&other.storage_args(), &other.args)
-        };
-        other.base = started.base;
-        other.stdout = started.stdout;
-        other.log = started.log;
-        other.running = started.running;
-        other
+        Self::launch(dir, self.db.clone(), args, if process { spawn } else { in_process })
     }
 
     /// Whether the servers of this test process store in PostgreSQL.
