@@ -7,7 +7,7 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
-    // Set by `CONSOLE_SPLIT=1 scripts/build-console`: the signed-in pages in a module of their own
+    // Set by scripts/build-console (the release build): the signed-in pages in a module of their own
     // (src/signed_in/).
     println!("cargo::rustc-check-cfg=cfg(console_split)");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");

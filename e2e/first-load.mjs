@@ -1,7 +1,7 @@
 // Which files of a console build the browser needs to show the sign-in page: index.html,
 // what it links (CSS, boot.js, the main JS and wasm, their preloads), and the JS modules
 // those import statically, followed to the end. Nothing else is fetched before the
-// sign-in page is shown: the signed-in pages' wasm (scripts/split-console.mjs) is
+// sign-in page is shown: the signed-in pages' wasm (tools/package-console.mjs) is
 // fetched by a dynamic loader, later. e2e/tests/first-load.spec.ts checks this list
 // against what Chromium fetches. Shared by size-budget.mjs and that test.
 

@@ -74,7 +74,7 @@ export async function startServer(options = {}) {
     throw new Error(`the server binary ${bin} is missing or not executable: run \`cargo build -p account-api\` (or set E2E_API_BIN)`);
   }
   if (!existsSync(path.join(consoleDir, 'index.html'))) {
-    throw new Error(`${consoleDir} has no index.html: build the console first (\`trunk build --release\`), or set CONSOLE_DIST`);
+    throw new Error(`${consoleDir} has no index.html: build the console first (\`scripts/build-console\`), or set CONSOLE_DIST`);
   }
 
   const dbDir = mkdtempSync(path.join(tmpdir(), 'account-api-e2e-'));

@@ -2,7 +2,8 @@
 // /outscale/eu-west-2/api/v1/ forwarded to an account API standing in for OUTSCALE. Trunk's
 // proxy rewrites Host to the backend's, so the stand-in also accepts signatures over
 // api.eu-west-2.outscale.com (--public-host), the host the console signs.
-// Trunk builds the console itself (release, into a temporary folder): this test is slow.
+// Trunk builds the console itself (a development build, as scripts/dev's, into a temporary
+// folder): this test is slow.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ test('access-key sign-in to eu-west-2 through the proxy of trunk serve', async (
   delete env.NO_COLOR;
   // The proxy entry, given on the command line: used only by this test. Trunk watches only
   // boot.js, so the test's own files never start a rebuild.
-  const args = ['serve', '--release', '--no-autoreload', '--port', String(port), '--dist', dist, '--watch', 'boot.js',
+  const args = ['serve', '--no-autoreload', '--port', String(port), '--dist', dist, '--watch', 'boot.js',
     '--proxy-backend', `${standIn.baseURL}/api/v1/`, '--proxy-rewrite', '/outscale/eu-west-2/api/v1/'];
   const trunk = spawn('trunk', args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,10 +1,10 @@
 //! The signed-in part of the console: Espace personnel, Paramètres
 //! d'authentification and the profile menu.
 //!
-//! A visitor who has not signed in needs none of it. A build with the
-//! `console_split` cfg (`CONSOLE_SPLIT=1 scripts/build-console`) puts it in a wasm
+//! A visitor who has not signed in needs none of it. The release build
+//! (`scripts/build-console`, with the `console_split` cfg) puts it in a wasm
 //! module of its own, fetched when a signed-in page is first shown ([`loader`]);
-//! every other build draws it directly, at no cost. docs/BENCHMARKS.md (Console
+//! development and test builds (`trunk serve`, wasm-bindgen-test) draw it directly. docs/BENCHMARKS.md (Console
 //! size) has what each costs.
 
 #[cfg(console_split)]

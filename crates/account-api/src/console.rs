@@ -1,4 +1,4 @@
-//! Serves the built console (`trunk build` output) beside the API, so one process
+//! Serves the built console (`scripts/build-console` output) beside the API, so one process
 //! hosts both on one origin. Every page gets the strict Content-Security-Policy
 //! the console is built for.
 

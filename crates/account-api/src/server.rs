@@ -59,7 +59,7 @@ pub struct ServeArgs {
     /// set it behind a proxy that rewrites Host, such as `trunk serve`.
     #[arg(long = "public-host", env = "ACCOUNT_API_PUBLIC_HOSTS", value_delimiter = ',')]
     pub public_hosts: Vec<String>,
-    /// Serve the built console (`trunk build` output) from this folder at `/`.
+    /// Serve the built console (`scripts/build-console` output) from this folder at `/`.
     #[arg(long = "console", env = "ACCOUNT_API_CONSOLE_DIR")]
     pub console_dir: Option<PathBuf>,
     /// Password checks allowed per second from one client address (argon2 is costly).
@@ -115,7 +115,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
     if let Some(dir) = &options.console_dir {
         if !dir.join("index.html").exists() {
             return Err(format!(
-                "{} has no index.html: run `trunk build --release` first",
+                "{} has no index.html: run `scripts/build-console` first",
                 dir.display()
             ));
         }
