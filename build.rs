@@ -18,25 +18,6 @@ fn main() -> Result<(), Box<dyn Error>> {
         TranslationsInfos::parse(Config::new("fr")?.add_locale("en")?.parse_options(options))?;
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
-    translations.generate_i18n_module(out.clone())?;
-    const_locales(&out.join("mod.rs"))?;
-    Ok(())
-}
-
-/// The generated module builds each locale's ICU `Locale` by parsing its tag at run
-/// time (`"fr".parse()`), which puts ICU's whole locale parser (extensions and all)
-/// into the wasm. The same value built at compile time with ICU's `locale!` macro
-/// does not: 3.5 KB brotli less (docs/BENCHMARKS.md).
-fn const_locales(module: &std::path::Path) -> Result<(), Box<dyn Error>> {
-    let mut code = std::fs::read_to_string(module)?;
-    for tag in ["fr", "en"] {
-        let parsed = format!("|| \"{tag}\" . parse () . expect (\"Valid locale\")");
-        let built = format!("|| l_i18n_crate :: reexports :: icu :: locid :: locale ! (\"{tag}\")");
-        if !code.contains(&parsed) && !code.contains(&built) {
-            return Err(format!("leptos_i18n's generated code changed: no `{parsed}`").into());
-        }
-        code = code.replace(&parsed, &built);
-    }
-    std::fs::write(module, code)?;
+    translations.generate_i18n_module(out)?;
     Ok(())
 }

@@ -5,11 +5,12 @@
 //   2. wasm-bindgen on the main module, keeping the exports the signed-in module links
 //      to (--keep-lld-exports);
 //   3. wasm-opt on both modules (binaryen from npm: prebuilt, nothing to compile);
-//   4. terser on the JavaScript (the glue, the loader, boot.js), lightningcss on the CSS;
-//   5. file names after their content (the deployment's cache rules rely on it:
+//   4. file names after their content (the deployment's cache rules rely on it:
 //      deploy/nginx.conf), and index.html written from the source one: each
 //      `data-trunk` element (what `trunk serve` reads in development) replaced by what
 //      it names, with integrity hashes; no inline script (the CSP forbids it).
+// The JavaScript and CSS are not minified: terser took 1.6 KB brotli off, a CSS
+// minifier 0.2 KB, less than the 5 KB a build step must pay for (docs/BENCHMARKS.md).
 // Usage: node tools/package-console.mjs <cargo wasm> <dist>
 
 import { execFileSync } from 'node:child_process';
@@ -18,9 +19,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-import { transform as transformCss } from 'lightningcss';
-import { minify } from 'terser';
 
 const [cargoWasm, dist] = process.argv.slice(2);
 if (!cargoWasm || !dist) {
@@ -70,10 +68,6 @@ const hashedName = (/** @type {string} */ file, /** @type {Buffer|string} */ byt
   const ext = path.extname(file);
   return `${path.basename(file, ext)}-${contentHash(bytes)}${ext}`;
 };
-const minifyJs = async (/** @type {string} */ code) =>
-  // Modules: top-level names are private, exports keep theirs.
-  (await minify(code, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code
-  ?? fail('terser returned nothing');
 
 const work = mkdtempSync(path.join(tmpdir(), 'package-console-'));
 try {
@@ -100,7 +94,7 @@ try {
   const mainWasm = optimised(path.join(bindgen, `${NAME}_bg.wasm`));
   const chunkWasm = chunks.map((c) => optimised(path.join(work, c)));
 
-  // 4 and 5. The main JS and the loader import each other, so one hash of everything
+  // 4. The main JS and the loader import each other, so one hash of everything
   // names them all. The wasm's import module keeps its name (the JS's import object
   // is keyed by it): only the file the JS imports it from changes.
   let glue = readFileSync(path.join(bindgen, `${NAME}.js`), 'utf8');
@@ -114,8 +108,6 @@ try {
     loader = replaceOnce(loader, `"./${chunk}"`, `"./${named}"`, LINK);
     writeFileSync(path.join(dist, named), chunkWasm[i]);
   });
-  glue = await minifyJs(glue);
-  loader = await minifyJs(loader);
   writeFileSync(path.join(dist, names.js), glue);
   writeFileSync(path.join(dist, names.wasm), mainWasm);
   writeFileSync(path.join(dist, names.loader), loader);
@@ -136,7 +128,7 @@ try {
     let html = '';
     if (kind === 'script') {
       const source = attribute(tag, 'src');
-      const code = await minifyJs(readFileSync(path.join(root, source), 'utf8'));
+      const code = readFileSync(path.join(root, source));
       html = `<script type="module" src="/${emit(source, code)}" integrity="${integrity(code)}"></script>`;
     } else {
       const rel = attribute(tag, 'rel');
@@ -148,8 +140,8 @@ try {
           + `<link rel="modulepreload" href="/${names.loader}" crossorigin="anonymous" integrity="${integrity(loader)}">`
           + `<link rel="preload" href="/${names.wasm}" crossorigin="anonymous" integrity="${integrity(mainWasm)}" as="fetch" type="application/wasm">`;
       } else if (rel === 'css') {
-        const { code } = transformCss({ filename: source, code: readFileSync(path.join(root, source)), minify: true });
-        html = `<link rel="stylesheet" href="/${emit(source, Buffer.from(code))}" integrity="${integrity(Buffer.from(code))}">`;
+        const code = readFileSync(path.join(root, source));
+        html = `<link rel="stylesheet" href="/${emit(source, code)}" integrity="${integrity(code)}">`;
       } else if (rel === 'icon') {
         html = `<link rel="icon" href="/${emit(source, readFileSync(path.join(root, source)))}">`;
       } else if (rel === 'copy-file') {

@@ -14,7 +14,7 @@ import { DEMO_ACCOUNT, expect, test } from '../fixtures';
 import { basicCall } from './helpers';
 
 test('access-key sign-in to eu-west-2 through the proxy of trunk serve', async ({ page, request }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   const standIn = await startServer({ extraArgs: ['--public-host', 'api.eu-west-2.outscale.com'] });
   const dist = mkdtempSync(path.join(tmpdir(), 'trunk-serve-e2e-'));
   const port = await freePort();
@@ -37,7 +37,7 @@ test('access-key sign-in to eu-west-2 through the proxy of trunk serve', async (
         if (exited) throw new Error(`trunk serve exited:\n${output}`);
         const res = await fetch(`${baseURL}/config.json`).catch(() => null);
         return res?.status ?? 0;
-      }, { timeout: 280_000, intervals: [1_000] })
+      }, { timeout: 580_000, intervals: [1_000] })
       .toBe(200);
 
     const created = await basicCall(request, standIn.baseURL, 'CreateAccessKey', { Tag: 'e2e-trunk' });
