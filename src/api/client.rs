@@ -199,9 +199,12 @@ async fn send_now(
         return Ok((status, text));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) if !body.errors.is_empty() => {
-            Err(CallError::Api(ApiError { status, items: body.errors, retry_after }))
-        }
+        Ok(body) if !body.errors.is_empty() => Err(CallError::Api(ApiError {
+            status,
+            items: body.errors,
+            retry_after,
+            second_factors: body.second_factors.map(Box::new),
+        })),
         _ => Err(CallError::Unexpected(status)),
     }
 }

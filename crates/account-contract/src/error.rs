@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::ResponseContext;
+use crate::context::ResponseContext;
+use crate::mfa::SecondFactors;
 
 /// One error of the OAPI body: `{"Code":"4047","Type":"InvalidParameterValue","Details":"..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,10 @@ pub struct ErrorItem {
 pub struct ErrorBody {
     /// One item per problem.
     pub errors: Vec<ErrorItem>,
+    /// Extension: with `1010` (a second factor is required), the factors the identity
+    /// can sign in with, so the sign-in goes on without another password check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factors: Option<SecondFactors>,
     /// Information about the response.
     pub response_context: ResponseContext,
 }
@@ -139,6 +144,8 @@ pub struct ApiError {
     pub items: Vec<ErrorItem>,
     /// Seconds to wait before trying again (locks and throttling); sent as `Retry-After`.
     pub retry_after: Option<u64>,
+    /// With `1010`: what the sign-in can go on with (sent in the body, `SecondFactors`).
+    pub second_factors: Option<Box<SecondFactors>>,
 }
 
 impl ApiError {
@@ -148,6 +155,7 @@ impl ApiError {
             status: code.http_status(),
             items: vec![item(code, details.into())],
             retry_after: None,
+            second_factors: None,
         }
     }
 
@@ -180,7 +188,11 @@ impl ApiError {
 
     /// The OAPI body of the answer.
     pub fn into_body(self, request_id: String) -> ErrorBody {
-        ErrorBody { errors: self.items, response_context: ResponseContext { request_id } }
+        ErrorBody {
+            errors: self.items,
+            second_factors: self.second_factors.map(|f| *f),
+            response_context: ResponseContext { request_id },
+        }
     }
 }
 

@@ -3,6 +3,9 @@
 
 use crate::types::{Account, UpdateAccountRequest};
 
+/// The longest email address accepted (RFC 5321's path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
 /// What kind of value a field holds; it decides validation, input type and autocomplete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -87,7 +90,7 @@ impl AccountField {
     pub const fn max_chars(self) -> usize {
         use AccountField::*;
         match self {
-            Email => crate::validation::EMAIL_MAX_CHARS,
+            Email => EMAIL_MAX_CHARS,
             PhoneNumber | MobileNumber => 32,
             ZipCode => 16,
             VatNumber => 32,

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod calls;
+pub mod context;
 pub mod error;
 pub mod fields;
 pub mod mfa;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_with::skip_serializing_none;
 
-use crate::types::ResponseContext;
+use crate::context::ResponseContext;
 
 /// Most characters in a second factor's name.
 pub const MFA_DEVICE_NAME_MAX_CHARS: usize = 64;
@@ -215,6 +215,20 @@ pub struct CreateRecoveryCodesResponse {
     pub recovery_codes: Vec<String>,
     /// Information about the response.
     pub response_context: ResponseContext,
+}
+
+/// The second step a password sign-in goes on with, for an identity with MFA: sent
+/// in the error body of `401 1010` (this API's extension, `SecondFactors`), so the
+/// password is checked once for the whole sign-in.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecondFactors {
+    /// The kinds of second factor the identity has.
+    pub mfa_device_types: Vec<MfaDeviceType>,
+    /// With security keys: the options of `navigator.credentials.get()` for a challenge
+    /// made with this answer (valid 5 minutes, answers one sign-in).
+    pub public_key_options: Option<PublicKeyJson>,
 }
 
 /// `CreateMfaChallenge` (email/password authentication): what the second step of a

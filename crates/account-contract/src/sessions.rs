@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::types::ResponseContext;
+use crate::context::ResponseContext;
 
 /// One session of the identity that signs the call, as a device.
 #[skip_serializing_none]

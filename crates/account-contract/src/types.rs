@@ -7,13 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-/// Information about the response: the ID of the request, for support.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ResponseContext {
-    /// The ID of the request.
-    pub request_id: String,
-}
+pub use crate::context::ResponseContext;
 
 /// Information about the account.
 #[skip_serializing_none]

@@ -2,12 +2,11 @@
 //! Every error names its parameter, so the console can show it next to the field.
 
 use crate::error::ApiError;
+pub use crate::fields::EMAIL_MAX_CHARS;
 use crate::fields::{AccountField, FieldKind};
 use crate::problem::Problem;
 use crate::types::UpdateAccountRequest;
 
-/// Longest email address (RFC 5321 path limit).
-pub const EMAIL_MAX_CHARS: usize = 254;
 /// Most additional emails an account may have.
 pub const ADDITIONAL_EMAILS_MAX: usize = 10;
 /// Longest access key tag.
