@@ -11,7 +11,7 @@ pub const USER_AGENT_MAX_BYTES: usize = 512;
 
 /// The browser and operating system of a device, when its User-Agent tells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Device {
+pub struct UserAgent {
     pub browser: Option<String>,
     pub os: Option<String>,
 }
@@ -48,7 +48,7 @@ fn rules() -> &'static Rules {
     })
 }
 
-impl Device {
+impl UserAgent {
     /// Reads a User-Agent header (`None` when the client sent none).
     pub fn of(user_agent: Option<&str>) -> Self {
         let Some(ua) = user_agent.map(str::trim).filter(|ua| !ua.is_empty()) else {
@@ -102,7 +102,7 @@ mod tests {
     use super::*;
 
     fn device(ua: &str) -> (Option<String>, Option<String>) {
-        let d = Device::of(Some(ua));
+        let d = UserAgent::of(Some(ua));
         (d.browser, d.os)
     }
 
@@ -136,8 +136,8 @@ mod tests {
 
     #[test]
     fn says_nothing_it_does_not_know() {
-        assert_eq!(Device::of(None), Device::default());
-        assert_eq!(Device::of(Some("  ")), Device::default());
+        assert_eq!(UserAgent::of(None), UserAgent::default());
+        assert_eq!(UserAgent::of(Some("  ")), UserAgent::default());
         assert_eq!(device("curl/8.5.0").1, None);
         // A long header is cut, not refused.
         let long = format!("Mozilla/5.0 (X11; Linux x86_64) {}", "é".repeat(600));
