@@ -53,12 +53,14 @@ pub(super) async fn basic(
     if !verified.has_mfa {
         return Ok(caller);
     }
-    // The identity has MFA: its password alone signs nothing in.
+    // The identity has MFA: its password alone signs nothing in. A sign-in without
+    // a factor hears which it can go on with.
     match (sign_in, verified.pending) {
         (Some(Ok(request)), Some(pending)) => {
             second_factor::verify(state, &verified.identity, &request, pending, now).await?;
             Ok(caller)
         }
+        (Some(Ok(_)), None) => Err(second_factor::asked(state, &caller, now).await?),
         (Some(Err(malformed)), _) => Err(malformed),
         _ if call.name == <CreateMfaChallengeRequest as Call>::NAME => Ok(caller),
         _ => Err(second_factor::required()),

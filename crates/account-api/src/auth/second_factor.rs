@@ -1,14 +1,19 @@
-//! The second step of an email/password sign-in, for an identity with MFA: a code from
-//! an authenticator app, a recovery code, or a WebAuthn assertion answering a challenge
-//! of `CreateMfaChallenge`. The sign-in's attempt stays counted toward the lockout until
-//! a right factor clears the count; a wrong one leaves it counted.
+//! The second step of an email/password sign-in, for an identity with MFA, as one
+//! conversation (kanidm's `CredState::Continue(allowed)`): the first `CreateAccessKey`,
+//! with the right password and no factor, answers `1010` with the factors the identity
+//! has and, when it has a security key, the options of a challenge stored by that
+//! answer (`offer`); the second carries the password again and a code from an
+//! authenticator app, a recovery code, or a WebAuthn assertion (`verify`). The
+//! sign-in's attempt stays counted toward the lockout until a right factor clears the
+//! count; a wrong one leaves it counted.
 
 use account_contract::mfa::normalize_recovery_code;
-use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType};
+use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType, SecondFactors};
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
+use super::door::Caller;
 use super::lockout::{Attempt, Pending};
-use super::webauthn::{base64url, challenge_of};
+use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
 use crate::store::{mfa, Owner};
@@ -16,6 +21,49 @@ use crate::store::{mfa, Owner};
 /// What a password alone answers for an identity with MFA.
 pub fn required() -> ApiError {
     ApiError::new(ErrorCode::MfaRequired, "A second factor is required.")
+}
+
+/// What the identity signing with `caller` can go on with: the kinds of second factor
+/// it has and, when it has a security key and `start_ceremony`, the options of a
+/// challenge stored now (checked inside the write that the caller's password or key
+/// still holds). Nothing is stored for an identity without a security key.
+pub async fn offer(
+    state: &AppState,
+    caller: &Caller,
+    now: i64,
+    start_ceremony: bool,
+) -> Result<SecondFactors, ApiError> {
+    let owner = caller.owner.clone();
+    let factors = {
+        let owner = owner.clone();
+        state.store.read(move |c| Ok(mfa::active_of(c, &owner)?)).await?
+    };
+    let started = match start_ceremony {
+        true => ceremony::start(&state.webauthn, &factors)?,
+        false => None,
+    };
+    let public_key_options = match started {
+        Some(ceremony::Ceremony { challenge, saved, options }) => {
+            let caller = caller.clone();
+            state
+                .store
+                .write(move |c| {
+                    caller.still_valid(c)?;
+                    Ok(mfa::insert_challenge(c, &owner, &challenge, &saved, now)?)
+                })
+                .await?;
+            Some(options)
+        }
+        None => None,
+    };
+    Ok(SecondFactors { mfa_device_types: ceremony::kinds(&factors), public_key_options })
+}
+
+/// What a right password alone answers the sign-in of an identity with MFA: `1010`,
+/// carrying what it can go on with (`offer`).
+pub async fn asked(state: &AppState, caller: &Caller, now: i64) -> Result<ApiError, ApiError> {
+    let factors = offer(state, caller, now, true).await?;
+    Ok(ApiError { second_factors: Some(Box::new(factors)), ..required() })
 }
 
 fn failed(field: &str) -> ApiError {

@@ -16,7 +16,7 @@ use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::signer;
 use crate::auth::webauthn::{self, base64url, passkeys, to_json};
-use crate::auth::{otp, password, Ctx};
+use crate::auth::{otp, password, second_factor, Ctx};
 use crate::failure::{internal, Taken};
 use crate::store::mfa::{self, FactorRecord};
 
@@ -315,33 +315,16 @@ pub async fn create_recovery_codes(
 }
 
 /// A WebAuthn challenge for a sign-in's second step (older consoles; a new one after
-/// one expired). A sign-in's first answer (`1010`) already carries one. A challenge
+/// one expired): a sign-in's first answer (`1010`) already carries one. A challenge
 /// is stored only for an identity with a security key, and never by a dry run.
 pub async fn create_challenge(
     ctx: &Ctx,
     _req: CreateMfaChallengeRequest,
 ) -> Result<CreateMfaChallengeResponse, ApiError> {
-    let owner = ctx.caller.owner.clone();
-    let factors = {
-        let owner = owner.clone();
-        ctx.read(move |c| Ok(mfa::active_of(c, &owner)?)).await?
-    };
-    let ceremony = match ctx.dry_run {
-        true => None,
-        false => webauthn::start(&ctx.state.webauthn, &factors)?,
-    };
-    let public_key_options = match ceremony {
-        Some(webauthn::Ceremony { challenge, saved, options }) => {
-            let now = ctx.now;
-            ctx.write(move |c| Ok(mfa::insert_challenge(c, &owner, &challenge, &saved, now)?))
-                .await?;
-            Some(options)
-        }
-        None => None,
-    };
+    let offered = second_factor::offer(&ctx.state, &ctx.caller, ctx.now, !ctx.dry_run).await?;
     Ok(CreateMfaChallengeResponse {
-        mfa_device_types: webauthn::kinds(&factors),
-        public_key_options,
+        mfa_device_types: offered.mfa_device_types,
+        public_key_options: offered.public_key_options,
         response_context: ctx.context(),
     })
 }

@@ -695,3 +695,74 @@ fn a_security_key_registers_and_signs_in_once_per_challenge_with_a_growing_count
         .err(401, "1011");
     sign_in_with(&c, &login, NEW_PASSWORD, json!({"MfaCode": app.fresh()})).ok();
 }
+
+/// The SecondFactors extension of a `1010` answer.
+fn second_factors(r: &Reply) -> Value {
+    r.body["SecondFactors"].clone()
+}
+
+#[test]
+fn password_only_sign_in_makes_one_hash_in_one_call() {
+    let server = Server::start();
+    let c = server.client();
+    let before = server.password_hashes();
+    c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    assert_eq!(server.password_hashes() - before, 1);
+}
+
+#[test]
+fn sign_in_with_an_authenticator_app_makes_two_hashes_and_two_calls_before_the_key_exists() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let (mut app, _) = add_app(&c, &key, DEMO_PASSWORD, "Phone");
+    let keys = key_count(&c, &key);
+    let before = server.password_hashes();
+    let first = sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1010");
+    assert_eq!(second_factors(&first), json!({"MfaDeviceTypes": ["TOTP"]}), "no challenge");
+    let second = sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"MfaCode": app.fresh()}));
+    key_of(&second.ok());
+    assert_eq!(server.password_hashes() - before, 2);
+    assert_eq!(key_count(&c, &key), keys + 1);
+    // Without a security key, CreateMfaChallenge stores nothing, and says so.
+    let r = c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
+    assert!(r["PublicKeyOptions"].is_null(), "{r}");
+}
+
+#[test]
+fn with_a_security_key_the_first_answer_carries_its_challenge_which_signs_in() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut soft = SoftKey::new();
+    let r = c
+        .signed(
+            &key,
+            "CreateMfaDevice",
+            json!({"CurrentPassword": DEMO_PASSWORD, "Type": "WEBAUTHN", "Name": "Blue key"}),
+        )
+        .ok();
+    let credential = soft.register(&r["PublicKeyOptions"]);
+    c.signed(
+        &key,
+        "ActivateMfaDevice",
+        json!({"MfaDeviceId": r["MfaDeviceId"], "Credential": credential}),
+    )
+    .ok();
+    // A dry run of CreateMfaChallenge starts no ceremony.
+    let dry = c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({"DryRun": true}));
+    assert!(dry.ok()["PublicKeyOptions"].is_null());
+
+    let before = server.password_hashes();
+    let first = sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1010");
+    let offered = second_factors(&first);
+    assert_eq!(offered["MfaDeviceTypes"], json!(["WEBAUTHN"]));
+    let options = &offered["PublicKeyOptions"];
+    assert_eq!(options["allowCredentials"][0]["id"], b64url(&soft.id));
+    let assertion = soft.assert(options, 1);
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion})).ok();
+    assert_eq!(server.password_hashes() - before, 2, "one hash per step");
+    // The challenge answered one sign-in.
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion}))
+        .err(401, "1011");
+}
