@@ -96,8 +96,8 @@ pub async fn verify(
         let right = state
             .store
             .write(move |c| {
-                let devices = mfa::active_of(c, &owner)?;
-                for d in devices.iter().filter(|d| d.kind == MfaDeviceType::Totp) {
+                let factors = mfa::active_of(c, &owner)?;
+                for d in factors.iter().filter(|d| d.kind == MfaDeviceType::Totp) {
                     let (Some(nonce), Some(sealed)) = (&d.totp_nonce, &d.totp_sealed) else {
                         continue;
                     };
@@ -178,12 +178,12 @@ async fn webauthn(
         .store
         .write(move |c| {
             let credential_id = base64url(result.cred_id());
-            let Some(device) = mfa::by_credential_id(c, &credential_id)?
+            let Some(factor) = mfa::by_credential_id(c, &credential_id)?
                 .filter(|d| d.active && d.owner() == owner)
             else {
                 return Ok(false);
             };
-            let mut passkey: Passkey = device
+            let mut passkey: Passkey = factor
                 .passkey
                 .as_deref()
                 .and_then(|p| serde_json::from_str(p).ok())
@@ -191,7 +191,7 @@ async fn webauthn(
             passkey.update_credential(&result);
             let passkey = serde_json::to_string(&passkey).map_err(internal)?;
             lockout.succeed(c, &lockout_key, attempt, now)?;
-            mfa::save_passkey(c, &device.mfa_device_id, &passkey, now)?;
+            mfa::save_passkey(c, &factor.mfa_device_id, &passkey, now)?;
             Ok(true)
         })
         .await

@@ -20,7 +20,7 @@ use crate::auth::{otp, password, second_factor, Ctx};
 use crate::failure::{internal, Taken};
 use crate::store::mfa::{self, FactorRecord};
 
-fn no_device(id: &str) -> ApiError {
+fn no_factor(id: &str) -> ApiError {
     ApiError::field(
         ErrorCode::InvalidParameterValue,
         "MfaDeviceId",
@@ -50,11 +50,11 @@ pub async fn read(
         });
     }
     let owner = ctx.caller.owner.clone();
-    let (devices, left) = ctx
+    let (factors, left) = ctx
         .read(move |c| Ok((mfa::active_of(c, &owner)?, mfa::recovery_codes_left(c, &owner)?)))
         .await?;
     Ok(ReadMfaDevicesResponse {
-        mfa_devices: devices.iter().map(FactorRecord::to_api).collect(),
+        mfa_devices: factors.iter().map(FactorRecord::to_api).collect(),
         recovery_codes_left: left,
         response_context: ctx.context(),
     })
@@ -140,12 +140,12 @@ pub async fn activate(
     req: ActivateMfaDeviceRequest,
 ) -> Result<ActivateMfaDeviceResponse, ApiError> {
     let owner = ctx.caller.owner.clone();
-    let device = {
+    let factor = {
         let id = req.mfa_device_id.clone();
         ctx.read(move |c| Ok(mfa::by_id(c, &id)?)).await?
     };
     let now = ctx.now;
-    let device = device
+    let factor = factor
         .filter(|d| d.owner() == owner)
         .filter(|d| !d.active && !d.is_expired(now))
         .ok_or_else(|| {
@@ -158,18 +158,18 @@ pub async fn activate(
                 ),
             )
         })?;
-    let proof = match device.kind {
+    let proof = match factor.kind {
         MfaDeviceType::Totp => {
             let code = req.code.as_deref().ok_or_else(|| {
                 ApiError::field(ErrorCode::MissingParameter, "Code", "is required.")
             })?;
-            let (Some(nonce), Some(sealed)) = (&device.totp_nonce, &device.totp_sealed) else {
-                return Err(internal("a pending TOTP device has no secret"));
+            let (Some(nonce), Some(sealed)) = (&factor.totp_nonce, &factor.totp_sealed) else {
+                return Err(internal("a pending TOTP factor has no secret"));
             };
             let secret = ctx
                 .state
                 .secrets
-                .open(&device.mfa_device_id, nonce, sealed)
+                .open(&factor.mfa_device_id, nonce, sealed)
                 .ok_or_else(|| internal("a TOTP secret does not open with the server key"))?;
             let step = otp::matching_step(&secret, code, now, None).ok_or_else(|| {
                 ApiError::field(
@@ -190,11 +190,11 @@ pub async fn activate(
                 .map_err(|_| {
                     refused("is not a WebAuthn registration (PublicKeyCredential.toJSON()).")
                 })?;
-            let registration: PasskeyRegistration = device
+            let registration: PasskeyRegistration = factor
                 .registration
                 .as_deref()
                 .and_then(|r| serde_json::from_str(r).ok())
-                .ok_or_else(|| internal("a pending WebAuthn device has no registration"))?;
+                .ok_or_else(|| internal("a pending WebAuthn factor has no registration"))?;
             let passkey = ctx
                 .state
                 .webauthn
@@ -211,13 +211,13 @@ pub async fn activate(
     };
     if ctx.dry_run {
         return Ok(ActivateMfaDeviceResponse {
-            mfa_device: device.to_api(),
+            mfa_device: factor.to_api(),
             recovery_codes: None,
             response_context: ctx.context(),
         });
     }
     let (codes, hashes) = new_recovery_codes(ctx);
-    let id = device.mfa_device_id.clone();
+    let id = factor.mfa_device_id.clone();
     let (activated, first) = ctx
         .write(move |c| {
             let first = !mfa::has_active(c, &owner)?;
@@ -234,12 +234,12 @@ pub async fn activate(
                 }
             };
             if !done {
-                return Err(no_device(&id));
+                return Err(no_factor(&id));
             }
             if first {
                 mfa::replace_recovery_codes(c, &owner, &hashes, now)?;
             }
-            let activated = mfa::by_id(c, &id)?.ok_or_else(|| no_device(&id))?;
+            let activated = mfa::by_id(c, &id)?.ok_or_else(|| no_factor(&id))?;
             Ok((activated, first))
         })
         .await?;
@@ -260,10 +260,10 @@ pub async fn delete(
     let enabled = ctx
         .write(move |c| {
             let id = &req.mfa_device_id;
-            let device =
-                mfa::by_id(c, id)?.filter(|d| d.owner() == owner).ok_or_else(|| no_device(id))?;
+            let factor =
+                mfa::by_id(c, id)?.filter(|d| d.owner() == owner).ok_or_else(|| no_factor(id))?;
             let others =
-                mfa::active_of(c, &owner)?.iter().any(|d| d.mfa_device_id != device.mfa_device_id);
+                mfa::active_of(c, &owner)?.iter().any(|d| d.mfa_device_id != factor.mfa_device_id);
             mfa::delete(c, id)?;
             if !others {
                 // MFA is off: its recovery codes go with it.

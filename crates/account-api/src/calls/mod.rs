@@ -15,7 +15,7 @@ use account_contract::{ApiError, Call, ErrorCode};
 use crate::auth::{Ctx, Identity};
 use crate::store::{self, Owner};
 
-/// What a call does: the handler of each request type. The dispatch in `app.rs` asks
+/// What a call does: the handler of each request type. The dispatch in `http/mod.rs` asks
 /// for one for every call of the contract.
 pub trait Serve: Call {
     /// Serves the request for the caller in `ctx`.

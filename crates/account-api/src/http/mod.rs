@@ -1,9 +1,10 @@
 //! The HTTP face of the API: `POST /api/v1/<Call>` (and `/api/latest/<Call>`,
 //! which osc-cli uses), one JSON body in, one JSON body out, OAPI errors; the body
-//! parsed (`body.rs`), connections served (`listen.rs`), the built console beside
-//! the API (`console.rs`).
+//! parsed (`body.rs`), the client's address read (`client.rs`), connections served
+//! (`listen.rs`), the built console beside the API (`console.rs`).
 
 pub mod body;
+pub mod client;
 pub mod console;
 pub mod listen;
 
@@ -42,17 +43,6 @@ pub type Service = tower::util::MapRequest<Router, fn(Request<Body>) -> Request<
 pub fn service(state: AppState, options: &Options) -> Service {
     let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
     tower::ServiceExt::map_request(router(state, options), normalize)
-}
-
-/// The address the request came from (loopback when unknown, as in unit tests); behind
-/// a trusted proxy, the address it forwarded for.
-fn client_of(state: &AppState, request: &Request<Body>) -> std::net::IpAddr {
-    let peer = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0.ip());
-    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    crate::auth::throttle::client_address(peer, forwarded, &state.trusted_proxies)
 }
 
 /// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
@@ -161,7 +151,7 @@ async fn serve(
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
-    let client = client_of(&state, &request);
+    let client = client::address(&state, &request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError {
         status: 413,

@@ -1,5 +1,5 @@
 //! Second factors, recovery codes and WebAuthn sign-in challenges. A TOTP secret is
-//! sealed like an access key's secret (`secrets.rs`), bound to its device ID; a recovery
+//! sealed like an access key's secret (`secrets.rs`), bound to its ID (`mfa_device_id`); a recovery
 //! code is kept only as a keyed hash; WebAuthn credentials hold public keys only.
 
 use super::sql::{args, Db, DbError, Row};
@@ -30,7 +30,7 @@ pub struct FactorRecord {
     pub pending_until: Option<i64>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
-    /// TOTP: the base32 secret, sealed with the server key (device ID as associated data).
+    /// TOTP: the base32 secret, sealed with the server key (its ID as associated data).
     pub totp_nonce: Option<Vec<u8>>,
     pub totp_sealed: Option<Vec<u8>>,
     /// TOTP: the last time step accepted; no code of that step or an earlier one is.
@@ -224,7 +224,7 @@ pub fn delete(conn: &Db, mfa_device_id: &str) -> Result<bool, StoreError> {
         .map(|n| n > 0)
 }
 
-/// Accepts a TOTP code of time step `step` for an active device: only a step later
+/// Accepts a TOTP code of time step `step` for an active authenticator app: only a step later
 /// than the last one accepted (so a code works once). `false` when it is not later.
 pub fn accept_totp_step(
     conn: &Db,

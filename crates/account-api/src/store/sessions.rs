@@ -1,4 +1,4 @@
-//! What is known of each session's device: its browser and operating system, the
+//! What is known of each session: its browser and operating system (`UserAgent`), the
 //! address it signed in from, and when it last signed a call. A row goes with its
 //! session (the foreign key deletes it when the session's key goes).
 
@@ -6,7 +6,7 @@ use super::sql::{args, Db};
 use super::{Owner, StoreError};
 use crate::user_agent::UserAgent;
 
-/// A session of an identity, with its device.
+/// A session of an identity, with its browser and system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub session_id: String,
@@ -17,7 +17,7 @@ pub struct SessionRecord {
     pub expires_at: Option<i64>,
 }
 
-/// Notes the device of a session that starts now.
+/// Notes the browser and system of a session that starts now.
 pub fn record(
     conn: &Db,
     session_id: &str,
@@ -34,7 +34,7 @@ pub fn record(
 }
 
 /// When the session last signed a call, as recorded (`None`: a session from before
-/// devices were recorded).
+/// browsers were recorded).
 pub fn last_active(conn: &Db, session_id: &str) -> Result<Option<i64>, StoreError> {
     conn.query_opt(
         "SELECT last_active_at FROM session_devices WHERE session_id = ?1",
