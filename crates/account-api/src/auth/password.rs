@@ -156,7 +156,7 @@ pub struct Verified {
 /// follows (`second_factor_follows`), it stays counted until that factor is checked.
 /// An identity without a password (an EIM user who has not set one up) never
 /// matches; an unknown one is checked against a decoy, in the same time.
-pub async fn check_counted(
+async fn check_counted(
     state: &AppState,
     client: std::net::IpAddr,
     lockout_key: String,

@@ -73,7 +73,7 @@ fn failed(field: &str) -> ApiError {
 /// Checks the second factor of a sign-in and settles its attempt: a right one clears
 /// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
 /// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
-pub async fn verify(
+pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
     request: &CreateAccessKeyRequest,

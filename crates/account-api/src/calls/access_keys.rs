@@ -12,7 +12,7 @@ use super::key_owner;
 use crate::auth::{Caller, Ctx};
 use crate::failure::internal;
 use crate::store::access_keys::{self, KeyRecord};
-use crate::store::sessions;
+use crate::store::{sessions, Db};
 use crate::user_agent::UserAgent;
 use crate::{clock, ids};
 
@@ -35,6 +35,14 @@ fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
         ));
     }
     Ok(at)
+}
+
+fn too_many_keys() -> ApiError {
+    let limit = MAX_KEYS_PER_ACCOUNT;
+    ApiError::new(
+        ErrorCode::TooManyAccessKeys,
+        format!("An identity holds at most {limit} access keys: delete one first."),
+    )
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -91,24 +99,23 @@ pub async fn create(
     };
     let stored = record.clone();
     ctx.write(move |c| {
-            access_keys::purge_expired(c, &owner.account_id, now)?;
-            let full = |c| Ok::<_, ApiError>(access_keys::count_of_owner(c, &owner, now)? >= MAX_KEYS_PER_ACCOUNT);
-            // A new sign-in ends the oldest one rather than fail: nobody is locked out
-            // of the console for never having signed out.
-            while full(c)? && starts_session && access_keys::end_oldest_session(c, &owner)? {}
-            if full(c)? {
-                return Err(ApiError::new(
-                    ErrorCode::TooManyAccessKeys,
-                    format!("An identity holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
-                ));
-            }
-            access_keys::insert(c, &stored)?;
-            if let Some((user_agent, ip)) = &user_agent {
-                sessions::record(c, &stored.access_key_id, user_agent, ip, now)?;
-            }
-            Ok(())
-        })
-        .await?;
+        access_keys::purge_expired(c, &owner.account_id, now)?;
+        let full = |c: &Db| -> Result<bool, ApiError> {
+            Ok(access_keys::count_of_owner(c, &owner, now)? >= MAX_KEYS_PER_ACCOUNT)
+        };
+        // A new sign-in ends the oldest one rather than fail: nobody is locked out
+        // of the console for never having signed out.
+        while full(c)? && starts_session && access_keys::end_oldest_session(c, &owner)? {}
+        if full(c)? {
+            return Err(too_many_keys());
+        }
+        access_keys::insert(c, &stored)?;
+        if let Some((user_agent, ip)) = &user_agent {
+            sessions::record(c, &stored.access_key_id, user_agent, ip, now)?;
+        }
+        Ok(())
+    })
+    .await?;
     if ctx.dry_run {
         return Ok(CreateAccessKeyResponse { access_key: None, response_context: ctx.context() });
     }

@@ -733,20 +733,10 @@ fn with_a_security_key_the_first_answer_carries_its_challenge_which_signs_in() {
     let c = server.client();
     let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
     let mut soft = SoftKey::new();
-    let r = c
-        .signed(
-            &key,
-            "CreateMfaDevice",
-            json!({"CurrentPassword": DEMO_PASSWORD, "Type": "WEBAUTHN", "Name": "Blue key"}),
-        )
-        .ok();
-    let credential = soft.register(&r["PublicKeyOptions"]);
-    c.signed(
-        &key,
-        "ActivateMfaDevice",
-        json!({"MfaDeviceId": r["MfaDeviceId"], "Credential": credential}),
-    )
-    .ok();
+    let body = json!({"CurrentPassword": DEMO_PASSWORD, "Type": "WEBAUTHN", "Name": "Blue key"});
+    let r = c.signed(&key, "CreateMfaDevice", body).ok();
+    let activate = json!({"MfaDeviceId": r["MfaDeviceId"], "Credential": soft.register(&r["PublicKeyOptions"])});
+    c.signed(&key, "ActivateMfaDevice", activate).ok();
     // A dry run of CreateMfaChallenge starts no ceremony.
     let dry = c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({"DryRun": true}));
     assert!(dry.ok()["PublicKeyOptions"].is_null());
