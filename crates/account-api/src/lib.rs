@@ -1,21 +1,21 @@
 //! The account API: OUTSCALE-compatible account, access key and password calls,
-//! served over HTTP from a SQLite database.
+//! served over HTTP from SQLite or PostgreSQL.
+//!
+//! `http/` receives a request and answers it; `auth/` tells who makes it and holds
+//! the door through which `calls/` (one handler per call) reach `store/` (the tables,
+//! over the engines in `store/engine/`). `server.rs` puts them together.
 
-pub mod app;
 pub mod auth;
-pub mod body;
 pub mod calls;
 pub mod clock;
-pub mod console;
-pub mod ctx;
-pub mod device;
+pub mod failure;
+pub mod http;
 pub mod ids;
-pub mod listen;
-pub mod otp;
-pub mod password_work;
 pub mod provision;
-pub mod second_factor;
 pub mod secrets;
 pub mod server;
 pub mod store;
-pub mod throttle;
+pub mod user_agent;
+
+/// Serving connections (`http::listen`), as the test harnesses name it.
+pub use http::listen;

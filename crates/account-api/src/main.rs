@@ -2,8 +2,9 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use account_api::http::listen;
+use account_api::provision;
 use account_api::server::{self, open, ServeArgs, Storage};
-use account_api::{listen, provision};
 use account_contract::UpdateAccountRequest;
 use clap::{Args, Parser, Subcommand};
 

@@ -3,6 +3,7 @@
 
 use account_contract::{ApiError, ErrorCode, UpdateAccountRequest, PASSWORD_POLICY};
 
+use crate::failure::Taken;
 use crate::secrets::SecretBox;
 use crate::store::{access_keys, accounts, users, KeyRecord, NewAccount, Store, UserRecord};
 use crate::{clock, ids, secrets};
@@ -46,7 +47,9 @@ pub fn create_account(
         now: clock::now(),
     };
     let id = new.account_id.clone();
-    store.write_blocking(move |c| accounts::insert(c, &new))?;
+    store.write_blocking(move |c| accounts::insert(c, &new)).taken_as(|| {
+        ApiError::field(ErrorCode::DuplicateEmail, "Email", "is already used by another account.")
+    })?;
     Ok(id)
 }
 
@@ -108,9 +111,17 @@ pub fn create_user(
         now,
     );
     let stored = user.clone();
-    store.write_blocking(move |c| {
-        users::insert(c, &stored)?;
-        access_keys::insert(c, &record)
-    })?;
+    store
+        .write_blocking(move |c| {
+            users::insert(c, &stored)?;
+            access_keys::insert(c, &record)
+        })
+        .taken_as(|| {
+            ApiError::field(
+                ErrorCode::DuplicateUserName,
+                "UserName",
+                format!("a user named {:?} already exists in this account.", user.user_name),
+            )
+        })?;
     Ok((user, key))
 }

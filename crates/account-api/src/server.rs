@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::app::{service, Options, Service};
-use crate::ctx::AppState;
+use crate::auth::{password_work, throttle, AppState, BehindDoor, Lockout};
+use crate::http::{service, Options, Service};
 use crate::secrets::SecretBox;
-use crate::store::{Database, Lockout, Store};
-use crate::{password_work, provision, store, throttle};
+use crate::store::{Database, Store};
+use crate::{provision, store};
 
 /// Where the data lives (options of every command).
 #[derive(Args)]
@@ -81,7 +81,7 @@ pub struct ServeArgs {
     pub trusted_proxies: Vec<String>,
     /// Seconds a client has to send a request's headers, and the most a kept-alive
     /// connection may sit idle.
-    #[arg(long, default_value_t = crate::listen::HEADER_TIMEOUT.as_secs())]
+    #[arg(long, default_value_t = crate::http::listen::HEADER_TIMEOUT.as_secs())]
     pub header_timeout_secs: u64,
     /// The WebAuthn relying party ID: the domain the console is served from (security
     /// keys and passkeys are bound to it). Browsers refuse WebAuthn on an IP address.
@@ -105,6 +105,9 @@ pub struct Prepared {
     pub header_timeout: Duration,
     /// Lines for standard output.
     pub notes: Vec<String>,
+    /// The state the service shares (a test reads its counters, such as
+    /// `password_work.hashes()`).
+    pub state: AppState,
 }
 
 /// Checks the options, opens the data, creates the demo account if asked.
@@ -152,7 +155,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         ));
     }
     let state = AppState {
-        store,
+        store: BehindDoor::new(store),
         secrets,
         lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
         activity_interval_secs: options.activity_interval_secs.max(1),
@@ -167,12 +170,13 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         webauthn: Arc::new(webauthn),
     };
     let service =
-        service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
+        service(state.clone(), &Options { cors_origins, console_dir: options.console_dir.clone() });
     Ok(Prepared {
         service,
         listen: options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address")),
         header_timeout: Duration::from_secs(options.header_timeout_secs.max(1)),
         notes,
+        state,
     })
 }
 

@@ -9,10 +9,11 @@ use account_contract::{
 };
 
 use super::key_owner;
-use crate::ctx::{Caller, Ctx};
-use crate::device::Device;
+use crate::auth::{Caller, Ctx};
+use crate::failure::internal;
 use crate::store::access_keys::{self, KeyRecord};
-use crate::store::devices;
+use crate::store::{sessions, Db};
+use crate::user_agent::UserAgent;
 use crate::{clock, ids};
 
 /// Most access keys an identity may hold (expired ones do not count, and are purged).
@@ -36,6 +37,14 @@ fn expiration(raw: &str, now: i64) -> Result<i64, ApiError> {
     Ok(at)
 }
 
+fn too_many_keys() -> ApiError {
+    let limit = MAX_KEYS_PER_ACCOUNT;
+    ApiError::new(
+        ErrorCode::TooManyAccessKeys,
+        format!("An identity holds at most {limit} access keys: delete one first."),
+    )
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::field(
         ErrorCode::AccessKeyNotFound,
@@ -54,9 +63,7 @@ pub async fn create(
     }
     let requested = req.expiration_date.as_deref().map(|d| expiration(d, ctx.now)).transpose()?;
     let expires_at = within_session(&ctx.caller, requested)?;
-    let dry_run = req.dry_run == Some(true);
     let now = ctx.now;
-    let account_id = ctx.caller.account_id.clone();
     let access_key_id = ids::access_key_id();
     let secret = ids::secret_key();
     // A temporary key made with email/password is a sign-in: it starts a session. A key
@@ -67,12 +74,13 @@ pub async fn create(
         _ if starts_session => Some(access_key_id.clone()),
         session => session.as_ref().map(|s| s.id.clone()),
     };
-    // A sign-in notes its device (off the async threads: the first one compiles the rules).
-    let device = match starts_session && !dry_run {
+    // A sign-in notes its browser and system (off the async threads: the first one
+    // compiles the rules); a dry run has no session to note.
+    let user_agent = match starts_session && !ctx.dry_run {
         true => {
             let ua = ctx.user_agent.clone();
-            let device = tokio::task::spawn_blocking(move || Device::of(ua.as_deref()));
-            Some((device.await.map_err(crate::store::internal)?, ctx.client.to_string()))
+            let parsed = tokio::task::spawn_blocking(move || UserAgent::of(ua.as_deref()));
+            Some((parsed.await.map_err(internal)?, ctx.client.to_string()))
         }
         false => None,
     };
@@ -81,37 +89,34 @@ pub async fn create(
         tag: req.tag,
         expires_at,
         session_id,
-        ..KeyRecord::new(access_key_id, account_id.clone(), owner.clone(), sealed, now)
+        ..KeyRecord::new(
+            access_key_id,
+            owner.account_id.clone(),
+            owner.user_id.clone(),
+            sealed,
+            now,
+        )
     };
-    let (stored, caller) = (record.clone(), ctx.caller.clone());
-    ctx.state
-        .store
-        .write(move |c| {
-            caller.still_valid(c)?;
-            if !dry_run {
-                access_keys::purge_expired(c, &account_id, now)?;
-            }
-            let full = |c| Ok::<_, ApiError>(access_keys::count_of_owner(c, &account_id, owner.as_deref(), now)? >= MAX_KEYS_PER_ACCOUNT);
-            // A new sign-in ends the oldest one rather than fail: nobody is locked out
-            // of the console for never having signed out.
-            while full(c)? && starts_session && !dry_run && access_keys::end_oldest_session(c, &account_id, owner.as_deref())? {}
-            if full(c)? {
-                return Err(ApiError::new(
-                    ErrorCode::TooManyAccessKeys,
-                    format!("An identity holds at most {MAX_KEYS_PER_ACCOUNT} access keys: delete one first."),
-                ));
-            }
-            if dry_run {
-                return Ok(());
-            }
-            access_keys::insert(c, &stored)?;
-            match &device {
-                Some((device, ip)) => devices::record(c, &stored.access_key_id, device, ip, now),
-                None => Ok(()),
-            }
-        })
-        .await?;
-    if dry_run {
+    let stored = record.clone();
+    ctx.write(move |c| {
+        access_keys::purge_expired(c, &owner.account_id, now)?;
+        let full = |c: &Db| -> Result<bool, ApiError> {
+            Ok(access_keys::count_of_owner(c, &owner, now)? >= MAX_KEYS_PER_ACCOUNT)
+        };
+        // A new sign-in ends the oldest one rather than fail: nobody is locked out
+        // of the console for never having signed out.
+        while full(c)? && starts_session && access_keys::end_oldest_session(c, &owner)? {}
+        if full(c)? {
+            return Err(too_many_keys());
+        }
+        access_keys::insert(c, &stored)?;
+        if let Some((user_agent, ip)) = &user_agent {
+            sessions::record(c, &stored.access_key_id, user_agent, ip, now)?;
+        }
+        Ok(())
+    })
+    .await?;
+    if ctx.dry_run {
         return Ok(CreateAccessKeyResponse { access_key: None, response_context: ctx.context() });
     }
     let shown = record.to_api();
@@ -152,15 +157,10 @@ pub async fn read(
 ) -> Result<ReadAccessKeysResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
     let filters = req.filters.unwrap_or_default();
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(ReadAccessKeysResponse { access_keys: None, response_context: ctx.context() });
     }
-    let account_id = ctx.caller.account_id.clone();
-    let keys = ctx
-        .state
-        .store
-        .read(move |c| access_keys::of_owner(c, &account_id, owner.as_deref()))
-        .await?;
+    let keys = ctx.read(move |c| Ok(access_keys::of_owner(c, &owner)?)).await?;
     let keys = keys
         .iter()
         .filter(|k| {
@@ -194,19 +194,15 @@ pub async fn update(
         (Some(d), false) => within_session(&ctx.caller, Some(expiration(d, ctx.now)?))?,
         _ => None,
     };
-    let caller = ctx.caller.clone();
-    let by_account_for_user = caller.user_id.is_none() && owner.is_some();
-    let (account_id, now, dry_run) =
-        (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let by_user = ctx.caller.owner.user_id.is_some();
+    let by_account_for_user = !by_user && owner.user_id.is_some();
+    let now = ctx.now;
     let updated = ctx
-        .state
-        .store
         .write(move |c| {
-            caller.still_valid(c)?;
             let mut key = access_keys::by_id(c, &req.access_key_id)?
-                .filter(|k| k.account_id == account_id && k.user_id == owner)
+                .filter(|k| k.owner() == owner)
                 .ok_or_else(|| not_found(&req.access_key_id))?;
-            if caller.user_id.is_some() && key.account_controlled {
+            if by_user && key.account_controlled {
                 let undoes = req.state == Some(KeyState::Active) && key.state != KeyState::Active
                     || clear_expiration
                     || expires_at.is_some_and(|at| key.expires_at.is_some_and(|now_at| at > now_at));
@@ -235,13 +231,11 @@ pub async fn update(
                 key.tag = req.tag;
             }
             key.modified_at = now;
-            if !dry_run {
-                access_keys::save(c, &key)?;
-            }
+            access_keys::save(c, &key)?;
             Ok(key)
         })
         .await?;
-    let access_key = (!dry_run).then(|| updated.to_api());
+    let access_key = (!ctx.dry_run).then(|| updated.to_api());
     Ok(UpdateAccessKeyResponse { access_key, response_context: ctx.context() })
 }
 
@@ -250,30 +244,24 @@ pub async fn delete(
     req: DeleteAccessKeyRequest,
 ) -> Result<DeleteAccessKeyResponse, ApiError> {
     let owner = key_owner(ctx, &req.user_name).await?;
-    let (account_id, dry_run, caller) =
-        (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.caller.clone());
-    ctx.state
-        .store
-        .write(move |c| {
-            caller.still_valid(c)?;
-            let key = access_keys::by_id(c, &req.access_key_id)?
-                .filter(|k| k.account_id == account_id && k.user_id == owner)
-                .ok_or_else(|| not_found(&req.access_key_id))?;
-            // As on OUTSCALE, an EIM user's key must be deactivated first; a key that
-            // signs its own deletion is signing out, and may.
-            let signs_itself = caller.access_key_id.as_deref() == Some(key.access_key_id.as_str());
-            if key.user_id.is_some() && key.state == KeyState::Active && !signs_itself {
-                return Err(ApiError::field(
-                    ErrorCode::Conflict,
-                    "AccessKeyId",
-                    "an EIM user's access key must be INACTIVE to be deleted.",
-                ));
-            }
-            if !dry_run {
-                access_keys::delete(c, &req.access_key_id)?;
-            }
-            Ok(())
-        })
-        .await?;
+    let signing_key = ctx.caller.access_key_id.clone();
+    ctx.write(move |c| {
+        let key = access_keys::by_id(c, &req.access_key_id)?
+            .filter(|k| k.owner() == owner)
+            .ok_or_else(|| not_found(&req.access_key_id))?;
+        // As on OUTSCALE, an EIM user's key must be deactivated first; a key that
+        // signs its own deletion is signing out, and may.
+        let signs_itself = signing_key.as_deref() == Some(key.access_key_id.as_str());
+        if key.user_id.is_some() && key.state == KeyState::Active && !signs_itself {
+            return Err(ApiError::field(
+                ErrorCode::Conflict,
+                "AccessKeyId",
+                "an EIM user's access key must be INACTIVE to be deleted.",
+            ));
+        }
+        access_keys::delete(c, &req.access_key_id)?;
+        Ok(())
+    })
+    .await?;
     Ok(DeleteAccessKeyResponse { response_context: ctx.context() })
 }

@@ -6,9 +6,9 @@ use account_contract::{
     ReadAccountsRequest, ReadAccountsResponse, UpdateAccountRequest, UpdateAccountResponse,
 };
 
-use super::account_only;
-use crate::auth;
-use crate::ctx::Ctx;
+use super::{account_only, signer};
+use crate::auth::{password, Ctx};
+use crate::failure::Taken;
 use crate::store::accounts;
 
 fn gone() -> ApiError {
@@ -17,13 +17,14 @@ fn gone() -> ApiError {
 
 pub async fn read_accounts(
     ctx: &Ctx,
-    req: ReadAccountsRequest,
+    _req: ReadAccountsRequest,
 ) -> Result<ReadAccountsResponse, ApiError> {
     account_only(ctx)?;
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(ReadAccountsResponse { accounts: None, response_context: ctx.context() });
     }
-    let record = ctx.state.store.account(ctx.caller.account_id.clone()).await?.ok_or_else(gone)?;
+    let account_id = ctx.caller.owner.account_id.clone();
+    let record = ctx.read(move |c| Ok(accounts::by_id(c, &account_id)?)).await?.ok_or_else(gone)?;
     Ok(ReadAccountsResponse {
         accounts: Some(vec![record.account]),
         response_context: ctx.context(),
@@ -36,33 +37,23 @@ pub async fn update_account(
 ) -> Result<UpdateAccountResponse, ApiError> {
     account_only(ctx)?;
     check_update_account(&req)?;
-    let account_id = ctx.caller.account_id.clone();
-    if req.dry_run == Some(true) {
-        if let Some(email) = req.email.clone() {
-            let taken = ctx
-                .state
-                .store
-                .read(move |c| accounts::email_taken_by_other(c, &account_id, &email))
-                .await?;
-            if taken {
-                return Err(ApiError::field(
+    let account_id = ctx.caller.owner.account_id.clone();
+    let record = ctx
+        .write(move |c| {
+            accounts::update(c, &account_id, &req).taken_as(|| {
+                ApiError::field(
                     ErrorCode::DuplicateEmail,
                     "Email",
                     "is already used by another account.",
-                ));
-            }
-        }
-        return Ok(UpdateAccountResponse { account: None, response_context: ctx.context() });
-    }
-    let record = ctx
-        .state
-        .store
-        .write(move |c| {
-            accounts::update(c, &account_id, &req)?;
-            accounts::by_id(c, &account_id)
+                )
+            })?;
+            Ok(accounts::by_id(c, &account_id)?)
         })
         .await?
         .ok_or_else(gone)?;
+    if ctx.dry_run {
+        return Ok(UpdateAccountResponse { account: None, response_context: ctx.context() });
+    }
     Ok(UpdateAccountResponse { account: Some(record.account), response_context: ctx.context() })
 }
 
@@ -74,9 +65,7 @@ pub async fn check_authentication(
     ctx: &Ctx,
     req: CheckAuthenticationRequest,
 ) -> Result<CheckAuthenticationResponse, ApiError> {
-    let caller = ctx.caller.clone();
-    let me =
-        ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(gone)?;
+    let me = signer(ctx).await?;
     if normalize_login(&req.login) != normalize_login(&me.login()) {
         return Err(ApiError::field(
             ErrorCode::UnauthorizedOperation,
@@ -84,6 +73,7 @@ pub async fn check_authentication(
             "must be the caller's own login.",
         ));
     }
-    auth::check_password(&ctx.state, ctx.client, &req.login, &req.password, ctx.now).await?;
+    password::check_login(&ctx.state, ctx.client, &req.login, &req.password, ctx.now, false)
+        .await?;
     Ok(CheckAuthenticationResponse { response_context: ctx.context() })
 }

@@ -1,17 +1,13 @@
 //! ReadIdentity, an extension (see docs/API.md): who signs the call, and whether
 //! it has a password yet, so a console knows to offer "Set up a password".
 
-use account_contract::{ApiError, ErrorCode, ReadIdentityRequest, ReadIdentityResponse};
+use account_contract::{ApiError, ReadIdentityRequest, ReadIdentityResponse};
 
-use crate::auth::{self, Identity};
-use crate::ctx::Ctx;
+use super::signer;
+use crate::auth::{Ctx, Identity};
 
 pub async fn read(ctx: &Ctx, _req: ReadIdentityRequest) -> Result<ReadIdentityResponse, ApiError> {
-    let caller = ctx.caller.clone();
-    let identity =
-        ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(|| {
-            ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
-        })?;
+    let identity = signer(ctx).await?;
     let has_password = identity.password_hash().is_some();
     Ok(match identity {
         Identity::Account(a) => ReadIdentityResponse {

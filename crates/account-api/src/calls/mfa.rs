@@ -4,7 +4,7 @@
 //! removing and renewing ask for the password again, with the sign-in lockout.
 
 use account_contract::mfa::MFA_DEVICES_MAX;
-use account_contract::validation::{check_mfa_device_name, check_secret_input};
+use account_contract::validation::check_mfa_device_name;
 use account_contract::{
     ActivateMfaDeviceRequest, ActivateMfaDeviceResponse, ApiError, CreateMfaChallengeRequest,
     CreateMfaChallengeResponse, CreateMfaDeviceRequest, CreateMfaDeviceResponse,
@@ -12,45 +12,20 @@ use account_contract::{
     DeleteMfaDeviceResponse, ErrorCode, MfaDeviceType, PublicKeyJson, ReadMfaDevicesRequest,
     ReadMfaDevicesResponse, RECOVERY_CODES_COUNT,
 };
-use sha2::{Digest, Sha256};
-use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
+use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
-use super::password::{check_current_password, signer};
-use crate::auth::Identity;
-use crate::ctx::Ctx;
-use crate::otp;
-use crate::second_factor::base64url;
-use crate::store::mfa::{self, DeviceRecord};
-use crate::store::{self};
+use super::signer;
+use crate::auth::webauthn::{self, base64url, passkeys, to_json};
+use crate::auth::{otp, password, second_factor, Ctx};
+use crate::failure::{internal, Taken};
+use crate::store::mfa::{self, FactorRecord};
 
-/// The identity's password, checked again; an identity without one cannot have MFA
-/// (it cannot sign in with a password at all).
-async fn check_password(ctx: &Ctx, identity: &Identity, password: &str) -> Result<(), ApiError> {
-    if identity.password_hash().is_none() {
-        return Err(ApiError::field(
-            ErrorCode::InvalidParameterValue,
-            "CurrentPassword",
-            "this identity has no password yet: set one up first (UpdatePassword).",
-        ));
-    }
-    check_secret_input("CurrentPassword", password)?;
-    check_current_password(ctx, identity, password).await
-}
-
-fn owner(identity: &Identity) -> (String, Option<String>) {
-    (identity.account_id().to_owned(), identity.user_id().map(str::to_owned))
-}
-
-fn no_device(id: &str) -> ApiError {
+fn no_factor(id: &str) -> ApiError {
     ApiError::field(
         ErrorCode::InvalidParameterValue,
         "MfaDeviceId",
         format!("no second factor {id:?} for this identity."),
     )
-}
-
-fn to_json(value: &impl serde::Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(store::internal)
 }
 
 /// Ten new recovery codes, as shown, and their keyed hashes, as stored.
@@ -63,54 +38,23 @@ fn new_recovery_codes(ctx: &Ctx) -> (Vec<String>, Vec<Vec<u8>>) {
     (codes, hashes)
 }
 
-/// The identity's WebAuthn credentials.
-fn passkeys(devices: &[DeviceRecord]) -> Result<Vec<Passkey>, ApiError> {
-    devices
-        .iter()
-        .filter(|d| d.kind == MfaDeviceType::Webauthn)
-        .filter_map(|d| d.passkey.as_deref())
-        .map(|p| serde_json::from_str(p).map_err(store::internal))
-        .collect()
-}
-
-/// The WebAuthn user handle of an identity: stable, and telling nothing by itself.
-fn webauthn_user_id(identity: &Identity) -> Uuid {
-    let digest = Sha256::new()
-        .chain_update(b"account-api webauthn user\0")
-        .chain_update(identity.account_id())
-        .chain_update(b"\0")
-        .chain_update(identity.user_id().unwrap_or_default())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    Uuid::from_bytes(bytes)
-}
-
 pub async fn read(
     ctx: &Ctx,
-    req: ReadMfaDevicesRequest,
+    _req: ReadMfaDevicesRequest,
 ) -> Result<ReadMfaDevicesResponse, ApiError> {
-    let identity = signer(ctx).await?;
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(ReadMfaDevicesResponse {
             mfa_devices: Vec::new(),
             recovery_codes_left: 0,
             response_context: ctx.context(),
         });
     }
-    let (account_id, user_id) = owner(&identity);
-    let (devices, left) = ctx
-        .state
-        .store
-        .read(move |c| {
-            Ok((
-                mfa::active_of(c, &account_id, user_id.as_deref())?,
-                mfa::recovery_codes_left(c, &account_id, user_id.as_deref())?,
-            ))
-        })
+    let owner = ctx.caller.owner.clone();
+    let (factors, left) = ctx
+        .read(move |c| Ok((mfa::active_of(c, &owner)?, mfa::recovery_codes_left(c, &owner)?)))
         .await?;
     Ok(ReadMfaDevicesResponse {
-        mfa_devices: devices.iter().map(DeviceRecord::to_api).collect(),
+        mfa_devices: factors.iter().map(FactorRecord::to_api).collect(),
         recovery_codes_left: left,
         response_context: ctx.context(),
     })
@@ -122,11 +66,11 @@ pub async fn create(
 ) -> Result<CreateMfaDeviceResponse, ApiError> {
     check_mfa_device_name("Name", &req.name)?;
     let identity = signer(ctx).await?;
-    check_password(ctx, &identity, &req.current_password).await?;
-    let (account_id, user_id) = owner(&identity);
+    password::check_current(ctx, &identity, &req.current_password).await?;
+    let owner = identity.owner();
     let existing = {
-        let (a, u) = (account_id.clone(), user_id.clone());
-        ctx.state.store.read(move |c| mfa::active_of(c, &a, u.as_deref())).await?
+        let owner = owner.clone();
+        ctx.read(move |c| Ok(mfa::active_of(c, &owner)?)).await?
     };
     if existing.len() >= MFA_DEVICES_MAX {
         return Err(ApiError::new(
@@ -134,7 +78,7 @@ pub async fn create(
             format!("An identity has at most {MFA_DEVICES_MAX} second factors: remove one first."),
         ));
     }
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(CreateMfaDeviceResponse {
             mfa_device_id: String::new(),
             totp: None,
@@ -142,13 +86,8 @@ pub async fn create(
             response_context: ctx.context(),
         });
     }
-    let mut record = DeviceRecord::pending(
-        account_id.clone(),
-        user_id.clone(),
-        req.kind,
-        req.name.trim().to_owned(),
-        ctx.now,
-    );
+    let mut record =
+        FactorRecord::pending(owner.clone(), req.kind, req.name.trim().to_owned(), ctx.now);
     let (mut totp, mut public_key_options) = (None, None);
     match req.kind {
         MfaDeviceType::Totp => {
@@ -165,25 +104,22 @@ pub async fn create(
                 .state
                 .webauthn
                 .start_passkey_registration(
-                    webauthn_user_id(&identity),
+                    webauthn::user_handle(&owner),
                     &login,
                     &login,
                     Some(exclude),
                 )
-                .map_err(store::internal)?;
+                .map_err(internal)?;
             record.registration = Some(to_json(&registration)?);
             public_key_options = PublicKeyJson::from_text(to_json(&options.public_key)?);
         }
     }
-    let (stored, caller, now) = (record.clone(), ctx.caller.clone(), ctx.now);
-    ctx.state
-        .store
-        .write(move |c| {
-            caller.still_valid(c)?;
-            mfa::purge_pending(c, &account_id, user_id.as_deref(), now)?;
-            mfa::insert(c, &stored)
-        })
-        .await?;
+    let (stored, now) = (record.clone(), ctx.now);
+    ctx.write(move |c| {
+        mfa::purge_pending(c, &owner, now)?;
+        Ok(mfa::insert(c, &stored)?)
+    })
+    .await?;
     Ok(CreateMfaDeviceResponse {
         mfa_device_id: record.mfa_device_id,
         totp,
@@ -203,15 +139,14 @@ pub async fn activate(
     ctx: &Ctx,
     req: ActivateMfaDeviceRequest,
 ) -> Result<ActivateMfaDeviceResponse, ApiError> {
-    let identity = signer(ctx).await?;
-    let (account_id, user_id) = owner(&identity);
-    let device = {
+    let owner = ctx.caller.owner.clone();
+    let factor = {
         let id = req.mfa_device_id.clone();
-        ctx.state.store.read(move |c| mfa::by_id(c, &id)).await?
+        ctx.read(move |c| Ok(mfa::by_id(c, &id)?)).await?
     };
     let now = ctx.now;
-    let device = device
-        .filter(|d| d.account_id == account_id && d.user_id == user_id)
+    let factor = factor
+        .filter(|d| d.owner() == owner)
         .filter(|d| !d.active && !d.is_expired(now))
         .ok_or_else(|| {
             ApiError::field(
@@ -223,18 +158,19 @@ pub async fn activate(
                 ),
             )
         })?;
-    let proof = match device.kind {
+    let proof = match factor.kind {
         MfaDeviceType::Totp => {
             let code = req.code.as_deref().ok_or_else(|| {
                 ApiError::field(ErrorCode::MissingParameter, "Code", "is required.")
             })?;
-            let (Some(nonce), Some(sealed)) = (&device.totp_nonce, &device.totp_sealed) else {
-                return Err(store::internal("a pending TOTP device has no secret"));
+            let (Some(nonce), Some(sealed)) = (&factor.totp_nonce, &factor.totp_sealed) else {
+                return Err(internal("a pending TOTP factor has no secret"));
             };
-            let secret =
-                ctx.state.secrets.open(&device.mfa_device_id, nonce, sealed).ok_or_else(|| {
-                    store::internal("a TOTP secret does not open with the server key")
-                })?;
+            let secret = ctx
+                .state
+                .secrets
+                .open(&factor.mfa_device_id, nonce, sealed)
+                .ok_or_else(|| internal("a TOTP secret does not open with the server key"))?;
             let step = otp::matching_step(&secret, code, now, None).ok_or_else(|| {
                 ApiError::field(
                     ErrorCode::InvalidParameterValue,
@@ -254,11 +190,11 @@ pub async fn activate(
                 .map_err(|_| {
                     refused("is not a WebAuthn registration (PublicKeyCredential.toJSON()).")
                 })?;
-            let registration: PasskeyRegistration = device
+            let registration: PasskeyRegistration = factor
                 .registration
                 .as_deref()
                 .and_then(|r| serde_json::from_str(r).ok())
-                .ok_or_else(|| store::internal("a pending WebAuthn device has no registration"))?;
+                .ok_or_else(|| internal("a pending WebAuthn factor has no registration"))?;
             let passkey = ctx
                 .state
                 .webauthn
@@ -273,34 +209,37 @@ pub async fn activate(
             }
         }
     };
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(ActivateMfaDeviceResponse {
-            mfa_device: device.to_api(),
+            mfa_device: factor.to_api(),
             recovery_codes: None,
             response_context: ctx.context(),
         });
     }
     let (codes, hashes) = new_recovery_codes(ctx);
-    let (caller, id) = (ctx.caller.clone(), device.mfa_device_id.clone());
+    let id = factor.mfa_device_id.clone();
     let (activated, first) = ctx
-        .state
-        .store
         .write(move |c| {
-            caller.still_valid(c)?;
-            let first = !mfa::has_active(c, &account_id, user_id.as_deref())?;
+            let first = !mfa::has_active(c, &owner)?;
             let done = match &proof {
                 Proof::Totp { step } => mfa::activate_totp(c, &id, *step, now)?,
                 Proof::Webauthn { credential_id, passkey } => {
-                    mfa::activate_webauthn(c, &id, credential_id, passkey, now)?
+                    mfa::activate_webauthn(c, &id, credential_id, passkey, now).taken_as(|| {
+                        ApiError::field(
+                            ErrorCode::Conflict,
+                            "Credential",
+                            "this security key is already registered.",
+                        )
+                    })?
                 }
             };
             if !done {
-                return Err(no_device(&id));
+                return Err(no_factor(&id));
             }
             if first {
-                mfa::replace_recovery_codes(c, &account_id, user_id.as_deref(), &hashes, now)?;
+                mfa::replace_recovery_codes(c, &owner, &hashes, now)?;
             }
-            let activated = mfa::by_id(c, &id)?.ok_or_else(|| no_device(&id))?;
+            let activated = mfa::by_id(c, &id)?.ok_or_else(|| no_factor(&id))?;
             Ok((activated, first))
         })
         .await?;
@@ -316,27 +255,19 @@ pub async fn delete(
     req: DeleteMfaDeviceRequest,
 ) -> Result<DeleteMfaDeviceResponse, ApiError> {
     let identity = signer(ctx).await?;
-    check_password(ctx, &identity, &req.current_password).await?;
-    let (account_id, user_id) = owner(&identity);
-    let (caller, dry_run) = (ctx.caller.clone(), req.dry_run == Some(true));
+    password::check_current(ctx, &identity, &req.current_password).await?;
+    let owner = identity.owner();
     let enabled = ctx
-        .state
-        .store
         .write(move |c| {
-            caller.still_valid(c)?;
             let id = &req.mfa_device_id;
-            let device = mfa::by_id(c, id)?
-                .filter(|d| d.account_id == account_id && d.user_id == user_id)
-                .ok_or_else(|| no_device(id))?;
-            let others = mfa::active_of(c, &account_id, user_id.as_deref())?
-                .iter()
-                .any(|d| d.mfa_device_id != device.mfa_device_id);
-            if !dry_run {
-                mfa::delete(c, id)?;
-                if !others {
-                    // MFA is off: its recovery codes go with it.
-                    mfa::delete_recovery_codes(c, &account_id, user_id.as_deref())?;
-                }
+            let factor =
+                mfa::by_id(c, id)?.filter(|d| d.owner() == owner).ok_or_else(|| no_factor(id))?;
+            let others =
+                mfa::active_of(c, &owner)?.iter().any(|d| d.mfa_device_id != factor.mfa_device_id);
+            mfa::delete(c, id)?;
+            if !others {
+                // MFA is off: its recovery codes go with it.
+                mfa::delete_recovery_codes(c, &owner)?;
             }
             Ok(others)
         })
@@ -356,68 +287,44 @@ pub async fn create_recovery_codes(
     req: CreateRecoveryCodesRequest,
 ) -> Result<CreateRecoveryCodesResponse, ApiError> {
     let identity = signer(ctx).await?;
-    let (account_id, user_id) = owner(&identity);
+    let owner = identity.owner();
     let on = {
-        let (a, u) = (account_id.clone(), user_id.clone());
-        ctx.state.store.read(move |c| mfa::has_active(c, &a, u.as_deref())).await?
+        let owner = owner.clone();
+        ctx.read(move |c| Ok(mfa::has_active(c, &owner)?)).await?
     };
     if !on {
         return Err(mfa_is_off());
     }
-    check_password(ctx, &identity, &req.current_password).await?;
-    if req.dry_run == Some(true) {
+    password::check_current(ctx, &identity, &req.current_password).await?;
+    if ctx.dry_run {
         return Ok(CreateRecoveryCodesResponse {
             recovery_codes: Vec::new(),
             response_context: ctx.context(),
         });
     }
     let (codes, hashes) = new_recovery_codes(ctx);
-    let (caller, now) = (ctx.caller.clone(), ctx.now);
-    ctx.state
-        .store
-        .write(move |c| {
-            caller.still_valid(c)?;
-            if !mfa::has_active(c, &account_id, user_id.as_deref())? {
-                return Err(mfa_is_off());
-            }
-            mfa::replace_recovery_codes(c, &account_id, user_id.as_deref(), &hashes, now)
-        })
-        .await?;
+    let now = ctx.now;
+    ctx.write(move |c| {
+        if !mfa::has_active(c, &owner)? {
+            return Err(mfa_is_off());
+        }
+        Ok(mfa::replace_recovery_codes(c, &owner, &hashes, now)?)
+    })
+    .await?;
     Ok(CreateRecoveryCodesResponse { recovery_codes: codes, response_context: ctx.context() })
 }
 
+/// A WebAuthn challenge for a sign-in's second step (older consoles; a new one after
+/// one expired): a sign-in's first answer (`1010`) already carries one. A challenge
+/// is stored only for an identity with a security key, and never by a dry run.
 pub async fn create_challenge(
     ctx: &Ctx,
-    req: CreateMfaChallengeRequest,
+    _req: CreateMfaChallengeRequest,
 ) -> Result<CreateMfaChallengeResponse, ApiError> {
-    let identity = signer(ctx).await?;
-    let (account_id, user_id) = owner(&identity);
-    let devices = {
-        let (a, u) = (account_id.clone(), user_id.clone());
-        ctx.state.store.read(move |c| mfa::active_of(c, &a, u.as_deref())).await?
-    };
-    let types: Vec<MfaDeviceType> = [MfaDeviceType::Totp, MfaDeviceType::Webauthn]
-        .into_iter()
-        .filter(|k| devices.iter().any(|d| d.kind == *k))
-        .collect();
-    let keys = passkeys(&devices)?;
-    let mut public_key_options = None;
-    if !keys.is_empty() && req.dry_run != Some(true) {
-        let (options, state) =
-            ctx.state.webauthn.start_passkey_authentication(&keys).map_err(store::internal)?;
-        let challenge = base64url(&options.public_key.challenge);
-        let (state, now) = (to_json(&state)?, ctx.now);
-        ctx.state
-            .store
-            .write(move |c| {
-                mfa::insert_challenge(c, &account_id, user_id.as_deref(), &challenge, &state, now)
-            })
-            .await?;
-        public_key_options = PublicKeyJson::from_text(to_json(&options.public_key)?);
-    }
+    let offered = second_factor::offer(&ctx.state, &ctx.caller, ctx.now, !ctx.dry_run).await?;
     Ok(CreateMfaChallengeResponse {
-        mfa_device_types: types,
-        public_key_options,
+        mfa_device_types: offered.mfa_device_types,
+        public_key_options: offered.public_key_options,
         response_context: ctx.context(),
     })
 }

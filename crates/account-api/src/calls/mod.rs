@@ -12,18 +12,24 @@ use std::future::Future;
 
 use account_contract::{ApiError, Call, ErrorCode};
 
-use crate::ctx::Ctx;
-use crate::store;
+use crate::auth::{Ctx, Identity};
+use crate::store::{self, Owner};
 
-/// What a call does: the handler of each request type. The dispatch in `app.rs` asks
+/// What a call does: the handler of each request type. The dispatch in `http/mod.rs` asks
 /// for one for every call of the contract.
 pub trait Serve: Call {
     /// Serves the request for the caller in `ctx`.
     fn serve(self, ctx: &Ctx) -> impl Future<Output = Result<Self::Response, ApiError>> + Send;
+
+    /// Whether the request asks for a dry run (`DryRun: true`); the door rolls its
+    /// writes back (`auth::door`).
+    fn dry_run(&self) -> bool {
+        false
+    }
 }
 
 macro_rules! handlers {
-    ($($request:ident => $handler:path,)*) => {
+    ($($request:ident => $handler:path $(, $dry_run:ident)?;)*) => {
         $(
             impl Serve for account_contract::$request {
                 fn serve(
@@ -32,39 +38,44 @@ macro_rules! handlers {
                 ) -> impl Future<Output = Result<Self::Response, ApiError>> + Send {
                     $handler(ctx, self)
                 }
+                $(
+                    fn $dry_run(&self) -> bool {
+                        self.dry_run == Some(true)
+                    }
+                )?
             }
         )*
     };
 }
 
 handlers! {
-    ReadAccountsRequest => accounts::read_accounts,
-    UpdateAccountRequest => accounts::update_account,
-    CheckAuthenticationRequest => accounts::check_authentication,
-    CreateAccessKeyRequest => access_keys::create,
-    ReadAccessKeysRequest => access_keys::read,
-    UpdateAccessKeyRequest => access_keys::update,
-    DeleteAccessKeyRequest => access_keys::delete,
-    UpdatePasswordRequest => password::update_password,
-    CreateUserRequest => users::create,
-    ReadUsersRequest => users::read,
-    UpdateUserRequest => users::update,
-    DeleteUserRequest => users::delete,
-    ReadIdentityRequest => identity::read,
-    ReadMfaDevicesRequest => mfa::read,
-    CreateMfaDeviceRequest => mfa::create,
-    ActivateMfaDeviceRequest => mfa::activate,
-    DeleteMfaDeviceRequest => mfa::delete,
-    CreateRecoveryCodesRequest => mfa::create_recovery_codes,
-    CreateMfaChallengeRequest => mfa::create_challenge,
-    ReadSessionsRequest => sessions::read,
-    DeleteSessionRequest => sessions::delete,
-    DeleteOtherSessionsRequest => sessions::delete_others,
+    ReadAccountsRequest => accounts::read_accounts, dry_run;
+    UpdateAccountRequest => accounts::update_account, dry_run;
+    CheckAuthenticationRequest => accounts::check_authentication;
+    CreateAccessKeyRequest => access_keys::create, dry_run;
+    ReadAccessKeysRequest => access_keys::read, dry_run;
+    UpdateAccessKeyRequest => access_keys::update, dry_run;
+    DeleteAccessKeyRequest => access_keys::delete, dry_run;
+    UpdatePasswordRequest => password::update_password, dry_run;
+    CreateUserRequest => users::create, dry_run;
+    ReadUsersRequest => users::read, dry_run;
+    UpdateUserRequest => users::update, dry_run;
+    DeleteUserRequest => users::delete, dry_run;
+    ReadIdentityRequest => identity::read;
+    ReadMfaDevicesRequest => mfa::read, dry_run;
+    CreateMfaDeviceRequest => mfa::create, dry_run;
+    ActivateMfaDeviceRequest => mfa::activate, dry_run;
+    DeleteMfaDeviceRequest => mfa::delete, dry_run;
+    CreateRecoveryCodesRequest => mfa::create_recovery_codes, dry_run;
+    CreateMfaChallengeRequest => mfa::create_challenge, dry_run;
+    ReadSessionsRequest => sessions::read;
+    DeleteSessionRequest => sessions::delete, dry_run;
+    DeleteOtherSessionsRequest => sessions::delete_others, dry_run;
 }
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.
 pub(crate) fn account_only(ctx: &Ctx) -> Result<(), ApiError> {
-    match ctx.caller.user_id {
+    match ctx.caller.owner.user_id {
         None => Ok(()),
         Some(_) => Err(ApiError::new(
             ErrorCode::UnauthorizedOperation,
@@ -73,19 +84,27 @@ pub(crate) fn account_only(ctx: &Ctx) -> Result<(), ApiError> {
     }
 }
 
-/// The identity whose access keys a call acts on (`UserName`): a user manages its
-/// own keys, the account manages its own and every user's. `None` is the account.
-pub(crate) async fn key_owner(
-    ctx: &Ctx,
-    user_name: &Option<String>,
-) -> Result<Option<String>, ApiError> {
-    let Some(name) = user_name.clone() else { return Ok(ctx.caller.user_id.clone()) };
+/// The identity that signs the call, as stored now.
+pub(crate) async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
+    let owner = ctx.caller.owner.clone();
+    ctx.read(move |c| Ok(crate::auth::identity_of(c, &owner)?)).await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
+    })
+}
+
+/// The owner of the access keys a call acts on (`UserName`): a user manages its own
+/// keys, the account manages its own and every user's.
+pub(crate) async fn key_owner(ctx: &Ctx, user_name: &Option<String>) -> Result<Owner, ApiError> {
+    let me = &ctx.caller.owner;
+    let Some(name) = user_name.clone() else { return Ok(me.clone()) };
     account_contract::validation::check_user_name("UserName", &name)?;
-    let account_id = ctx.caller.account_id.clone();
-    let user = ctx.state.store.read(move |c| store::users::by_name(c, &account_id, &name)).await?;
-    match (&ctx.caller.user_id, user) {
-        (None, Some(u)) => Ok(Some(u.user_id)),
-        (Some(me), Some(u)) if *me == u.user_id => Ok(Some(u.user_id)),
+    let account_id = me.account_id.clone();
+    let user = ctx.read(move |c| Ok(store::users::by_name(c, &account_id, &name)?)).await?;
+    match (me.user(), user) {
+        (None, Some(u)) => Ok(Owner { account_id: u.account_id, user_id: Some(u.user_id) }),
+        (Some(mine), Some(u)) if mine == u.user_id => {
+            Ok(Owner { account_id: u.account_id, user_id: Some(u.user_id) })
+        }
         (Some(_), _) => Err(ApiError::new(
             ErrorCode::UnauthorizedOperation,
             "An EIM user manages only its own access keys.",

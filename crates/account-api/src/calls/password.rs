@@ -8,10 +8,10 @@ use account_contract::{
     PASSWORD_POLICY,
 };
 
-use crate::auth::{self, Identity};
-use crate::ctx::Ctx;
+use super::signer;
+use crate::auth::{identity_of, password, Ctx, Identity};
 use crate::secrets;
-use crate::store::{access_keys, accounts, users};
+use crate::store::{access_keys, passwords};
 
 pub async fn update_password(
     ctx: &Ctx,
@@ -24,35 +24,29 @@ pub async fn update_password(
             let current = req.current_password.as_deref().ok_or_else(|| {
                 ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required.")
             })?;
-            check_secret_input("CurrentPassword", current)?;
-            check_current_password(ctx, &identity, current).await?;
+            password::check_current(ctx, &identity, current).await?;
         }
         // Setting up a first password costs hashes too: the same cap per client.
         None => ctx.state.throttle.take(ctx.client)?,
     }
     check_policy(ctx, &identity, &req.new_password).await?;
 
-    if req.dry_run == Some(true) {
+    // A dry run stops before the new hash: the checks above are all it would learn.
+    if ctx.dry_run {
         return Ok(UpdatePasswordResponse {
             logged_out_sessions: 0,
             response_context: ctx.context(),
         });
     }
-    let new_hash = {
-        let p = req.new_password.clone();
-        ctx.state.password_work.run(move || secrets::hash_password(&p)).await?
-    };
+    let new_hash = ctx.state.password_work.hash(req.new_password.clone()).await?;
     let keep = ctx.caller.session.as_ref().map(|s| s.id.clone());
-    let (now, caller) = (ctx.now, ctx.caller.clone());
+    let (now, owner) = (ctx.now, identity.owner());
     let logout = req.logout_other_sessions == Some(true);
     let logged_out = ctx
-        .state
-        .store
         .write(move |c| {
-            caller.still_valid(c)?;
             // Checked and written in one transaction: a change that landed meanwhile
             // makes this one fail, rather than lose its entry in the history.
-            let stored = auth::identity_of(c, &caller)?;
+            let stored = identity_of(c, &owner)?;
             if stored.as_ref().and_then(Identity::password_hash) != identity.password_hash() {
                 return Err(ApiError::field(
                     ErrorCode::Conflict,
@@ -60,20 +54,9 @@ pub async fn update_password(
                     "the password changed while this request ran: try again.",
                 ));
             }
-            let keep_history = PASSWORD_POLICY.history;
-            match &identity {
-                Identity::Account(a) => {
-                    accounts::set_password(c, a.id(), &new_hash, now, keep_history)?
-                }
-                Identity::User(u) => users::set_password(c, u, &new_hash, now, keep_history)?,
-            }
+            passwords::set(c, &owner, &new_hash, now, PASSWORD_POLICY.history)?;
             if logout {
-                access_keys::delete_other_sessions(
-                    c,
-                    identity.account_id(),
-                    identity.user_id(),
-                    keep.as_deref(),
-                )
+                Ok(access_keys::delete_other_sessions(c, &owner, keep.as_deref())?)
             } else {
                 Ok(0)
             }
@@ -82,73 +65,33 @@ pub async fn update_password(
     Ok(UpdatePasswordResponse { logged_out_sessions: logged_out, response_context: ctx.context() })
 }
 
-pub(crate) async fn signer(ctx: &Ctx) -> Result<Identity, ApiError> {
-    let caller = ctx.caller.clone();
-    ctx.state.store.read(move |c| auth::identity_of(c, &caller)).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::AuthenticationFailed, "The identity no longer exists.")
-    })
-}
-
-/// The signer's own password, with the same lockout as a sign-in. A wrong one is a
-/// parameter error (4048) on `CurrentPassword`, not an authentication failure: the
-/// request itself is properly signed.
-pub(crate) async fn check_current_password(
-    ctx: &Ctx,
-    identity: &Identity,
-    current: &str,
-) -> Result<(), ApiError> {
-    let caller = identity.password_caller();
-    auth::verify_with_lockout(
-        &ctx.state,
-        ctx.client,
-        identity.lockout_key(),
-        current,
-        ctx.now,
-        false,
-        move |c| auth::identity_of(c, &caller),
-    )
-    .await
-    .map(drop)
-    .map_err(|e| {
-        if e.has_code(ErrorCode::AuthenticationFailed) {
-            ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
-        } else {
-            e
-        }
-    })
-}
-
 /// Every rule of the policy; all the broken ones are reported, one error each.
 async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Result<(), ApiError> {
     let mut broken = PASSWORD_POLICY.local_failures(new_password);
     // The costly checks (zxcvbn, a hash per remembered password) run only for a
     // password that passes the cheap ones.
     if broken.is_empty() {
-        let owner = identity.clone();
+        let owner = identity.owner();
         let recent = ctx
-            .state
-            .store
-            .read(move |c| match &owner {
-                Identity::Account(a) => {
-                    accounts::recent_password_hashes(c, a.id(), PASSWORD_POLICY.history)
-                }
-                Identity::User(u) => {
-                    users::recent_password_hashes(c, &u.user_id, PASSWORD_POLICY.history)
-                }
-            })
+            .read(move |c| Ok(passwords::recent_hashes(c, &owner, PASSWORD_POLICY.history)?))
             .await?;
         let words = own_words(identity);
         let password = new_password.to_owned();
-        let (weak, reused) = ctx
+        let (weak, reused, hashed) = ctx
             .state
             .password_work
             .run(move || {
                 let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
                 let weak = secrets::strength(&password, &inputs) < PASSWORD_POLICY.min_strength;
-                let reused = recent.iter().any(|hash| secrets::verify_password(&password, hash));
-                (weak, reused)
+                let mut hashed = 0;
+                let reused = recent.iter().any(|hash| {
+                    hashed += 1;
+                    secrets::verify_password(&password, hash)
+                });
+                (weak, reused, hashed)
             })
             .await?;
+        ctx.state.password_work.count_hashes(hashed);
         if reused {
             broken.push(PasswordRule::NotRecentlyUsed);
         }

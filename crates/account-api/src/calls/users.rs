@@ -7,11 +7,20 @@ use account_contract::{
 };
 
 use super::account_only;
-use crate::ctx::Ctx;
-use crate::store::{access_keys, users, UserRecord};
+use crate::auth::Ctx;
+use crate::failure::Taken;
+use crate::store::{access_keys, users, Owner, UserRecord};
 
 /// Most users an account may have.
 pub const MAX_USERS_PER_ACCOUNT: usize = 500;
+
+fn name_taken(field: &str, name: &str) -> ApiError {
+    ApiError::field(
+        ErrorCode::DuplicateUserName,
+        field,
+        format!("a user named {name:?} already exists in this account."),
+    )
+}
 
 fn no_such_user(name: &str) -> ApiError {
     ApiError::field(
@@ -31,34 +40,24 @@ pub async fn create(ctx: &Ctx, req: CreateUserRequest) -> Result<UserResponse, A
         check_path("Path", path)?;
     }
     let record = UserRecord::new(
-        ctx.caller.account_id.clone(),
+        ctx.caller.owner.account_id.clone(),
         req.user_name,
         req.user_email,
         req.path,
         ctx.now,
     );
-    let (stored, dry_run) = (record.clone(), req.dry_run == Some(true));
-    ctx.state
-        .store
-        .write(move |c| {
-            if users::of_account(c, &stored.account_id)?.len() >= MAX_USERS_PER_ACCOUNT {
-                return Err(ApiError::new(
-                    ErrorCode::TooManyAccessKeys,
-                    format!("At most {MAX_USERS_PER_ACCOUNT} users."),
-                ));
-            }
-            if dry_run {
-                return match users::by_name(c, &stored.account_id, &stored.user_name)? {
-                    Some(_) => {
-                        Err(ApiError::field(ErrorCode::DuplicateUserName, "UserName", "is taken."))
-                    }
-                    None => Ok(()),
-                };
-            }
-            users::insert(c, &stored)
-        })
-        .await?;
-    let user = (!dry_run).then(|| record.to_api());
+    let stored = record.clone();
+    ctx.write(move |c| {
+        if users::of_account(c, &stored.account_id)?.len() >= MAX_USERS_PER_ACCOUNT {
+            return Err(ApiError::new(
+                ErrorCode::TooManyAccessKeys,
+                format!("At most {MAX_USERS_PER_ACCOUNT} users."),
+            ));
+        }
+        users::insert(c, &stored).taken_as(|| name_taken("UserName", &stored.user_name))
+    })
+    .await?;
+    let user = (!ctx.dry_run).then(|| record.to_api());
     Ok(UserResponse { user, response_context: ctx.context() })
 }
 
@@ -81,15 +80,15 @@ pub async fn read(ctx: &Ctx, req: ReadUsersRequest) -> Result<ReadUsersResponse,
         ));
     }
     let per_page = asked.min(MAX_RESULTS_LIMIT) as usize;
-    if req.dry_run == Some(true) {
+    if ctx.dry_run {
         return Ok(ReadUsersResponse {
             users: None,
             response_context: ctx.context(),
             ..Default::default()
         });
     }
-    let account_id = ctx.caller.account_id.clone();
-    let all = ctx.state.store.read(move |c| users::of_account(c, &account_id)).await?;
+    let account_id = ctx.caller.owner.account_id.clone();
+    let all = ctx.read(move |c| Ok(users::of_account(c, &account_id)?)).await?;
     let ids = req.filters.and_then(|f| f.user_ids);
     let matching: Vec<&UserRecord> =
         all.iter().filter(|u| ids.as_ref().is_none_or(|ids| ids.contains(&u.user_id))).collect();
@@ -145,26 +144,12 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
     if let Some(path) = &req.new_path {
         check_path("NewPath", path)?;
     }
-    let (account_id, now, dry_run) =
-        (ctx.caller.account_id.clone(), ctx.now, req.dry_run == Some(true));
+    let (account_id, now) = (ctx.caller.owner.account_id.clone(), ctx.now);
     let user = ctx
-        .state
-        .store
         .write(move |c| {
             let mut user = users::by_name(c, &account_id, &req.user_name)?
                 .ok_or_else(|| no_such_user(&req.user_name))?;
             if let Some(name) = req.new_user_name {
-                // A dry run says what the real call would: a taken name is a conflict.
-                if dry_run
-                    && name != user.user_name
-                    && users::by_name(c, &account_id, &name)?.is_some()
-                {
-                    return Err(ApiError::field(
-                        ErrorCode::DuplicateUserName,
-                        "NewUserName",
-                        format!("a user named {name:?} already exists in this account."),
-                    ));
-                }
                 user.user_name = name;
             }
             if let Some(email) = req.new_user_email {
@@ -174,39 +159,36 @@ pub async fn update(ctx: &Ctx, req: UpdateUserRequest) -> Result<UserResponse, A
                 user.path = path;
             }
             user.modified_at = now;
-            if !dry_run {
-                users::save(c, &user)?;
-            }
+            users::save(c, &user).taken_as(|| name_taken("NewUserName", &user.user_name))?;
             Ok(user)
         })
         .await?;
-    Ok(UserResponse { user: (!dry_run).then(|| user.to_api()), response_context: ctx.context() })
+    Ok(UserResponse {
+        user: (!ctx.dry_run).then(|| user.to_api()),
+        response_context: ctx.context(),
+    })
 }
 
 pub async fn delete(ctx: &Ctx, req: DeleteUserRequest) -> Result<EmptyResponse, ApiError> {
     account_only(ctx)?;
     check_user_name("UserName", &req.user_name)?;
-    let (account_id, dry_run, now) =
-        (ctx.caller.account_id.clone(), req.dry_run == Some(true), ctx.now);
-    ctx.state
-        .store
-        .write(move |c| {
-            let user = users::by_name(c, &account_id, &req.user_name)?
-                .ok_or_else(|| no_such_user(&req.user_name))?;
-            // As on OUTSCALE: a user with access keys is not deleted; delete them first.
-            access_keys::purge_expired(c, &account_id, now)?;
-            if access_keys::count_of_owner(c, &account_id, Some(&user.user_id), now)? > 0 {
-                return Err(ApiError::field(
-                    ErrorCode::Conflict,
-                    "UserName",
-                    "this user still has access keys: delete them first.",
-                ));
-            }
-            if !dry_run {
-                users::delete(c, &user.user_id)?;
-            }
-            Ok(())
-        })
-        .await?;
+    let (account_id, now) = (ctx.caller.owner.account_id.clone(), ctx.now);
+    ctx.write(move |c| {
+        let user = users::by_name(c, &account_id, &req.user_name)?
+            .ok_or_else(|| no_such_user(&req.user_name))?;
+        // As on OUTSCALE: a user with access keys is not deleted; delete them first.
+        access_keys::purge_expired(c, &account_id, now)?;
+        let owner = Owner { account_id: account_id.clone(), user_id: Some(user.user_id.clone()) };
+        if access_keys::count_of_owner(c, &owner, now)? > 0 {
+            return Err(ApiError::field(
+                ErrorCode::Conflict,
+                "UserName",
+                "this user still has access keys: delete them first.",
+            ));
+        }
+        users::delete(c, &user.user_id)?;
+        Ok(())
+    })
+    .await?;
     Ok(EmptyResponse { response_context: ctx.context() })
 }

@@ -2,8 +2,9 @@
 //! reveals none.
 
 use super::sql::{args, Db, DbError, Row};
+use super::{Owner, StoreError};
 use crate::clock;
-use account_contract::{AccessKey, ApiError, KeyState};
+use account_contract::{AccessKey, KeyState};
 
 /// A session: the key created with email/password (Basic) that started it, and when
 /// it ends. Every key created under a session belongs to it and ends no later.
@@ -37,6 +38,11 @@ pub struct KeyRecord {
 }
 
 impl KeyRecord {
+    /// Whose key this is.
+    pub fn owner(&self) -> Owner {
+        Owner { account_id: self.account_id.clone(), user_id: self.user_id.clone() }
+    }
+
     /// A new active key of `account_id` (for its user `user_id`, if any), its secret
     /// sealed by `SecretBox::seal`: permanent, untagged, in no session until told.
     pub fn new(
@@ -111,7 +117,7 @@ fn from_row(row: &Row) -> Result<KeyRecord, DbError> {
     })
 }
 
-pub fn by_id(conn: &Db, access_key_id: &str) -> Result<Option<KeyRecord>, ApiError> {
+pub fn by_id(conn: &Db, access_key_id: &str) -> Result<Option<KeyRecord>, StoreError> {
     conn.query_opt(&format!("{SELECT} WHERE access_key_id = ?1"), args![access_key_id], from_row)
 }
 
@@ -119,7 +125,7 @@ pub fn by_id(conn: &Db, access_key_id: &str) -> Result<Option<KeyRecord>, ApiErr
 pub fn with_session(
     conn: &Db,
     access_key_id: &str,
-) -> Result<(Option<KeyRecord>, Option<SessionOf>), ApiError> {
+) -> Result<(Option<KeyRecord>, Option<SessionOf>), StoreError> {
     let Some(key) = by_id(conn, access_key_id)? else { return Ok((None, None)) };
     let session = match key.session_id.as_deref() {
         None => None,
@@ -133,11 +139,8 @@ pub fn with_session(
 }
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.
-pub fn of_owner(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<Vec<KeyRecord>, ApiError> {
+pub fn of_owner(conn: &Db, owner: &Owner) -> Result<Vec<KeyRecord>, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.query(
         &format!(
             "{SELECT} WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
@@ -149,12 +152,8 @@ pub fn of_owner(
 }
 
 /// How many keys of one identity count toward its limit: expired keys never do.
-pub fn count_of_owner(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-    now: i64,
-) -> Result<usize, ApiError> {
+pub fn count_of_owner(conn: &Db, owner: &Owner, now: i64) -> Result<usize, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.value::<i64>(
         "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
             AND (expires_at IS NULL OR expires_at > ?3)",
@@ -163,7 +162,7 @@ pub fn count_of_owner(
     .map(|n| n as usize)
 }
 
-pub fn insert(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, k: &KeyRecord) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO access_keys (access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
             created_at, modified_at, user_id, session_id, account_controlled)
@@ -177,7 +176,7 @@ pub fn insert(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
 }
 
 /// Writes back the fields `UpdateAccessKey` may change.
-pub fn save(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
+pub fn save(conn: &Db, k: &KeyRecord) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE access_keys SET state = ?2, tag = ?3, expires_at = ?4, modified_at = ?5, account_controlled = ?6
             WHERE access_key_id = ?1",
@@ -186,13 +185,13 @@ pub fn save(conn: &Db, k: &KeyRecord) -> Result<(), ApiError> {
     .map(drop)
 }
 
-pub fn delete(conn: &Db, access_key_id: &str) -> Result<bool, ApiError> {
+pub fn delete(conn: &Db, access_key_id: &str) -> Result<bool, StoreError> {
     conn.execute("DELETE FROM access_keys WHERE access_key_id = ?1", args![access_key_id])
         .map(|n| n > 0)
 }
 
 /// Deletes the account's expired keys (its users' too): sessions nobody signed out of.
-pub fn purge_expired(conn: &Db, account_id: &str, now: i64) -> Result<(), ApiError> {
+pub fn purge_expired(conn: &Db, account_id: &str, now: i64) -> Result<(), StoreError> {
     conn.execute(
         "DELETE FROM access_keys WHERE account_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2",
         args![account_id, now],
@@ -201,7 +200,7 @@ pub fn purge_expired(conn: &Db, account_id: &str, now: i64) -> Result<(), ApiErr
 }
 
 /// Deletes sessions and every key created within them; returns how many sessions went.
-fn end_sessions(conn: &Db, sessions: &[String]) -> Result<u32, ApiError> {
+fn end_sessions(conn: &Db, sessions: &[String]) -> Result<u32, StoreError> {
     for id in sessions {
         conn.execute("DELETE FROM access_keys WHERE session_id = ?1", args![id])?;
     }
@@ -213,7 +212,7 @@ fn sessions_of(
     conn: &Db,
     account_id: &str,
     user_id: Option<&str>,
-) -> Result<Vec<(String, Option<i64>)>, ApiError> {
+) -> Result<Vec<(String, Option<i64>)>, StoreError> {
     conn.query(
         "SELECT access_key_id, expires_at FROM access_keys WHERE account_id = ?1
             AND user_id IS NOT DISTINCT FROM ?2 AND session_id = access_key_id ORDER BY created_at, rowid",
@@ -227,10 +226,10 @@ fn sessions_of(
 /// many sessions went.
 pub fn delete_other_sessions(
     conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
+    owner: &Owner,
     keep: Option<&str>,
-) -> Result<u32, ApiError> {
+) -> Result<u32, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     let others: Vec<String> = sessions_of(conn, account_id, user_id)?
         .into_iter()
         .map(|(id, _)| id)
@@ -243,10 +242,10 @@ pub fn delete_other_sessions(
 /// identity, not a permanent key nor another identity's).
 pub fn own_session(
     conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
+    owner: &Owner,
     session_id: &str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     let Some(root) = by_id(conn, session_id)? else { return Ok(None) };
     let owned = root.account_id == account_id && root.user_id.as_deref() == user_id;
     Ok((owned && root.session().is_some()).then_some(root.access_key_id))
@@ -254,13 +253,8 @@ pub fn own_session(
 
 /// Signs one session of the identity out, with every key created within it. `false`
 /// when the identity has no such session.
-pub fn end_session(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-    session_id: &str,
-) -> Result<bool, ApiError> {
-    match own_session(conn, account_id, user_id, session_id)? {
+pub fn end_session(conn: &Db, owner: &Owner, session_id: &str) -> Result<bool, StoreError> {
+    match own_session(conn, owner, session_id)? {
         Some(id) => end_sessions(conn, &[id]).map(|_| true),
         None => Ok(false),
     }
@@ -268,11 +262,8 @@ pub fn end_session(
 
 /// Ends the identity's oldest temporary session (a console sign-in nobody signed
 /// out of), to make room for a new one. `false` when there is none to end.
-pub fn end_oldest_session(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<bool, ApiError> {
+pub fn end_oldest_session(conn: &Db, owner: &Owner) -> Result<bool, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     let oldest =
         sessions_of(conn, account_id, user_id)?.into_iter().find(|(_, expires)| expires.is_some());
     match oldest {
@@ -282,11 +273,11 @@ pub fn end_oldest_session(
 }
 
 /// Any one key, to try the server key on.
-pub fn sample(conn: &Db) -> Result<Option<KeyRecord>, ApiError> {
+pub fn sample(conn: &Db) -> Result<Option<KeyRecord>, StoreError> {
     conn.query_opt(&format!("{SELECT} LIMIT 1"), &[], from_row)
 }
 
 /// How many access keys the database holds, all accounts together.
-pub fn count_all(conn: &Db) -> Result<u64, ApiError> {
+pub fn count_all(conn: &Db) -> Result<u64, StoreError> {
     conn.value("SELECT COUNT(*) FROM access_keys", &[])
 }

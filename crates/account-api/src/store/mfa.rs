@@ -1,10 +1,11 @@
 //! Second factors, recovery codes and WebAuthn sign-in challenges. A TOTP secret is
-//! sealed like an access key's secret (`secrets.rs`), bound to its device ID; a recovery
+//! sealed like an access key's secret (`secrets.rs`), bound to its ID (`mfa_device_id`); a recovery
 //! code is kept only as a keyed hash; WebAuthn credentials hold public keys only.
 
-use super::sql::{api_error, args, Db, DbError, Row};
+use super::sql::{args, Db, DbError, Row};
+use super::{Owner, StoreError};
 use crate::clock;
-use account_contract::{ApiError, ErrorCode, MfaDevice, MfaDeviceType};
+use account_contract::{MfaDevice, MfaDeviceType};
 
 /// Seconds a second factor may stay pending (created, not yet activated).
 pub const PENDING_SECS: i64 = 600;
@@ -17,7 +18,7 @@ pub const MAX_PENDING: i64 = 5;
 
 /// A second factor as stored.
 #[derive(Debug, Clone)]
-pub struct DeviceRecord {
+pub struct FactorRecord {
     pub mfa_device_id: String,
     pub account_id: String,
     /// The EIM user it belongs to; `None` for the account itself.
@@ -29,7 +30,7 @@ pub struct DeviceRecord {
     pub pending_until: Option<i64>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
-    /// TOTP: the base32 secret, sealed with the server key (device ID as associated data).
+    /// TOTP: the base32 secret, sealed with the server key (its ID as associated data).
     pub totp_nonce: Option<Vec<u8>>,
     pub totp_sealed: Option<Vec<u8>>,
     /// TOTP: the last time step accepted; no code of that step or an earlier one is.
@@ -42,19 +43,18 @@ pub struct DeviceRecord {
     pub registration: Option<String>,
 }
 
-impl DeviceRecord {
-    /// A new pending second factor of `account_id` (its user `user_id`, if any).
-    pub fn pending(
-        account_id: String,
-        user_id: Option<String>,
-        kind: MfaDeviceType,
-        name: String,
-        now: i64,
-    ) -> Self {
+impl FactorRecord {
+    /// Whose second factor this is.
+    pub fn owner(&self) -> Owner {
+        Owner { account_id: self.account_id.clone(), user_id: self.user_id.clone() }
+    }
+
+    /// A new pending second factor of `owner`.
+    pub fn pending(owner: Owner, kind: MfaDeviceType, name: String, now: i64) -> Self {
         Self {
             mfa_device_id: crate::ids::mfa_device_id(),
-            account_id,
-            user_id,
+            account_id: owner.account_id,
+            user_id: owner.user_id,
             kind,
             name,
             active: false,
@@ -105,8 +105,8 @@ fn kind_of(text: &str) -> Result<MfaDeviceType, DbError> {
 const SELECT: &str = "SELECT mfa_device_id, account_id, user_id, kind, name, active, pending_until, created_at,
     last_used_at, totp_nonce, totp_sealed, totp_last_step, credential_id, passkey, registration FROM mfa_devices";
 
-fn from_row(row: &Row) -> Result<DeviceRecord, DbError> {
-    Ok(DeviceRecord {
+fn from_row(row: &Row) -> Result<FactorRecord, DbError> {
+    Ok(FactorRecord {
         mfa_device_id: row.get(0)?,
         account_id: row.get(1)?,
         user_id: row.get(2)?,
@@ -125,16 +125,13 @@ fn from_row(row: &Row) -> Result<DeviceRecord, DbError> {
     })
 }
 
-pub fn by_id(conn: &Db, mfa_device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+pub fn by_id(conn: &Db, mfa_device_id: &str) -> Result<Option<FactorRecord>, StoreError> {
     conn.query_opt(&format!("{SELECT} WHERE mfa_device_id = ?1"), args![mfa_device_id], from_row)
 }
 
 /// The active second factors of one identity, oldest first.
-pub fn active_of(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<Vec<DeviceRecord>, ApiError> {
+pub fn active_of(conn: &Db, owner: &Owner) -> Result<Vec<FactorRecord>, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.query(
         &format!(
             "{SELECT} WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 1
@@ -146,7 +143,8 @@ pub fn active_of(
 }
 
 /// Whether the identity has an active second factor (MFA is on).
-pub fn has_active(conn: &Db, account_id: &str, user_id: Option<&str>) -> Result<bool, ApiError> {
+pub fn has_active(conn: &Db, owner: &Owner) -> Result<bool, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.value(
         "SELECT EXISTS (SELECT 1 FROM mfa_devices WHERE account_id = ?1
             AND user_id IS NOT DISTINCT FROM ?2 AND active = 1)",
@@ -156,12 +154,8 @@ pub fn has_active(conn: &Db, account_id: &str, user_id: Option<&str>) -> Result<
 
 /// Forgets the identity's expired pending second factors, and its oldest pending ones
 /// past `MAX_PENDING - 1` (room for one more).
-pub fn purge_pending(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn purge_pending(conn: &Db, owner: &Owner, now: i64) -> Result<(), StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.execute(
         "DELETE FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND active = 0
             AND (pending_until IS NULL OR pending_until <= ?3)",
@@ -177,7 +171,7 @@ pub fn purge_pending(
     .map(drop)
 }
 
-pub fn insert(conn: &Db, d: &DeviceRecord) -> Result<(), ApiError> {
+pub fn insert(conn: &Db, d: &FactorRecord) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO mfa_devices (mfa_device_id, account_id, user_id, kind, name, active, pending_until, created_at,
             last_used_at, totp_nonce, totp_sealed, totp_last_step, credential_id, passkey, registration)
@@ -198,7 +192,7 @@ pub fn activate_totp(
     mfa_device_id: &str,
     step: i64,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     conn.execute(
         "UPDATE mfa_devices SET active = 1, pending_until = NULL, totp_last_step = ?2, created_at = ?3
             WHERE mfa_device_id = ?1 AND active = 0",
@@ -208,42 +202,36 @@ pub fn activate_totp(
 }
 
 /// Activates a pending security key with its credential. A credential already
-/// registered (to anyone) is refused. `false` if it was not pending.
+/// registered (to anyone) is refused
+/// (`StoreError::Duplicate`). `false` if it was not pending.
 pub fn activate_webauthn(
     conn: &Db,
     mfa_device_id: &str,
     credential_id: &str,
     passkey: &str,
     now: i64,
-) -> Result<bool, ApiError> {
-    match conn.run(
+) -> Result<bool, StoreError> {
+    conn.execute(
         "UPDATE mfa_devices SET active = 1, pending_until = NULL, registration = NULL, credential_id = ?2,
             passkey = ?3, created_at = ?4 WHERE mfa_device_id = ?1 AND active = 0",
         args![mfa_device_id, credential_id, passkey, now],
-    ) {
-        Ok(n) => Ok(n == 1),
-        Err(e) if e.is_unique_violation() => Err(ApiError::field(
-            ErrorCode::Conflict,
-            "Credential",
-            "this security key is already registered.",
-        )),
-        Err(e) => Err(api_error(e)),
-    }
+    )
+    .map(|n| n == 1)
 }
 
-pub fn delete(conn: &Db, mfa_device_id: &str) -> Result<bool, ApiError> {
+pub fn delete(conn: &Db, mfa_device_id: &str) -> Result<bool, StoreError> {
     conn.execute("DELETE FROM mfa_devices WHERE mfa_device_id = ?1", args![mfa_device_id])
         .map(|n| n > 0)
 }
 
-/// Accepts a TOTP code of time step `step` for an active device: only a step later
+/// Accepts a TOTP code of time step `step` for an active authenticator app: only a step later
 /// than the last one accepted (so a code works once). `false` when it is not later.
 pub fn accept_totp_step(
     conn: &Db,
     mfa_device_id: &str,
     step: i64,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     conn.execute(
         "UPDATE mfa_devices SET totp_last_step = ?2, last_used_at = ?3
             WHERE mfa_device_id = ?1 AND active = 1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
@@ -258,7 +246,7 @@ pub fn save_passkey(
     mfa_device_id: &str,
     passkey: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE mfa_devices SET passkey = ?2, last_used_at = ?3 WHERE mfa_device_id = ?1 AND active = 1",
         args![mfa_device_id, passkey, now],
@@ -267,11 +255,8 @@ pub fn save_passkey(
 }
 
 /// Voids the identity's recovery codes.
-pub fn delete_recovery_codes(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<(), ApiError> {
+pub fn delete_recovery_codes(conn: &Db, owner: &Owner) -> Result<(), StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.execute(
         "DELETE FROM recovery_codes WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2",
         args![account_id, user_id],
@@ -282,12 +267,12 @@ pub fn delete_recovery_codes(
 /// Replaces the identity's recovery codes with these keyed hashes.
 pub fn replace_recovery_codes(
     conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
+    owner: &Owner,
     hashes: &[Vec<u8>],
     now: i64,
-) -> Result<(), ApiError> {
-    delete_recovery_codes(conn, account_id, user_id)?;
+) -> Result<(), StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
+    delete_recovery_codes(conn, owner)?;
     for hash in hashes {
         conn.execute(
             "INSERT INTO recovery_codes (account_id, user_id, code_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -299,12 +284,8 @@ pub fn replace_recovery_codes(
 
 /// Uses up the recovery code with this keyed hash: `true` if it was there (and is
 /// now gone), in one statement, so two requests cannot both use it.
-pub fn use_recovery_code(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-    hash: &[u8],
-) -> Result<bool, ApiError> {
+pub fn use_recovery_code(conn: &Db, owner: &Owner, hash: &[u8]) -> Result<bool, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.execute(
         "DELETE FROM recovery_codes WHERE rowid = (SELECT rowid FROM recovery_codes
             WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2 AND code_hash = ?3 LIMIT 1)",
@@ -313,11 +294,8 @@ pub fn use_recovery_code(
     .map(|n| n == 1)
 }
 
-pub fn recovery_codes_left(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-) -> Result<u32, ApiError> {
+pub fn recovery_codes_left(conn: &Db, owner: &Owner) -> Result<u32, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.value(
         "SELECT COUNT(*) FROM recovery_codes WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2",
         args![account_id, user_id],
@@ -329,12 +307,12 @@ pub fn recovery_codes_left(
 /// `MAX_CHALLENGES` (the oldest go first).
 pub fn insert_challenge(
     conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
+    owner: &Owner,
     challenge: &str,
     state: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.execute("DELETE FROM webauthn_challenges WHERE expires_at <= ?1", args![now])?;
     conn.execute(
         "DELETE FROM webauthn_challenges WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
@@ -353,11 +331,11 @@ pub fn insert_challenge(
 /// Takes (and so uses up) the identity's unexpired challenge `challenge`: its state.
 pub fn take_challenge(
     conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
+    owner: &Owner,
     challenge: &str,
     now: i64,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.query_opt(
         "DELETE FROM webauthn_challenges WHERE challenge = ?1 AND account_id = ?2
             AND user_id IS NOT DISTINCT FROM ?3 AND expires_at > ?4 RETURNING state",
@@ -367,6 +345,9 @@ pub fn take_challenge(
 }
 
 /// The second factor holding a WebAuthn credential (base64url ID), if any.
-pub fn by_credential_id(conn: &Db, credential_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+pub fn by_credential_id(
+    conn: &Db,
+    credential_id: &str,
+) -> Result<Option<FactorRecord>, StoreError> {
     conn.query_opt(&format!("{SELECT} WHERE credential_id = ?1"), args![credential_id], from_row)
 }

@@ -1,31 +1,30 @@
 //! Storage: SQLite (one file, the default) or PostgreSQL (several instances on one
 //! database). The calls see one `Store` and storage functions that take a `&Db`
-//! (`sql.rs`), whatever the engine: the engines differ only in how they run reads and
-//! writes (`sqlite.rs`, `pg.rs`) and in their migrations' types (`schema.rs`).
+//! (`sql.rs`), whatever the engine: the engines (`engine/`) differ only in how they
+//! run reads and writes (`sqlite.rs`, `pg.rs`) and in their migrations' types
+//! (`schema.rs`). The tables are this folder's other files. Storage answers its own
+//! errors (`StoreError`); what they mean to a client is decided by the calls.
 
 pub mod access_keys;
 pub mod accounts;
-pub mod devices;
-mod lockout;
+pub mod engine;
 pub mod meta;
 pub mod mfa;
-pub mod pg;
-pub mod schema;
+pub mod passwords;
+pub mod sessions;
 pub mod sql;
-mod sqlite;
 pub mod users;
-mod writer;
 
 pub use access_keys::KeyRecord;
 pub use accounts::{AccountRecord, NewAccount};
-pub use lockout::{Attempt, Lockout};
+pub use engine::{pg, schema};
 pub use sql::Db;
 pub use users::UserRecord;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use account_contract::{ApiError, ErrorCode};
+use engine::{pg::Postgres, sqlite::Sqlite};
 
 /// Where the data lives: `--db`. A `postgres://` or `postgresql://` URL is a
 /// PostgreSQL database; anything else is the path of a SQLite file.
@@ -55,10 +54,60 @@ impl std::fmt::Display for Database {
     }
 }
 
-pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "storage error");
-    ApiError::new(ErrorCode::Internal, "Internal error.")
+/// Whose a row is: the account itself (`user_id: None`) or one of its EIM users.
+/// Every call acts for one owner (its caller's identity, or a user the account
+/// names), and the tables of keys, second factors and passwords are kept per owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Owner {
+    pub account_id: String,
+    pub user_id: Option<String>,
 }
+
+impl Owner {
+    /// The account itself.
+    pub fn account(account_id: impl Into<String>) -> Self {
+        Self { account_id: account_id.into(), user_id: None }
+    }
+
+    /// The EIM user, if the owner is one.
+    pub fn user(&self) -> Option<&str> {
+        self.user_id.as_deref()
+    }
+}
+
+/// What went wrong in storage, as the calls need to tell it apart. The cause is
+/// logged where it happens, never sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The database cannot be reached (or is shutting down): the request may succeed
+    /// later.
+    Unavailable,
+    /// A UNIQUE constraint refused the change (an email, a user name, a credential
+    /// already taken): the call says which of its parameters.
+    Duplicate,
+    /// Anything else: a bug, a corrupt row, a failed statement.
+    Internal,
+}
+
+impl StoreError {
+    /// An unexpected storage failure, logged with its cause.
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "storage error");
+        StoreError::Internal
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StoreError::Unavailable => "the database is unavailable",
+            StoreError::Duplicate => "a duplicate value",
+            StoreError::Internal => "a storage failure",
+        })
+    }
+}
+
+impl std::error::Error for StoreError {}
 
 #[derive(Clone)]
 pub struct Store {
@@ -66,8 +115,8 @@ pub struct Store {
 }
 
 enum Engine {
-    Sqlite(sqlite::Sqlite),
-    Postgres(Box<pg::Postgres>),
+    Sqlite(Sqlite),
+    Postgres(Box<Postgres>),
 }
 
 impl Store {
@@ -75,20 +124,19 @@ impl Store {
     /// bounds the connections to PostgreSQL.
     pub fn open(database: &Database, pool_size: usize) -> Result<Self, String> {
         let engine = match database {
-            Database::Sqlite(path) => Engine::Sqlite(sqlite::Sqlite::open(path)?),
-            Database::Postgres(url) => {
-                Engine::Postgres(Box::new(pg::Postgres::open(url, pool_size)?))
-            }
+            Database::Sqlite(path) => Engine::Sqlite(Sqlite::open(path)?),
+            Database::Postgres(url) => Engine::Postgres(Box::new(Postgres::open(url, pool_size)?)),
         };
         Ok(Self { engine: Arc::new(engine) })
     }
 
     /// Runs a read off the async threads: on a pooled SQLite connection, or on a
     /// PostgreSQL connection with each statement in its own transaction.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Send + 'static,
     {
         let engine = self.engine.clone();
         let slot = match &*engine {
@@ -103,17 +151,18 @@ impl Store {
             }
         })
         .await
-        .map_err(internal)?
+        .map_err(|e| E::from(StoreError::internal(e)))?
     }
 
     /// Runs a write in a transaction of its own (SQLite: the writer's next one, in a
     /// savepoint); answers once it is committed. An `Err` from `f` rolls back `f`'s
     /// changes only. `f` is cloned for each run: a write may run again (a SQLite batch
     /// that cannot commit, a PostgreSQL conflict with a concurrent transaction).
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
         match &*self.engine {
             Engine::Sqlite(db) => db.write(f).await,
@@ -128,16 +177,17 @@ impl Store {
                     }
                 })
                 .await
-                .map_err(internal)?
+                .map_err(|e| E::from(StoreError::internal(e)))?
             }
         }
     }
 
     /// The same as [`Store::write`], for code that is not async (the command line).
-    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
         match &*self.engine {
             Engine::Sqlite(db) => db.write_blocking(f),
@@ -149,10 +199,10 @@ impl Store {
     }
 
     /// The same as [`Store::read`], for code that is not async.
-    pub fn read_blocking<T>(
+    pub fn read_blocking<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&Db) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
+        f: impl FnOnce(&Db) -> Result<T, E>,
+    ) -> Result<T, E> {
         match &*self.engine {
             Engine::Sqlite(db) => db.read(f),
             Engine::Postgres(pg) => {

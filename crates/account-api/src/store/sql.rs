@@ -3,7 +3,7 @@
 //! placeholders; the PostgreSQL side numbers them `$1`), with values and rows of this
 //! module's own types, so one function serves both engines.
 
-use account_contract::{ApiError, ErrorCode};
+use super::StoreError;
 
 /// What a storage function runs its SQL on: a SQLite connection, or a PostgreSQL
 /// connection from the pool (inside the write's transaction, for a write).
@@ -216,36 +216,30 @@ impl DbError {
     }
 }
 
-/// The answer to a database error: 503 when the database is unreachable (the client
-/// may try again), else 500. Either way the cause is logged, never sent.
-pub fn api_error(e: DbError) -> ApiError {
-    if e.is_conflict() {
-        // Expected under contention, and retried: not worth an error line.
-        tracing::debug!(error = %e, "write conflict");
-        return ApiError::new(ErrorCode::Internal, "Internal error.");
-    }
-    if e.is_unavailable() {
-        tracing::error!(error = %e, "database unavailable");
-        return unavailable();
-    }
-    super::internal(e)
-}
-
-/// 503: the database is unreachable; `Retry-After: 1`.
-pub fn unavailable() -> ApiError {
-    ApiError {
-        retry_after: Some(1),
-        ..ApiError::new(
-            ErrorCode::Unavailable,
-            "The service cannot reach its database: try again in a moment.",
-        )
+impl From<DbError> for StoreError {
+    /// Unavailable when the database is unreachable (the client may try again), else
+    /// a duplicate or an internal failure. The cause is logged, never sent.
+    fn from(e: DbError) -> Self {
+        if e.is_unique_violation() {
+            return StoreError::Duplicate;
+        }
+        if e.is_conflict() {
+            // Expected under contention, and retried: not worth an error line.
+            tracing::debug!(error = %e, "write conflict");
+            return StoreError::Internal;
+        }
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "database unavailable");
+            return StoreError::Unavailable;
+        }
+        StoreError::internal(e)
     }
 }
 
 impl Db {
     /// Runs a statement; returns how many rows it changed.
-    pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, ApiError> {
-        self.run(sql, args).map_err(api_error)
+    pub fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        self.run(sql, args).map_err(StoreError::from)
     }
 
     /// Every row of a query, each read by `f`.
@@ -254,9 +248,9 @@ impl Db {
         sql: &str,
         args: &[Value],
         f: impl Fn(&Row) -> Result<T, DbError>,
-    ) -> Result<Vec<T>, ApiError> {
-        let rows = self.fetch(sql, args).map_err(api_error)?;
-        rows.iter().map(|r| f(r).map_err(api_error)).collect()
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self.fetch(sql, args).map_err(StoreError::from)?;
+        rows.iter().map(|r| f(r).map_err(StoreError::from)).collect()
     }
 
     /// The first row of a query, if any, read by `f`.
@@ -265,15 +259,15 @@ impl Db {
         sql: &str,
         args: &[Value],
         f: impl Fn(&Row) -> Result<T, DbError>,
-    ) -> Result<Option<T>, ApiError> {
-        let rows = self.fetch(sql, args).map_err(api_error)?;
-        rows.first().map(|r| f(r).map_err(api_error)).transpose()
+    ) -> Result<Option<T>, StoreError> {
+        let rows = self.fetch(sql, args).map_err(StoreError::from)?;
+        rows.first().map(|r| f(r).map_err(StoreError::from)).transpose()
     }
 
     /// The single value of a query that always answers one row (COUNT, EXISTS).
-    pub fn value<T: FromValue>(&self, sql: &str, args: &[Value]) -> Result<T, ApiError> {
+    pub fn value<T: FromValue>(&self, sql: &str, args: &[Value]) -> Result<T, StoreError> {
         self.query_opt(sql, args, |r| r.get(0))?
-            .ok_or_else(|| super::internal(format!("no row from {sql}")))
+            .ok_or_else(|| StoreError::internal(format!("no row from {sql}")))
     }
 }
 

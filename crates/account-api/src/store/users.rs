@@ -1,9 +1,10 @@
 //! EIM users: identities inside an account, with their own password (maybe none
 //! yet) and access keys.
 
-use super::sql::{api_error, args, Db, DbError, Row};
+use super::sql::{args, Db, DbError, Row};
+use super::StoreError;
 use crate::clock;
-use account_contract::{ApiError, ErrorCode, User};
+use account_contract::User;
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -73,7 +74,7 @@ fn from_row(row: &Row) -> Result<UserRecord, DbError> {
     })
 }
 
-pub fn by_id(conn: &Db, user_id: &str) -> Result<Option<UserRecord>, ApiError> {
+pub fn by_id(conn: &Db, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
     conn.query_opt(&format!("{SELECT} WHERE user_id = ?1"), args![user_id], from_row)
 }
 
@@ -81,7 +82,7 @@ pub fn by_name(
     conn: &Db,
     account_id: &str,
     user_name: &str,
-) -> Result<Option<UserRecord>, ApiError> {
+) -> Result<Option<UserRecord>, StoreError> {
     conn.query_opt(
         &format!("{SELECT} WHERE account_id = ?1 AND user_name = ?2"),
         args![account_id, user_name],
@@ -89,7 +90,7 @@ pub fn by_name(
     )
 }
 
-pub fn of_account(conn: &Db, account_id: &str) -> Result<Vec<UserRecord>, ApiError> {
+pub fn of_account(conn: &Db, account_id: &str) -> Result<Vec<UserRecord>, StoreError> {
     // Byte order on both engines (PostgreSQL would sort by the database's locale).
     conn.query(
         &format!("{SELECT} WHERE account_id = ?1 ORDER BY user_name COLLATE \"C\""),
@@ -98,85 +99,30 @@ pub fn of_account(conn: &Db, account_id: &str) -> Result<Vec<UserRecord>, ApiErr
     )
 }
 
-fn duplicate(name: &str) -> ApiError {
-    ApiError::field(
-        ErrorCode::DuplicateUserName,
-        "UserName",
-        format!("a user named {name:?} already exists in this account."),
-    )
-}
-
-pub fn insert(conn: &Db, u: &UserRecord) -> Result<(), ApiError> {
+/// Inserts the user; a name the account already uses is `StoreError::Duplicate`.
+pub fn insert(conn: &Db, u: &UserRecord) -> Result<(), StoreError> {
     if by_name(conn, &u.account_id, &u.user_name)?.is_some() {
-        return Err(duplicate(&u.user_name));
+        return Err(StoreError::Duplicate);
     }
-    match conn.run(
+    conn.execute(
         "INSERT INTO users (user_id, account_id, user_name, user_email, path, password_hash, created_at, modified_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         args![u.user_id, u.account_id, u.user_name, u.user_email, u.path, u.password_hash, u.created_at, u.modified_at],
-    ) {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_unique_violation() => Err(duplicate(&u.user_name)),
-        Err(e) => Err(api_error(e)),
-    }
+    )
+    .map(drop)
 }
 
-/// Writes back name, email and path.
-pub fn save(conn: &Db, u: &UserRecord) -> Result<(), ApiError> {
-    match conn.run(
+/// Writes back name, email and path; a name the account already uses is
+/// `StoreError::Duplicate`.
+pub fn save(conn: &Db, u: &UserRecord) -> Result<(), StoreError> {
+    conn.execute(
         "UPDATE users SET user_name = ?2, user_email = ?3, path = ?4, modified_at = ?5 WHERE user_id = ?1",
         args![u.user_id, u.user_name, u.user_email, u.path, u.modified_at],
-    ) {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_unique_violation() => Err(duplicate(&u.user_name)),
-        Err(e) => Err(api_error(e)),
-    }
+    )
+    .map(drop)
 }
 
 /// Deletes the user; its keys and password history go with it (foreign keys).
-pub fn delete(conn: &Db, user_id: &str) -> Result<(), ApiError> {
+pub fn delete(conn: &Db, user_id: &str) -> Result<(), StoreError> {
     conn.execute("DELETE FROM users WHERE user_id = ?1", args![user_id]).map(drop)
-}
-
-/// Password hashes that may not be reused: the current one first, then the history.
-pub fn recent_password_hashes(
-    conn: &Db,
-    user_id: &str,
-    limit: usize,
-) -> Result<Vec<String>, ApiError> {
-    let mut hashes: Vec<String> =
-        by_id(conn, user_id)?.and_then(|u| u.password_hash).into_iter().collect();
-    let older = conn.query(
-        "SELECT password_hash FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
-        args![user_id, limit.saturating_sub(1) as i64],
-        |r| r.get::<String>(0),
-    )?;
-    hashes.extend(older);
-    Ok(hashes)
-}
-
-/// Sets (or sets up) the user's password, keeping the old one in the history.
-pub fn set_password(
-    conn: &Db,
-    user: &UserRecord,
-    new_hash: &str,
-    now: i64,
-    keep: usize,
-) -> Result<(), ApiError> {
-    if let Some(old) = &user.password_hash {
-        conn.execute(
-            "INSERT INTO password_history (account_id, user_id, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            args![user.account_id, user.user_id, old, now],
-        )?;
-    }
-    conn.execute(
-        "UPDATE users SET password_hash = ?2, modified_at = ?3 WHERE user_id = ?1",
-        args![user.user_id, new_hash, now],
-    )?;
-    conn.execute(
-        "DELETE FROM password_history WHERE user_id = ?1 AND rowid NOT IN (
-            SELECT rowid FROM password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
-        args![user.user_id, keep.saturating_sub(1) as i64],
-    )?;
-    Ok(())
 }

@@ -170,26 +170,43 @@ fn enrolment_needs_the_password_and_a_valid_first_code() {
     assert_eq!(devices(&c, &key)["RecoveryCodesLeft"], 10);
 }
 
+/// How many WebAuthn challenges are stored.
+fn challenges_stored(server: &Server) -> i64 {
+    use account_api::store::{Database, Store};
+    let store = Store::open(&Database::parse(&server.db), 1).unwrap();
+    store.read_blocking(|c| c.value("SELECT COUNT(*) FROM webauthn_challenges", &[])).unwrap()
+}
+
+/// A sign-in with an authenticator app is two calls and two argon2 hashes before its
+/// key exists: the first answers which factors the identity has, the second carries
+/// the password again and a code.
 #[test]
-fn sign_in_needs_the_second_factor_and_a_code_works_once() {
+fn sign_in_with_an_authenticator_app_is_two_calls_two_hashes_and_a_code_works_once() {
     let server = Server::start();
     let c = server.client();
     let before = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
     let (mut app, _) = add_app(&c, &before, DEMO_PASSWORD, "Phone");
     let keys = key_count(&c, &before);
 
+    let hashes = server.password_hashes();
     let r = sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1010");
     assert_eq!(r.details(), ["A second factor is required."]);
+    assert_eq!(r.body["SecondFactors"], json!({"MfaDeviceTypes": ["TOTP"]}));
+    let first_step = server.password_hashes() - hashes;
     assert_eq!(key_count(&c, &before), keys, "no key was created");
+    assert_eq!(challenges_stored(&server), 0, "no security key, no challenge");
     // A wrong password is still the password's error.
     sign_in_with(&c, DEMO_EMAIL, "wrong", json!({"MfaCode": app.wrong()})).err(401, "1");
 
     let challenge = c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({})).ok();
     assert_eq!(challenge["MfaDeviceTypes"], json!(["TOTP"]));
     assert!(challenge["PublicKeyOptions"].is_null());
+    assert_eq!(challenges_stored(&server), 0, "CreateMfaChallenge stores none either");
 
+    let hashes = server.password_hashes();
     let signed_in =
         key_of(&sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"MfaCode": app.fresh()})).ok());
+    assert_eq!(first_step + server.password_hashes() - hashes, 2, "one hash per step");
     c.signed(&signed_in, "ReadAccounts", json!({})).ok();
     assert_eq!(key_count(&c, &before), keys + 1);
     assert!(devices(&c, &before)["MfaDevices"][0]["LastUsedDate"].is_string());
@@ -694,4 +711,49 @@ fn a_security_key_registers_and_signs_in_once_per_challenge_with_a_growing_count
     sign_in_with(&c, &login, NEW_PASSWORD, json!({"WebAuthnCredential": for_user}))
         .err(401, "1011");
     sign_in_with(&c, &login, NEW_PASSWORD, json!({"MfaCode": app.fresh()})).ok();
+}
+
+/// The SecondFactors extension of a `1010` answer.
+fn second_factors(r: &Reply) -> Value {
+    r.body["SecondFactors"].clone()
+}
+
+#[test]
+fn password_only_sign_in_makes_one_hash_in_one_call() {
+    let server = Server::start();
+    let c = server.client();
+    let before = server.password_hashes();
+    c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    assert_eq!(server.password_hashes() - before, 1);
+}
+
+#[test]
+fn with_a_security_key_the_first_answer_carries_its_challenge_which_signs_in() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let mut soft = SoftKey::new();
+    let body = json!({"CurrentPassword": DEMO_PASSWORD, "Type": "WEBAUTHN", "Name": "Blue key"});
+    let r = c.signed(&key, "CreateMfaDevice", body).ok();
+    let activate = json!({"MfaDeviceId": r["MfaDeviceId"], "Credential": soft.register(&r["PublicKeyOptions"])});
+    c.signed(&key, "ActivateMfaDevice", activate).ok();
+    // A dry run of CreateMfaChallenge starts no ceremony.
+    let dry = c.basic("CreateMfaChallenge", DEMO_EMAIL, DEMO_PASSWORD, json!({"DryRun": true}));
+    assert!(dry.ok()["PublicKeyOptions"].is_null());
+    assert_eq!(challenges_stored(&server), 0);
+
+    let before = server.password_hashes();
+    let first = sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1010");
+    let offered = second_factors(&first);
+    assert_eq!(offered["MfaDeviceTypes"], json!(["WEBAUTHN"]));
+    let options = &offered["PublicKeyOptions"];
+    assert_eq!(options["allowCredentials"][0]["id"], b64url(&soft.id));
+    assert_eq!(challenges_stored(&server), 1, "the answer's own challenge");
+    let assertion = soft.assert(options, 1);
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion})).ok();
+    assert_eq!(server.password_hashes() - before, 2, "one hash per step");
+    assert_eq!(challenges_stored(&server), 0, "used up");
+    // The challenge answered one sign-in.
+    sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion}))
+        .err(401, "1011");
 }

@@ -75,21 +75,18 @@ fn every_broken_rule_of_the_policy_is_reported() {
     c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
 }
 
-#[test]
-fn none_of_the_last_ten_passwords_may_be_reused() {
-    let server = Server::start();
-    let c = server.client();
-    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+/// The history rule, the same for the account and its EIM users: the last ten
+/// passwords (the current one and nine before it) may not be reused; the eleventh may.
+fn none_of_the_last_ten_may_be_reused(c: &Client, key: &Key, first: &str) {
     let passwords: Vec<String> = (0..10).map(|i| format!("Quiet-Meadow-Falcon-{i}{i}x")).collect();
-    let mut current = DEMO_PASSWORD.to_owned();
+    let mut current = first.to_owned();
     for p in &passwords {
-        c.signed(&key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": p}))
-            .ok();
+        c.signed(key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": p})).ok();
         current = p.clone();
     }
-    // The demo password is now 11 changes back: allowed again. The one before is not.
+    // The first password is now 11 changes back: allowed again. The one after is not.
     let r = c.signed(
-        &key,
+        key,
         "UpdatePassword",
         json!({"CurrentPassword": current, "NewPassword": passwords[1]}),
     );
@@ -97,12 +94,25 @@ fn none_of_the_last_ten_passwords_may_be_reused() {
         r.err(400, "4048").details()[0],
         "NewPassword: [not-recently-used] must differ from your last 10 passwords."
     );
-    c.signed(
-        &key,
-        "UpdatePassword",
-        json!({"CurrentPassword": current, "NewPassword": DEMO_PASSWORD}),
-    )
-    .ok();
+    c.signed(key, "UpdatePassword", json!({"CurrentPassword": current, "NewPassword": first})).ok();
+}
+
+#[test]
+fn none_of_the_last_ten_passwords_of_the_account_may_be_reused() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    none_of_the_last_ten_may_be_reused(&c, &key, DEMO_PASSWORD);
+}
+
+#[test]
+fn none_of_the_last_ten_passwords_of_an_eim_user_may_be_reused() {
+    let server = Server::start();
+    let c = server.client();
+    let (_, key) = server.demo_user.clone().unwrap();
+    // Setting up a first password leaves nothing in the history.
+    c.signed(&key, "UpdatePassword", json!({"NewPassword": NEW_PASSWORD})).ok();
+    none_of_the_last_ten_may_be_reused(&c, &key, NEW_PASSWORD);
 }
 
 #[test]

@@ -468,3 +468,60 @@ fn setting_up_a_first_password_is_capped_like_a_sign_in() {
     c.signed(&key, "UpdatePassword", json!({"NewPassword": "too-short"})).err(400, "4048");
     c.signed(&key, "UpdatePassword", json!({"NewPassword": "too-short"})).err(429, "25");
 }
+
+/// A write already in flight when its credentials are revoked does not land: each of
+/// these calls is run with a caller authenticated by a session that was then signed
+/// out, as if the sign-out landed while the call waited for its write.
+#[test]
+fn writes_in_flight_from_a_revoked_session_do_not_land() {
+    use account_api::auth::{Caller, Ctx};
+    use account_api::calls::{accounts, users};
+    use account_api::store::Owner;
+    use account_contract::*;
+
+    let server = Server::start();
+    let c = server.client();
+    let admin = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let account_id = c.account(&admin)["AccountId"].as_str().expect("the account's ID").to_owned();
+    let session = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    c.signed(&session, "DeleteAccessKey", json!({"AccessKeyId": session.id})).ok();
+    let ctx = Ctx {
+        state: server.state.clone().expect("a server in this process"),
+        caller: Caller {
+            owner: Owner::account(account_id),
+            access_key_id: Some(session.id.clone()),
+            session: None,
+            password_hash: None,
+        },
+        client: std::net::Ipv4Addr::LOCALHOST.into(),
+        user_agent: None,
+        request_id: "test".into(),
+        now: time::OffsetDateTime::now_utc().unix_timestamp(),
+        dry_run: false,
+    };
+    let revoked = |e: ApiError| assert_eq!((e.status, e.items[0].code.as_str()), (401, "1"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let update = UpdateAccountRequest { city: Some("Lyon".into()), ..Default::default() };
+        revoked(accounts::update_account(&ctx, update).await.unwrap_err());
+        let create = CreateUserRequest { user_name: "mallory".into(), ..Default::default() };
+        revoked(users::create(&ctx, create).await.unwrap_err());
+        let rename = UpdateUserRequest {
+            user_name: "demo-user".into(),
+            new_user_name: Some("mallory".into()),
+            ..Default::default()
+        };
+        revoked(users::update(&ctx, rename).await.unwrap_err());
+        let delete = DeleteUserRequest { user_name: "demo-user".into(), ..Default::default() };
+        revoked(users::delete(&ctx, delete).await.unwrap_err());
+    });
+    assert_eq!(c.account(&admin)["City"], "Saint-Cloud", "the account is unchanged");
+    let users = c.signed(&admin, "ReadUsers", json!({})).ok();
+    let names: Vec<&str> = users["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["UserName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["demo-user"]);
+}

@@ -35,6 +35,8 @@ pub struct Server {
     /// What the server printed on standard output (its first lines) and its log.
     pub stdout: Vec<String>,
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The server's shared state, when it runs in this process (its counters).
+    pub state: Option<account_api::auth::AppState>,
     args: Vec<String>,
     running: Running,
 }
@@ -121,6 +123,7 @@ impl Server {
             demo_user: None,
             stdout: Vec::new(),
             log: Default::default(),
+            state: None,
             args,
             running: Running::Stopped,
         };
@@ -129,6 +132,7 @@ impl Server {
         server.demo_user = started.demo_user;
         server.stdout = started.stdout;
         server.log = started.log;
+        server.state = started.state;
         server.running = started.running;
         server
     }
@@ -178,6 +182,11 @@ impl Server {
     }
 
     /// Stops the server (SIGKILL for a process) and waits for it.
+    /// Argon2 hashes the server has made (a server in this process only).
+    pub fn password_hashes(&self) -> u64 {
+        self.state.as_ref().expect("a server in this process").password_work.hashes()
+    }
+
     pub fn stop(&mut self) {
         self.running.stop();
     }
@@ -237,6 +246,7 @@ struct Started {
     demo_user: Option<(String, Key)>,
     stdout: Vec<String>,
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    state: Option<account_api::auth::AppState>,
 }
 
 /// The demo EIM user's login and key, from the line that announces it:
@@ -267,6 +277,7 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
             .chain(args.iter().map(String::as_str)),
     );
     let prepared = server::prepare(&cli.storage, &cli.serve).expect("server prepared");
+    let state = Some(prepared.state.clone());
     let listener = std::net::TcpListener::bind(prepared.listen).expect("free port");
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -291,6 +302,7 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
         demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
         stdout: prepared.notes,
         log: Default::default(),
+        state,
     }
 }
 
@@ -333,7 +345,8 @@ fn spawn(storage: &[String], args: &[String]) -> Started {
             let base = rest.trim_end_matches("/api/v1/").to_owned();
             // Keep draining stdout so the server never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            return Started { running: Running::Process(child), base, demo_user, stdout, log };
+            let running = Running::Process(child);
+            return Started { running, base, demo_user, stdout, log, state: None };
         }
     }
 }

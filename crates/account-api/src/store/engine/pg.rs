@@ -5,7 +5,7 @@
 //! the write runs again from the start (write closures are `Clone` for that).
 //! A COMMIT answered is durable (`synchronous_commit` on, PostgreSQL's default).
 //!
-//! A database that cannot be reached answers 503 (`sql::unavailable`), never a panic;
+//! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
 
 use std::cell::{Cell, RefCell};
@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use account_contract::ApiError;
 use postgres::types::{FromSql, IsNull, ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::sql::{api_error, unavailable, Db, DbError, Row, Sql, Value};
-use super::{internal, schema};
+use super::schema;
+use crate::store::sql::{Db, DbError, Row, Sql, Value};
+use crate::store::StoreError;
 
 /// How long a request waits for a free connection before it is answered 503.
 const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
@@ -101,32 +101,32 @@ impl Postgres {
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
-    pub async fn slot(&self) -> Result<Slot, ApiError> {
+    pub async fn slot(&self) -> Result<Slot, StoreError> {
         match tokio::time::timeout(WAIT_FOR_CONNECTION, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(Slot(permit)),
-            Ok(Err(e)) => Err(internal(e)),
+            Ok(Err(e)) => Err(StoreError::internal(e)),
             Err(_) => {
                 tracing::error!("no database connection free in time");
-                Err(unavailable())
+                Err(StoreError::Unavailable)
             }
         }
     }
 
     /// The same for code that is not async (start-up, the command line).
-    pub fn slot_blocking(&self) -> Result<Slot, ApiError> {
+    pub fn slot_blocking(&self) -> Result<Slot, StoreError> {
         let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
         loop {
             if let Ok(permit) = self.slots.clone().try_acquire_owned() {
                 return Ok(Slot(permit));
             }
             if std::time::Instant::now() > deadline {
-                return Err(unavailable());
+                return Err(StoreError::Unavailable);
             }
             std::thread::sleep(Duration::from_millis(5));
         }
     }
 
-    fn lend(&self) -> Result<Lent, ApiError> {
+    fn lend(&self) -> Result<Lent, StoreError> {
         let idle = self.idle.lock().expect("pool").pop();
         let conn = match idle {
             Some(mut conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
@@ -135,11 +135,11 @@ impl Postgres {
                 } else {
                     // The server went away meanwhile: so did the other idle connections.
                     self.idle.lock().expect("pool").clear();
-                    self.connect().map_err(api_error)?
+                    self.connect().map_err(StoreError::from)?
                 }
             }
             Some(conn) => conn,
-            None => self.connect().map_err(api_error)?,
+            None => self.connect().map_err(StoreError::from)?,
         };
         Ok(Lent {
             conn: RefCell::new(conn),
@@ -162,7 +162,10 @@ impl Postgres {
 
     /// Runs a read on a pooled connection, each statement on its own (autocommit).
     /// The caller holds a `Slot` and is off the async threads.
-    pub fn read<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T, E>,
+    ) -> Result<T, E> {
         let lent = self.lend()?;
         let result = f(&lent);
         self.give_back(lent);
@@ -178,9 +181,10 @@ impl Postgres {
     /// next runs: the retries of the whole cluster run one at a time, each with a
     /// snapshot taken after the one before it committed, and only first attempts
     /// compete with them.
-    pub fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&Db) -> Result<T, ApiError> + Clone,
+        E: From<StoreError>,
+        F: FnOnce(&Db) -> Result<T, E> + Clone,
     {
         let lent = self.lend()?;
         let first = lent.transaction(f.clone());
@@ -202,11 +206,12 @@ const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
 impl Lent {
     /// Runs the write again, holding `RETRY_LOCK` (a session lock, taken before the
     /// transaction so that its snapshot comes after the lock is granted).
-    fn retries<T>(
+    fn retries<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&Db) -> Result<T, ApiError> + Clone,
-    ) -> Result<T, ApiError> {
-        self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)]).map_err(api_error)?;
+        f: impl FnOnce(&Db) -> Result<T, E> + Clone,
+    ) -> Result<T, E> {
+        self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)])
+            .map_err(StoreError::from)?;
         let mut tries = 1;
         let result = loop {
             tries += 1;
@@ -244,23 +249,27 @@ impl Drop for Postgres {
 }
 
 impl Lent {
-    fn transaction<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    fn transaction<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.failed.set(false);
         self.conflict.set(false);
-        self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(api_error)?;
+        self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(StoreError::from)?;
         let result = f(self);
         match result {
             // A failed statement aborts the transaction: its COMMIT would roll back
             // silently, so a closure that carried on regardless is not acknowledged.
             Ok(_) if self.failed.get() => {
                 self.rollback();
-                Err(internal("a write went on after one of its statements failed"))
+                Err(StoreError::internal("a write went on after one of its statements failed")
+                    .into())
             }
             Ok(value) => match self.batch("COMMIT") {
                 Ok(()) => Ok(value),
                 Err(e) => {
                     self.rollback();
-                    Err(api_error(e))
+                    Err(StoreError::from(e).into())
                 }
             },
             Err(e) => {

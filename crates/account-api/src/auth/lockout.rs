@@ -7,8 +7,9 @@
 //! forgives its own attempt only; the count is cleared when the second factor is
 //! right, and a wrong one leaves the attempt counted.
 
-use super::sql::{args, Db};
 use account_contract::ApiError;
+
+use crate::store::sql::{args, Db};
 
 pub const THRESHOLD: i64 = 4;
 pub const MAX_UNITS: i64 = 10;
@@ -29,6 +30,14 @@ pub struct Attempt {
     failures: i64,
     /// The lock this attempt started, in seconds, if counting it started one.
     locks_for: Option<i64>,
+}
+
+/// A sign-in attempt whose password matched, still counted as a failure until its
+/// second factor settles it (`second_factor::verify`).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub lockout_key: String,
+    pub attempt: Attempt,
 }
 
 impl Attempt {
@@ -88,7 +97,8 @@ impl Lockout {
         now: i64,
     ) -> Result<(), ApiError> {
         self.not_locked_by_others(conn, identity, attempt, now)?;
-        conn.execute("DELETE FROM login_failures WHERE identity = ?1", args![identity]).map(drop)
+        conn.execute("DELETE FROM login_failures WHERE identity = ?1", args![identity])?;
+        Ok(())
     }
 
     /// The password matched, but the identity has a second factor and this attempt
@@ -107,8 +117,8 @@ impl Lockout {
             "UPDATE login_failures SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
                 locked_until = CASE WHEN ?2 = 1 THEN 0 ELSE locked_until END WHERE identity = ?1",
             args![identity, own_lock],
-        )
-        .map(drop)
+        )?;
+        Ok(())
     }
 
     /// Fails if another attempt locked the identity after this one was counted;
@@ -160,7 +170,7 @@ mod tests {
 
     fn db() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        crate::store::sqlite::migrate(&mut conn).unwrap();
+        crate::store::engine::sqlite::migrate(&mut conn).unwrap();
         conn
     }
 

@@ -17,7 +17,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-use crate::app::Service;
+use super::Service;
 
 /// The default deadline for a request's headers (`serve --header-timeout-secs`).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);

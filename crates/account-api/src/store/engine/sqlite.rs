@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use account_contract::ApiError;
 use rusqlite::Connection;
 
-use super::sql::Db;
+use super::schema;
 use super::writer::Writer;
-use super::{internal, schema};
+use crate::store::sql::Db;
+use crate::store::StoreError;
 
 pub struct Sqlite {
     path: PathBuf,
@@ -49,29 +49,34 @@ impl Sqlite {
     }
 
     /// Runs `f` on a pooled read connection (the caller is off the async threads).
-    pub fn read<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T, E>,
+    ) -> Result<T, E> {
         let conn = self.readers.lock().expect("reader pool").pop();
         let conn = match conn {
             Some(c) => c,
-            None => open(&self.path).map_err(internal)?,
+            None => open(&self.path).map_err(StoreError::internal)?,
         };
         let result = f(&conn);
         self.readers.lock().expect("reader pool").push(conn);
         result
     }
 
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
         self.writer.run(move |c: &Connection| f(c)).await
     }
 
-    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
         self.writer.run_blocking(move |c: &Connection| f(c))
     }

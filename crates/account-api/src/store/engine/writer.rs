@@ -7,10 +7,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 
-use account_contract::ApiError;
 use rusqlite::Connection;
 
-use super::internal;
+use crate::store::StoreError;
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 256;
@@ -19,41 +18,45 @@ const MAX_BATCH: usize = 256;
 /// alone); its caller hears once, when its transaction is settled.
 trait Job: Send {
     fn run(&mut self, conn: &Connection);
-    fn finish(&mut self, committed: Result<(), ApiError>);
+    fn finish(&mut self, committed: Result<(), StoreError>);
 }
 
-struct WriteJob<F, T, D> {
+struct WriteJob<F, T, E, D> {
     f: F,
-    result: Option<Result<T, ApiError>>,
+    result: Option<Result<T, E>>,
     done: Option<D>,
 }
 
-impl<T, F, D> Job for WriteJob<F, T, D>
+impl<T, E, F, D> Job for WriteJob<F, T, E, D>
 where
     T: Send + 'static,
-    F: Fn(&Connection) -> Result<T, ApiError> + Send,
-    D: FnOnce(Result<T, ApiError>) + Send + 'static,
+    E: From<StoreError> + Send + 'static,
+    F: Fn(&Connection) -> Result<T, E> + Send,
+    D: FnOnce(Result<T, E>) + Send + 'static,
 {
     fn run(&mut self, conn: &Connection) {
         let result = match conn.execute_batch("SAVEPOINT job") {
-            Err(e) => Err(internal(e)),
+            Err(e) => Err(StoreError::internal(e).into()),
             Ok(()) => {
                 let r = catch_unwind(AssertUnwindSafe(|| (self.f)(conn)))
-                    .unwrap_or_else(|_| Err(internal("a write job panicked")));
+                    .unwrap_or_else(|_| Err(StoreError::internal("a write job panicked").into()));
                 let end = if r.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
                 match conn.execute_batch(end) {
                     Ok(()) => r,
-                    Err(e) => Err(internal(e)),
+                    Err(e) => Err(StoreError::internal(e).into()),
                 }
             }
         };
         self.result = Some(result);
     }
 
-    fn finish(&mut self, committed: Result<(), ApiError>) {
-        let result = self.result.take().unwrap_or_else(|| Err(internal("a write job never ran")));
+    fn finish(&mut self, committed: Result<(), StoreError>) {
+        let result = self
+            .result
+            .take()
+            .unwrap_or_else(|| Err(StoreError::internal("a write job never ran").into()));
         if let Some(done) = self.done.take() {
-            done(committed.and(result));
+            done(committed.map_err(E::from).and(result));
         }
     }
 }
@@ -72,43 +75,46 @@ impl Writer {
         Self { queue }
     }
 
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Clone + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(f, move |r| {
             let _ = tx.send(r);
         })?;
-        rx.await.map_err(internal)?
+        rx.await.map_err(|e| E::from(StoreError::internal(e)))?
     }
 
-    pub fn run_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn run_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Clone + Send + 'static,
     {
         let (tx, rx) = mpsc::channel();
         self.send(f, move |r| {
             let _ = tx.send(r);
         })?;
-        rx.recv().map_err(internal)?
+        rx.recv().map_err(|e| E::from(StoreError::internal(e)))?
     }
 
-    fn send<T, F>(
+    fn send<T, E, F>(
         &self,
         f: F,
-        done: impl FnOnce(Result<T, ApiError>) + Send + 'static,
-    ) -> Result<(), ApiError>
+        done: impl FnOnce(Result<T, E>) + Send + 'static,
+    ) -> Result<(), StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Clone + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Clone + Send + 'static,
     {
         // Each run works on a fresh copy, so the job can run again after a rollback.
         let job =
             WriteJob { f: move |c: &Connection| f.clone()(c), result: None, done: Some(done) };
-        self.queue.send(Box::new(job)).map_err(internal)
+        self.queue.send(Box::new(job)).map_err(StoreError::internal)
     }
 }
 
@@ -137,14 +143,14 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
 }
 
 /// Runs the jobs in one transaction and commits it; on failure nothing is kept.
-fn commit(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), ApiError> {
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(internal)?;
+fn commit(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(StoreError::internal)?;
     for job in batch.iter_mut() {
         job.run(conn);
     }
     conn.execute_batch("COMMIT").map_err(|e| {
         let _ = conn.execute_batch("ROLLBACK");
-        internal(e)
+        StoreError::internal(e)
     })
 }
 
@@ -167,20 +173,24 @@ mod tests {
     fn insert(
         id: i64,
         parent: i64,
-    ) -> impl FnOnce(&Connection) -> Result<(), ApiError> + Clone + Send + 'static {
+    ) -> impl FnOnce(&Connection) -> Result<(), StoreError> + Clone + Send + 'static {
         move |c: &Connection| {
-            c.execute("INSERT INTO child VALUES (?1, ?2)", [id, parent]).map(drop).map_err(internal)
+            c.execute("INSERT INTO child VALUES (?1, ?2)", [id, parent])
+                .map(drop)
+                .map_err(StoreError::internal)
         }
     }
 
     #[tokio::test]
     async fn a_panicking_job_fails_alone() {
         let (_dir, w) = writer();
-        w.run(|c| c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal))
-            .await
-            .unwrap();
-        let panics = w.run(|_| -> Result<(), ApiError> { panic!("a bug in one call") }).await;
-        assert_eq!(panics.unwrap_err().items[0].code, "2000");
+        w.run(|c| {
+            c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(StoreError::internal)
+        })
+        .await
+        .unwrap();
+        let panics = w.run(|_| -> Result<(), StoreError> { panic!("a bug in one call") }).await;
+        assert_eq!(panics.unwrap_err(), StoreError::Internal);
         w.run(insert(1, 1)).await.expect("the writer still runs");
     }
 
@@ -188,14 +198,16 @@ mod tests {
     fn a_batch_that_cannot_commit_is_retried_job_by_job() {
         let (_dir, w) = writer();
         w.run_blocking(|c| {
-            c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(internal)
+            c.execute("INSERT INTO parent VALUES (1)", []).map(drop).map_err(StoreError::internal)
         })
         .unwrap();
         // A foreign key checked only at COMMIT fails the whole batch; each job then
         // runs alone, and only the bad one fails.
         let bad = |c: &Connection| {
-            c.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(internal)?;
-            c.execute("INSERT INTO child VALUES (100, 999)", []).map(drop).map_err(internal)
+            c.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(StoreError::internal)?;
+            c.execute("INSERT INTO child VALUES (100, 999)", [])
+                .map(drop)
+                .map_err(StoreError::internal)
         };
         let (tx, rx) = mpsc::channel();
         w.send(
@@ -203,12 +215,12 @@ mod tests {
                 std::thread::sleep(std::time::Duration::from_millis(100));
                 Ok(())
             },
-            |_: Result<(), ApiError>| {},
+            |_: Result<(), StoreError>| {},
         )
         .unwrap();
         for (i, job) in [(2, None), (3, Some(bad)), (4, None)] {
             let tx = tx.clone();
-            let reply = move |r: Result<(), ApiError>| tx.send((i, r.is_ok())).unwrap();
+            let reply = move |r: Result<(), StoreError>| tx.send((i, r.is_ok())).unwrap();
             match job {
                 Some(bad) => w.send(bad, reply).unwrap(),
                 None => w.send(insert(i, 1), reply).unwrap(),

@@ -1,4 +1,4 @@
-//! What a sign-in's User-Agent says of the device: the browser and the operating
+//! What a sign-in's User-Agent says: the browser and the operating
 //! system, named as people know them ("Firefox", "Chrome" on "Android"), with
 //! ua-parser's rules (`data/uap-regexes.json`, see `scripts/update-ua-regexes`).
 
@@ -9,9 +9,10 @@ use ua_parser::{os, user_agent};
 /// Longest User-Agent kept for reading: real ones are a few hundred bytes.
 pub const USER_AGENT_MAX_BYTES: usize = 512;
 
-/// The browser and operating system of a device, when its User-Agent tells.
+/// The browser and operating system a User-Agent names, when it tells. (Not to be
+/// confused with a second factor, which the wire calls an "MFA device".)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Device {
+pub struct UserAgent {
     pub browser: Option<String>,
     pub os: Option<String>,
 }
@@ -48,7 +49,7 @@ fn rules() -> &'static Rules {
     })
 }
 
-impl Device {
+impl UserAgent {
     /// Reads a User-Agent header (`None` when the client sent none).
     pub fn of(user_agent: Option<&str>) -> Self {
         let Some(ua) = user_agent.map(str::trim).filter(|ua| !ua.is_empty()) else {
@@ -101,8 +102,8 @@ fn truncate(s: &str, max: usize) -> &str {
 mod tests {
     use super::*;
 
-    fn device(ua: &str) -> (Option<String>, Option<String>) {
-        let d = Device::of(Some(ua));
+    fn read(ua: &str) -> (Option<String>, Option<String>) {
+        let d = UserAgent::of(Some(ua));
         (d.browser, d.os)
     }
 
@@ -113,34 +114,34 @@ mod tests {
     #[test]
     fn reads_the_browsers_people_use() {
         assert_eq!(
-            device("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"),
+            read("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"),
             named("Firefox", "Linux")
         );
         assert_eq!(
-            device("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"),
+            read("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"),
             named("Chrome", "Android")
         );
         assert_eq!(
-            device("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"),
+            read("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"),
             named("Safari", "iOS")
         );
         assert_eq!(
-            device("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"),
+            read("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"),
             named("Safari", "macOS")
         );
         assert_eq!(
-            device("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"),
+            read("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"),
             named("Edge", "Windows")
         );
     }
 
     #[test]
     fn says_nothing_it_does_not_know() {
-        assert_eq!(Device::of(None), Device::default());
-        assert_eq!(Device::of(Some("  ")), Device::default());
-        assert_eq!(device("curl/8.5.0").1, None);
+        assert_eq!(UserAgent::of(None), UserAgent::default());
+        assert_eq!(UserAgent::of(Some("  ")), UserAgent::default());
+        assert_eq!(read("curl/8.5.0").1, None);
         // A long header is cut, not refused.
         let long = format!("Mozilla/5.0 (X11; Linux x86_64) {}", "é".repeat(600));
-        assert_eq!(device(&long).1.as_deref(), Some("Linux"));
+        assert_eq!(read(&long).1.as_deref(), Some("Linux"));
     }
 }

@@ -1,41 +1,41 @@
-//! What is known of each session's device: its browser and operating system, the
+//! What is known of each session: its browser and operating system (`UserAgent`), the
 //! address it signed in from, and when it last signed a call. A row goes with its
 //! session (the foreign key deletes it when the session's key goes).
 
 use super::sql::{args, Db};
-use crate::device::Device;
-use account_contract::ApiError;
+use super::{Owner, StoreError};
+use crate::user_agent::UserAgent;
 
-/// A session of an identity, with its device.
+/// A session of an identity, with its browser and system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub session_id: String,
-    pub device: Device,
+    pub user_agent: UserAgent,
     pub client_ip: Option<String>,
     pub created_at: i64,
     pub last_active_at: i64,
     pub expires_at: Option<i64>,
 }
 
-/// Notes the device of a session that starts now.
+/// Notes the browser and system of a session that starts now.
 pub fn record(
     conn: &Db,
     session_id: &str,
-    device: &Device,
+    user_agent: &UserAgent,
     client_ip: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO session_devices (session_id, browser, os, client_ip, last_active_at)
             VALUES (?1, ?2, ?3, ?4, ?5)",
-        args![session_id, device.browser, device.os, client_ip, now],
+        args![session_id, user_agent.browser, user_agent.os, client_ip, now],
     )
     .map(drop)
 }
 
 /// When the session last signed a call, as recorded (`None`: a session from before
-/// devices were recorded).
-pub fn last_active(conn: &Db, session_id: &str) -> Result<Option<i64>, ApiError> {
+/// browsers were recorded).
+pub fn last_active(conn: &Db, session_id: &str) -> Result<Option<i64>, StoreError> {
     conn.query_opt(
         "SELECT last_active_at FROM session_devices WHERE session_id = ?1",
         args![session_id],
@@ -45,7 +45,7 @@ pub fn last_active(conn: &Db, session_id: &str) -> Result<Option<i64>, ApiError>
 
 /// Records that the session signed a call now, unless it was recorded less than
 /// `interval` seconds ago (by another request or another instance meanwhile).
-pub fn touch(conn: &Db, session_id: &str, now: i64, interval: i64) -> Result<(), ApiError> {
+pub fn touch(conn: &Db, session_id: &str, now: i64, interval: i64) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE session_devices SET last_active_at = CAST(?2 AS BIGINT)
             WHERE session_id = ?1 AND last_active_at <= CAST(?2 AS BIGINT) - CAST(?3 AS BIGINT)",
@@ -55,12 +55,8 @@ pub fn touch(conn: &Db, session_id: &str, now: i64, interval: i64) -> Result<(),
 }
 
 /// The identity's sessions that have not ended, most recently active first.
-pub fn of_identity(
-    conn: &Db,
-    account_id: &str,
-    user_id: Option<&str>,
-    now: i64,
-) -> Result<Vec<SessionRecord>, ApiError> {
+pub fn of_owner(conn: &Db, owner: &Owner, now: i64) -> Result<Vec<SessionRecord>, StoreError> {
+    let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.query(
         "SELECT k.access_key_id, d.browser, d.os, d.client_ip, k.created_at,
                 COALESCE(d.last_active_at, k.created_at) AS active, k.expires_at
@@ -72,7 +68,7 @@ pub fn of_identity(
         |r| {
             Ok(SessionRecord {
                 session_id: r.get(0)?,
-                device: Device { browser: r.get(1)?, os: r.get(2)? },
+                user_agent: UserAgent { browser: r.get(1)?, os: r.get(2)? },
                 client_ip: r.get(3)?,
                 created_at: r.get(4)?,
                 last_active_at: r.get(5)?,

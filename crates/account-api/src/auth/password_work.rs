@@ -2,19 +2,23 @@
 //! milliseconds of CPU, zxcvbn a few milliseconds: at most one check per core runs
 //! at once, on its own permits rather than crowding the pool every read uses, and
 //! at most one check per identity is in flight, so parallel guesses at one login
-//! queue behind each other and meet the lockout one by one.
+//! queue behind each other and meet the lockout one by one. The argon2 hashes made
+//! are counted (`hashes`), so a test can tell what a sign-in costs.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use account_contract::ApiError;
 use tokio::sync::{OwnedMutexGuard, Semaphore};
 
-use crate::store;
+use crate::failure::internal;
+use crate::secrets;
 
 pub struct PasswordWork {
     cpu: Arc<Semaphore>,
     identities: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    hashes: AtomicU64,
 }
 
 /// The right to check one identity's password; dropping it lets the next in.
@@ -41,6 +45,7 @@ impl PasswordWork {
         Arc::new(Self {
             cpu: Arc::new(Semaphore::new(parallel.max(1))),
             identities: Mutex::new(HashMap::new()),
+            hashes: AtomicU64::new(0),
         })
     }
 
@@ -63,8 +68,43 @@ impl PasswordWork {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self.cpu.clone().acquire_owned().await.map_err(store::internal)?;
-        tokio::task::spawn_blocking(f).await.map_err(store::internal)
+        let _permit = self.cpu.clone().acquire_owned().await.map_err(internal)?;
+        tokio::task::spawn_blocking(f).await.map_err(internal)
+    }
+
+    /// Argon2 hashes made since the server started (checks and new hashes).
+    pub fn hashes(&self) -> u64 {
+        self.hashes.load(Ordering::Relaxed)
+    }
+
+    /// Counts `n` argon2 hashes made (or about to be) by work run here.
+    pub fn count_hashes(&self, n: usize) {
+        self.hashes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Whether `password` matches `hash` (one argon2 hash); with no hash, it is
+    /// checked against `decoy()` in the same time, and does not match.
+    pub async fn verify(
+        &self,
+        password: String,
+        hash: Option<String>,
+        decoy: fn() -> &'static str,
+    ) -> Result<bool, ApiError> {
+        self.count_hashes(1);
+        self.run(move || match hash {
+            Some(hash) => secrets::verify_password(&password, &hash),
+            None => {
+                secrets::verify_password(&password, decoy());
+                false
+            }
+        })
+        .await
+    }
+
+    /// The argon2 hash of a new password.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.count_hashes(1);
+        self.run(move || secrets::hash_password(&password)).await
     }
 }
 

@@ -4,8 +4,8 @@
 //! catch. Over the cap: 429, code 25, with `Retry-After`.
 //!
 //! A client is an IPv4 address or an IPv6 /64 (one host usually holds a whole
-//! /64). Behind a reverse proxy, the address is read from `X-Forwarded-For`, but
-//! only when the connection comes from a configured trusted proxy.
+//! /64). Behind a reverse proxy, the address is the one it forwarded for
+//! (`http::client`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use account_contract::{ApiError, ErrorCode};
-use ipnet::IpNet;
 
 pub struct PasswordThrottle {
     per_second: f64,
@@ -33,29 +32,6 @@ pub fn client_group(ip: IpAddr) -> IpAddr {
             None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
         },
     }
-}
-
-/// The client behind `peer`: `peer` itself, unless it is a trusted proxy, in which
-/// case the last address of `X-Forwarded-For` that is not a trusted proxy.
-pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(&peer) {
-        return peer;
-    }
-    let mut client = peer;
-    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
-        match hop.trim().parse::<IpAddr>() {
-            Ok(ip) => {
-                client = ip;
-                if !is_trusted(&ip) {
-                    break;
-                }
-            }
-            // A hop we cannot read: stop at the last one we could.
-            Err(_) => break,
-        }
-    }
-    client
 }
 
 impl PasswordThrottle {
@@ -121,25 +97,5 @@ mod tests {
         t.take("2001:db8:1:2:ffff::9".parse().unwrap()).unwrap();
         assert!(t.take("2001:db8:1:2:abcd::1".parse().unwrap()).is_err(), "same /64");
         t.take("2001:db8:1:3::1".parse().unwrap()).expect("another /64");
-    }
-
-    #[test]
-    fn forwarded_for_counts_only_from_trusted_proxies() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
-        let outsider: IpAddr = "203.0.113.9".parse().unwrap();
-        // A client that writes its own header is not believed.
-        assert_eq!(client_address(outsider, Some("198.51.100.1"), &trusted), outsider);
-        // Through the proxy: the address the proxy saw, not what the client claimed before it.
-        assert_eq!(
-            client_address(proxy, Some("198.51.100.1, 203.0.113.7"), &trusted),
-            "203.0.113.7".parse::<IpAddr>().unwrap()
-        );
-        assert_eq!(
-            client_address(proxy, Some("203.0.113.7, 10.9.9.9"), &trusted),
-            "203.0.113.7".parse::<IpAddr>().unwrap()
-        );
-        assert_eq!(client_address(proxy, None, &trusted), proxy);
-        assert_eq!(client_address(proxy, Some("garbage"), &trusted), proxy);
     }
 }

@@ -1,5 +1,12 @@
 //! The HTTP face of the API: `POST /api/v1/<Call>` (and `/api/latest/<Call>`,
-//! which osc-cli uses), one JSON body in, one JSON body out, OAPI errors.
+//! which osc-cli uses), one JSON body in, one JSON body out, OAPI errors; the body
+//! parsed (`body.rs`), the client's address read (`client.rs`), connections served
+//! (`listen.rs`), the built console beside the API (`console.rs`).
+
+pub mod body;
+pub mod client;
+pub mod console;
+pub mod listen;
 
 use std::time::Instant;
 
@@ -14,10 +21,10 @@ use axum::Router;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::body::parse;
+use crate::auth::{self, AppState, Ctx};
 use crate::calls;
-use crate::ctx::{AppState, Ctx};
-use crate::{auth, clock, ids};
+use crate::{clock, ids};
+use body::parse;
 
 /// How the server is put together.
 #[derive(Default)]
@@ -36,17 +43,6 @@ pub type Service = tower::util::MapRequest<Router, fn(Request<Body>) -> Request<
 pub fn service(state: AppState, options: &Options) -> Service {
     let normalize: fn(Request<Body>) -> Request<Body> = collapse_slashes;
     tower::ServiceExt::map_request(router(state, options), normalize)
-}
-
-/// The address the request came from (loopback when unknown, as in unit tests); behind
-/// a trusted proxy, the address it forwarded for.
-fn client_of(state: &AppState, request: &Request<Body>) -> std::net::IpAddr {
-    let peer = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0.ip());
-    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    crate::throttle::client_address(peer, forwarded, &state.trusted_proxies)
 }
 
 /// `//api/latest/X` is `/api/latest/X`: osc-cli joins its endpoint and path with
@@ -81,7 +77,7 @@ pub fn router(state: AppState, options: &Options) -> Router {
         )
         .with_state(state);
     let router = match &options.console_dir {
-        Some(dir) => api.merge(crate::console::routes(dir)),
+        Some(dir) => api.merge(console::routes(dir)),
         None => {
             api.fallback(|| async { no_store(error_response(&ids::request_id(), no_such_call())) })
         }
@@ -155,7 +151,7 @@ async fn serve(
     if request.method() != Method::POST {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, "Calls take POST only."));
     }
-    let client = client_of(&state, &request);
+    let client = client::address(&state, &request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError {
         status: 413,
@@ -168,13 +164,21 @@ async fn serve(
     let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let user_agent = user_agent.map(str::to_owned);
-    let ctx = Ctx { state, caller, client, user_agent, request_id: request_id.to_owned(), now };
-    dispatch(call, &ctx, &body).await
+    let ctx = Ctx {
+        state,
+        caller,
+        client,
+        user_agent,
+        request_id: request_id.to_owned(),
+        now,
+        dry_run: false,
+    };
+    dispatch(call, ctx, &body).await
 }
 
 /// Runs the call's handler (`calls::Serve`) on its parsed request. The match is
 /// built from the contract's list of calls: a call without a handler does not compile.
-async fn dispatch(call: CallInfo, ctx: &Ctx, body: &[u8]) -> Result<Response, ApiError> {
+async fn dispatch(call: CallInfo, ctx: Ctx, body: &[u8]) -> Result<Response, ApiError> {
     macro_rules! by_name {
         ($($name:ident: $request:ty => $response:ty, basic: $basic:literal;)*) => {
             match call.name {
@@ -186,8 +190,10 @@ async fn dispatch(call: CallInfo, ctx: &Ctx, body: &[u8]) -> Result<Response, Ap
     account_contract::with_calls!(by_name)
 }
 
-async fn run<C: calls::Serve>(ctx: &Ctx, body: &[u8]) -> Result<Response, ApiError> {
-    let response: C::Response = parse::<C>(body)?.serve(ctx).await?;
+async fn run<C: calls::Serve>(mut ctx: Ctx, body: &[u8]) -> Result<Response, ApiError> {
+    let request = parse::<C>(body)?;
+    ctx.dry_run = request.dry_run();
+    let response: C::Response = request.serve(&ctx).await?;
     Ok(json_response(StatusCode::OK, &response))
 }
 

@@ -1,0 +1,168 @@
+//! The door: a call in progress (`Ctx`) and the one way its handler reaches storage.
+//!
+//! `ctx.read(|tx| …)` reads. `ctx.write(|tx| …)` writes, and inside the write's own
+//! transaction, before the closure runs, always checks that the credentials the call
+//! was made with still hold (`Caller::still_valid`): a session revoked, a key
+//! deactivated or a password changed while the call waited means the write does not
+//! land. Calls cannot skip it: the store is private to `auth` (`BehindDoor`).
+//!
+//! Dry runs (`DryRun: true`) follow one rule, here: the write runs as the real call
+//! would (credentials checked, every rule of the closure applied) and is then rolled
+//! back, so a dry run answers what the real call would and changes nothing. A handler
+//! reads `ctx.dry_run` only to skip work outside storage (hashing a new password) and
+//! to shape its answer (OAPI answers a dry run without the object).
+//!
+//! Rules that hold for some calls only (the next: "recently re-authenticated" for
+//! sensitive changes) belong here too, checked in the same transaction.
+
+use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
+
+use super::AppState;
+use crate::store::access_keys::SessionOf;
+use crate::store::{self, Db, Owner, StoreError};
+
+/// One call in progress: who makes it, from where, when, under which request ID.
+pub struct Ctx {
+    pub state: AppState,
+    pub caller: Caller,
+    pub client: std::net::IpAddr,
+    /// The client's User-Agent (read for sign-ins only).
+    pub user_agent: Option<String>,
+    pub request_id: String,
+    pub now: i64,
+    /// The request asked for a dry run: writes are rolled back.
+    pub dry_run: bool,
+}
+
+/// How a write through the door ends without committing.
+enum Undone<T> {
+    Failed(ApiError),
+    /// A dry run's result, rolled back.
+    DryRun(T),
+}
+
+impl<T> From<StoreError> for Undone<T> {
+    fn from(e: StoreError) -> Self {
+        Undone::Failed(e.into())
+    }
+}
+
+impl Ctx {
+    pub fn context(&self) -> ResponseContext {
+        ResponseContext { request_id: self.request_id.clone() }
+    }
+
+    /// Reads for this call.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.state.store.read(f).await
+    }
+
+    /// Writes for this call, in one transaction: the caller's credentials checked
+    /// again first, then `f`; a dry run is rolled back (see the module's rule).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        let (caller, dry_run) = (self.caller.clone(), self.dry_run);
+        let written = self
+            .state
+            .store
+            .0
+            .write(move |tx| {
+                caller.still_valid(tx).map_err(Undone::Failed)?;
+                let value = f(tx).map_err(Undone::Failed)?;
+                if dry_run {
+                    return Err(Undone::DryRun(value));
+                }
+                Ok(value)
+            })
+            .await;
+        match written {
+            Ok(value) | Err(Undone::DryRun(value)) => Ok(value),
+            Err(Undone::Failed(e)) => Err(e),
+        }
+    }
+}
+
+/// The identity a request acts as.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account, or the EIM user acting.
+    pub owner: Owner,
+    /// The key that signed the request; `None` for email/password.
+    pub access_key_id: Option<String>,
+    /// The session the signing key belongs to, if it does.
+    pub session: Option<SessionOf>,
+    /// For email/password: the password hash that matched. A write made for this call
+    /// checks it is still current, so a check in flight during a password change fails.
+    pub password_hash: Option<String>,
+}
+
+impl Caller {
+    /// Fails unless the credentials this call was made with still hold, inside the
+    /// write that acts on them: the signing key (and its session) still exist, or the
+    /// password checked is still the identity's.
+    pub fn still_valid(&self, conn: &Db) -> Result<(), ApiError> {
+        let gone = || {
+            ApiError::new(
+                ErrorCode::AuthenticationFailed,
+                "The credentials of this request were revoked while it ran.",
+            )
+        };
+        if let Some(key_id) = &self.access_key_id {
+            let key = store::access_keys::by_id(conn, key_id)?.ok_or_else(gone)?;
+            if key.state != KeyState::Active {
+                return Err(gone());
+            }
+            if let Some(session) = &self.session {
+                store::access_keys::by_id(conn, &session.id)?.ok_or_else(gone)?;
+            }
+        }
+        if let Some(checked) = &self.password_hash {
+            let current = super::identity_of(conn, &self.owner)?;
+            if current.as_ref().and_then(super::Identity::password_hash) != Some(checked.as_str()) {
+                return Err(gone());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::resolve_login;
+    use crate::store::{accounts, passwords, NewAccount, Store};
+
+    /// A password check that passed before a password change no longer vouches for
+    /// the writes of its request (a Basic `CreateAccessKey` in flight, say).
+    #[test]
+    fn a_password_check_made_before_a_change_is_void_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            Store::open(&crate::store::Database::Sqlite(dir.path().join("db.sqlite")), 1).unwrap();
+        let new = NewAccount {
+            account_id: "123456789012".into(),
+            customer_id: "12345678".into(),
+            email: "a@example.com".into(),
+            password_hash: "$argon2id$old".into(),
+            profile: Default::default(),
+            now: 1,
+        };
+        store.write_blocking(move |c| accounts::insert(c, &new)).unwrap();
+        let identity: Option<_> =
+            store.read_blocking(|c| resolve_login(c, "a@example.com")).unwrap();
+        let caller = identity.unwrap().password_caller();
+        let check = caller.clone();
+        store.read_blocking(move |c| check.still_valid(c)).expect("valid before the change");
+        let owner = Owner::account("123456789012");
+        store.write_blocking(move |c| passwords::set(c, &owner, "$argon2id$new", 2, 10)).unwrap();
+        let e = store.read_blocking(move |c| caller.still_valid(c)).unwrap_err();
+        assert_eq!((e.status, e.items[0].code.as_str()), (401, "1"));
+    }
+}

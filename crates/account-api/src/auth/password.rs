@@ -1,0 +1,210 @@
+//! Password checks, one family: `check_login` (a login and its password: Basic
+//! sign-ins, `CheckAuthentication`), `check_current` (the signer's own password again,
+//! `CurrentPassword`, before a change), both built on `check_counted`, which counts
+//! the attempt toward the lockout before the hash is checked.
+
+use account_contract::validation::{check_secret_input, normalize_login};
+use account_contract::{
+    ApiError, Call, CallInfo, CreateAccessKeyRequest, CreateMfaChallengeRequest, ErrorCode,
+};
+use axum::http::HeaderMap;
+use base64::Engine;
+
+use super::door::{Caller, Ctx};
+use super::lockout::Pending;
+use super::{check_timestamp, denied, header_str, identity_of, resolve_login, second_factor};
+use super::{AppState, Identity};
+use crate::secrets;
+use crate::store::{self, Db, StoreError};
+
+/// Email/password (Basic): only on the calls that accept it; for an identity with MFA,
+/// a sign-in (`CreateAccessKey`) goes on with a second factor.
+pub(super) async fn basic(
+    state: &AppState,
+    call: CallInfo,
+    headers: &HeaderMap,
+    body: &[u8],
+    credentials: &str,
+    client: std::net::IpAddr,
+    now: i64,
+) -> Result<Caller, ApiError> {
+    if !call.basic_auth {
+        return Err(ApiError::new(
+            ErrorCode::LoginPasswordNotAllowed,
+            "The authentication using login/password is not allowed for this call.",
+        ));
+    }
+    check_timestamp(header_str(headers, "x-osc-date"), "X-Osc-Date", now)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(credentials.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| denied("The Basic credentials are not valid base64 text."))?;
+    let (login, password) = decoded
+        .split_once(':')
+        .ok_or_else(|| denied("The Basic credentials need login:password."))?;
+    // A sign-in (CreateAccessKey) that carries a second factor keeps its attempt
+    // counted until that factor is checked.
+    let sign_in = (call.name == <CreateAccessKeyRequest as Call>::NAME)
+        .then(|| crate::http::body::parse::<CreateAccessKeyRequest>(body));
+    let with_factor = matches!(&sign_in, Some(Ok(r)) if r.has_second_factor());
+    let verified = check_login(state, client, login, password, now, with_factor).await?;
+    let caller = verified.identity.password_caller();
+    if !verified.has_mfa {
+        return Ok(caller);
+    }
+    // The identity has MFA: its password alone signs nothing in. A sign-in without
+    // a factor hears which it can go on with.
+    match (sign_in, verified.pending) {
+        (Some(Ok(request)), Some(pending)) => {
+            second_factor::verify(state, &verified.identity, &request, pending, now).await?;
+            Ok(caller)
+        }
+        (Some(Ok(_)), None) => Err(second_factor::asked(state, &caller, now).await?),
+        (Some(Err(malformed)), _) => Err(malformed),
+        _ if call.name == <CreateMfaChallengeRequest as Call>::NAME => Ok(caller),
+        _ => Err(second_factor::required()),
+    }
+}
+
+/// A known hash to verify against when the login matches no account, so both
+/// cases take the same time.
+fn decoy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| secrets::hash_password("decoy password for unknown logins"))
+}
+
+/// Checks a login/password pair, counting failures toward the lockout. For an
+/// identity with MFA, a right password forgives its own attempt only, unless a
+/// second factor follows (`second_factor_follows`): then the attempt stays counted
+/// until that factor settles it (`Verified::pending`).
+pub async fn check_login(
+    state: &AppState,
+    client: std::net::IpAddr,
+    login: &str,
+    password: &str,
+    now: i64,
+    second_factor_follows: bool,
+) -> Result<Verified, ApiError> {
+    check_secret_input("Login", login)?;
+    check_secret_input("Password", password)?;
+    // One form for the lookup and for the lockout key: "ID/alice " is "ID/alice".
+    let login = normalize_login(login);
+    let found = {
+        let login = login.clone();
+        state.store.read(move |c| Ok(resolve_login(c, &login)?)).await?
+    };
+    let key = found.as_ref().map(Identity::lockout_key).unwrap_or_else(|| format!("login:{login}"));
+    let owner = found.as_ref().map(Identity::owner);
+    check_counted(state, client, key, password, now, second_factor_follows, move |c| match &owner {
+        // Read again inside the attempt: the password may have changed while it queued.
+        Some(owner) => identity_of(c, owner),
+        None => Ok(None),
+    })
+    .await
+}
+
+/// The signer's own password again (`CurrentPassword`), with the same lockout as a
+/// sign-in. A wrong one is a parameter error (4048) on `CurrentPassword`, not an
+/// authentication failure: the request itself is properly signed. An identity
+/// without a password cannot have one checked (it has not set one up).
+pub async fn check_current(ctx: &Ctx, identity: &Identity, current: &str) -> Result<(), ApiError> {
+    if identity.password_hash().is_none() {
+        return Err(ApiError::field(
+            ErrorCode::InvalidParameterValue,
+            "CurrentPassword",
+            "this identity has no password yet: set one up first (UpdatePassword).",
+        ));
+    }
+    check_secret_input("CurrentPassword", current)?;
+    let owner = identity.owner();
+    check_counted(
+        &ctx.state,
+        ctx.client,
+        identity.lockout_key(),
+        current,
+        ctx.now,
+        false,
+        move |c| identity_of(c, &owner),
+    )
+    .await
+    .map(drop)
+    .map_err(|e| {
+        if e.has_code(ErrorCode::AuthenticationFailed) {
+            ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
+        } else {
+            e
+        }
+    })
+}
+
+/// A password that matched.
+pub struct Verified {
+    pub identity: Identity,
+    /// Whether the identity has an active second factor (MFA is on).
+    pub has_mfa: bool,
+    /// With MFA, when a second factor follows: the attempt, still counted until the
+    /// second factor settles it (`second_factor::verify`).
+    pub pending: Option<Pending>,
+}
+
+/// Checks `password` for the identity `current` reads, unless locked. The attempt
+/// is counted before the hash is checked, and at most one check per lockout key runs
+/// at a time, so parallel guesses meet the lock one by one. When the password matches:
+/// without MFA the count is cleared; with MFA this attempt alone is forgiven (earlier
+/// failures stay until a second factor proves right), or, when a second factor
+/// follows (`second_factor_follows`), it stays counted until that factor is checked.
+/// An identity without a password (an EIM user who has not set one up) never
+/// matches; an unknown one is checked against a decoy, in the same time.
+async fn check_counted(
+    state: &AppState,
+    client: std::net::IpAddr,
+    lockout_key: String,
+    password: &str,
+    now: i64,
+    second_factor_follows: bool,
+    current: impl FnOnce(&Db) -> Result<Option<Identity>, StoreError> + Clone + Send + 'static,
+) -> Result<Verified, ApiError> {
+    let _turn = state.password_work.turn(&lockout_key).await;
+    let lockout = state.lockout;
+    // Refused while locked before the per-client cap is charged: a locked attempt costs nothing.
+    let key = lockout_key.clone();
+    if let Some(secs) = state.store.read(move |c| lockout.locked_for(c, &key, now)).await? {
+        return Err(ApiError::locked(secs as u64));
+    }
+    state.throttle.take(client)?;
+    let key = lockout_key.clone();
+    let (identity, has_mfa, attempt) = state
+        .store
+        .write(move |c| {
+            let attempt = lockout.begin(c, &key, now)?;
+            let identity = current(c)?;
+            let has_mfa = match &identity {
+                Some(i) => store::mfa::has_active(c, &i.owner())?,
+                None => false,
+            };
+            Ok((identity, has_mfa, attempt))
+        })
+        .await?;
+    let hash = identity.as_ref().and_then(|i| i.password_hash().map(str::to_owned));
+    let has_hash = hash.is_some();
+    // The decoy is hashed on first use: off the async threads, in `verify`.
+    let matches =
+        state.password_work.verify(password.to_owned(), hash, decoy_hash).await? && has_hash;
+    tracing::debug!(matches, "password checked");
+    match identity {
+        Some(identity) if matches => {
+            let pending = if !has_mfa {
+                state.store.write(move |c| lockout.succeed(c, &lockout_key, attempt, now)).await?;
+                None
+            } else if second_factor_follows {
+                Some(Pending { lockout_key, attempt })
+            } else {
+                state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
+                None
+            };
+            Ok(Verified { identity, has_mfa, pending })
+        }
+        _ => Err(attempt.failed(denied("The login or password is incorrect."))),
+    }
+}

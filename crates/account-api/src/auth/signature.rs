@@ -1,0 +1,124 @@
+//! Signed requests (OSC4 or AWS4 form): the access key, its secret, the signature,
+//! and a session's last activity, recorded at most once per interval.
+
+use account_contract::signing::{self, Authorization, CanonicalRequest};
+use account_contract::{ApiError, KeyState};
+use axum::http::request::Parts;
+
+use super::door::Caller;
+use super::{check_timestamp, denied, header_str, AppState};
+use crate::store::{self, Owner};
+
+pub(super) async fn signed(
+    state: &AppState,
+    parts: &Parts,
+    body: &[u8],
+    auth: Authorization,
+    now: i64,
+) -> Result<Caller, ApiError> {
+    let date_header = auth.algorithm.date_header();
+    for required in ["host", date_header] {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(denied(&format!("The signature must cover the {required} header.")));
+        }
+    }
+    let date_time = header_str(&parts.headers, date_header);
+    check_timestamp(date_time, date_header, now)?;
+    let date_time = date_time.unwrap_or_default();
+    if !date_time.starts_with(&auth.date) {
+        return Err(denied("The credential scope's date differs from the request time."));
+    }
+    if !matches!(auth.service.as_str(), "api" | "oapi") || auth.region.is_empty() {
+        return Err(denied("The credential scope must name a region and the api service."));
+    }
+    if auth.region != *state.region {
+        return Err(denied(&format!(
+            "The credential scope names the region {:?}; this endpoint is {:?}.",
+            auth.region, state.region
+        )));
+    }
+
+    let key_id = auth.access_key.clone();
+    let (key, session, last_active) = state
+        .store
+        .read(move |c| {
+            let (key, session) = store::access_keys::with_session(c, &key_id)?;
+            let last_active = match &session {
+                Some(s) => store::sessions::last_active(c, &s.id)?,
+                None => None,
+            };
+            Ok((key, session, last_active))
+        })
+        .await?;
+    let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
+    if key.state != KeyState::Active {
+        return Err(denied("The access key is inactive."));
+    }
+    if key.is_expired(now) {
+        return Err(denied("The access key has expired."));
+    }
+    let secret =
+        state.secrets.open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed).ok_or_else(
+            || crate::failure::internal("an access key secret does not open with the server key"),
+        )?;
+
+    let signing_key =
+        signing::signing_key(auth.algorithm, &secret, &auth.date, &auth.region, &auth.service);
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    // Some SDKs sign the host name without the port the request went to: try both.
+    let host = header_str(&parts.headers, "host").unwrap_or_default();
+    let mut hosts = vec![host];
+    hosts.extend(state.public_hosts.iter().map(String::as_str));
+    if let Some((name, port)) = host.rsplit_once(':') {
+        let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        if is_port && (!name.contains(':') || name.ends_with(']')) {
+            hosts.push(name);
+        }
+    }
+    for candidate in hosts {
+        let list: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), if n == "host" { candidate } else { v.as_str() }))
+            .collect();
+        let canonical = CanonicalRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: &list,
+            body,
+        }
+        .text(&auth.signed_headers);
+        let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
+        if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
+            if let (Some(session), Some(at)) = (&session, last_active) {
+                note_activity(state, &session.id, at, now);
+            }
+            return Ok(Caller {
+                owner: Owner { account_id: key.account_id, user_id: key.user_id },
+                access_key_id: Some(key.access_key_id),
+                session,
+                password_hash: None,
+            });
+        }
+    }
+    Err(denied("The request signature does not match."))
+}
+
+/// Records that a session signed a call, at most once per `activity_interval_secs`:
+/// a request only reads the last record (with its key), and writes, without waiting
+/// for it, when that record is older.
+fn note_activity(state: &AppState, session_id: &str, last_active: i64, now: i64) {
+    let interval = state.activity_interval_secs;
+    if now - last_active < interval {
+        return;
+    }
+    let (store, id) = (state.store.clone(), session_id.to_owned());
+    tokio::spawn(async move {
+        // A failed record is logged by the store; the call itself goes on.
+        let _ = store.write(move |c| Ok(store::sessions::touch(c, &id, now, interval)?)).await;
+    });
+}

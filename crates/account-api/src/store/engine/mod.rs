@@ -1,0 +1,7 @@
+//! The database engines behind the one seam (`sql.rs`): SQLite (a file, one writer
+//! thread) and PostgreSQL (a pool, serializable transactions), and their migrations.
+
+pub mod pg;
+pub mod schema;
+pub(crate) mod sqlite;
+mod writer;
