@@ -58,6 +58,16 @@ impl AppState {
         self.session.set(Some(session));
     }
 
+    /// Records that the signed-in identity now has a password.
+    pub fn password_was_set(&self) {
+        self.session.update(|s| {
+            if let Some(s) = s {
+                s.has_password = true;
+                session::save(s);
+            }
+        });
+    }
+
     /// Forgets the session locally (the key itself is deleted by the caller).
     pub fn sign_out(&self, notice: Notice) {
         session::clear();

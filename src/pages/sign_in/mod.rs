@@ -9,7 +9,7 @@ use account_contract::{CreateMfaChallengeRequest, ErrorCode, MfaDeviceType};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{call, CallError, Credentials};
+use crate::api::{CallError, Client, Credentials};
 use crate::components::failure::failure_text;
 use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
 use crate::components::page_heading::PageHeading;
@@ -83,7 +83,8 @@ pub fn SignIn() -> impl IntoView {
                     let creds =
                         Credentials::Password { login: &form.login, password: &form.secret };
                     let req = CreateMfaChallengeRequest::default();
-                    let kinds = call(&form.endpoint, creds, &req).await?.mfa_device_types;
+                    let api = Client::signed_by(&form.endpoint, creds);
+                    let kinds = api.call(&req).await?.mfa_device_types;
                     mfa_step.set(Some(MfaStep { form, kinds }));
                     Ok(())
                 }

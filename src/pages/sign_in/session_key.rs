@@ -7,9 +7,7 @@ use account_contract::{
     ReadIdentityResponse,
 };
 
-use crate::api::{
-    call, call_for_effect, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG,
-};
+use crate::api::{deactivate_key, delete_key, CallError, Client, Credentials, CONSOLE_TAG};
 use crate::config::Endpoint;
 use crate::session::Session;
 use crate::webauthn;
@@ -67,7 +65,10 @@ fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
 /// A session key made with email/password. OUTSCALE's API refuses one more key when
 /// the identity holds its maximum (10005): end the console's stale sessions, once.
 async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse, CallError> {
-    let creds = || Credentials::Password { login: &form.login, password: &form.secret };
+    let api = Client::signed_by(
+        &form.endpoint,
+        Credentials::Password { login: &form.login, password: &form.secret },
+    );
     let mut req = CreateAccessKeyRequest {
         expiration_date: Some(expiration_in(form.session_seconds)),
         tag: Some(CONSOLE_TAG.into()),
@@ -78,25 +79,24 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
         Factor::Code(code) => req.mfa_code = Some(code.clone()),
         Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
         Factor::SecurityKey => {
-            let challenge =
-                call(&form.endpoint, creds(), &CreateMfaChallengeRequest::default()).await?;
+            let challenge = api.call(&CreateMfaChallengeRequest::default()).await?;
             let options = challenge.public_key_options.ok_or(CallError::Unexpected(200))?;
             let credential =
                 webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
             req.web_authn_credential = PublicKeyJson::from_text(credential);
         }
     }
-    match call(&form.endpoint, creds(), &req).await {
+    match api.call(&req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
             let read =
                 ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-            let keys = call(&form.endpoint, creds(), &read).await?;
+            let keys = api.call(&read).await?;
             for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
                 // An EIM user's key must be inactive before it can be deleted.
-                call_for_effect(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
-                call_for_effect(&form.endpoint, creds(), &delete_key(id)).await?;
+                api.call_for_effect(&deactivate_key(id.clone())).await?;
+                api.call_for_effect(&delete_key(id)).await?;
             }
-            call(&form.endpoint, creds(), &req).await
+            api.call(&req).await
         }
         other => other,
     }
@@ -114,13 +114,13 @@ pub(super) async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
         }
         Method::Keys => (form.login.trim().to_owned(), form.secret.trim().to_owned(), false),
     };
-    let creds = || Credentials::Key { id: &key_id, secret: &secret };
+    let api = Client::signed_by(&form.endpoint, Credentials::Key { id: &key_id, secret: &secret });
     // This project's API says who signed in (an account or an EIM user); on
     // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
     let who: ReadIdentityResponse = if form.endpoint.password_change {
-        call(&form.endpoint, creds(), &ReadIdentityRequest::default()).await?
+        api.call(&ReadIdentityRequest::default()).await?
     } else {
-        let resp = call(&form.endpoint, creds(), &ReadAccountsRequest::default()).await?;
+        let resp = api.call(&ReadAccountsRequest::default()).await?;
         let account: Account =
             resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
         ReadIdentityResponse {

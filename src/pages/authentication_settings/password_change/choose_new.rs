@@ -94,7 +94,7 @@ pub fn ChooseNew(
                 Ok(count) => {
                     let created = current.is_none();
                     if created {
-                        api.password_was_set();
+                        state.password_was_set();
                     }
                     on_done.run(Done { created, logged_out: *count });
                 }
