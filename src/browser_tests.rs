@@ -76,7 +76,7 @@ async fn a_hint_describes_its_input_before_the_error() {
     let root = mount(move || {
         view! {
             <FormField id="login" label="Identifiant" value="" on_input=Callback::new(|_| ())
-                error=error hint=Some(Signal::derive(|| "Votre adresse".to_string())) />
+                error=error hint=|| "Votre adresse" />
         }
     });
     leptos::task::tick().await;
@@ -95,7 +95,7 @@ async fn the_submit_button_says_it_is_working_and_keeps_the_focus() {
     let root = mount(move || {
         view! {
             <I18nContextProvider>
-                <SubmitButton label=|_| "Sauvegarder" pending_label=|_| "Enregistrement…" pending />
+                <SubmitButton label="Sauvegarder" pending_label="Enregistrement…" pending />
             </I18nContextProvider>
         }
     });

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::use_api;
 use crate::components::icons::{self, Icon};
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::{AppState, Notice};
 
@@ -166,7 +166,7 @@ pub fn ProfileMenu() -> impl IntoView {
                 // The name is the visible login after a hidden "Menu du profil" (WCAG 2.5.3:
                 // the visible text is part of the name).
                 <Icon path=icons::PROFILE />
-                <span class="visually-hidden">{text(i18n, |l| td_string!(l, profile_button_label))}" "</span>
+                <span class="visually-hidden">{tr!(i18n, profile_button_label)}" "</span>
                 <span class="profile-login">{login}</span>
             </button>
             <div
@@ -181,16 +181,16 @@ pub fn ProfileMenu() -> impl IntoView {
                 <Show when=move || !state.session.with(|s| s.as_ref().is_some_and(|s| s.is_user()))>
                     <a role="menuitem" tabindex="-1" href="/personal-space" on:click=go_personal_space("/personal-space")>
                         <Icon path=icons::PERSONAL_SPACE />
-                        {text(i18n, |l| td_string!(l, menu_personal_space))}
+                        {tr!(i18n, menu_personal_space)}
                     </a>
                 </Show>
                 <a role="menuitem" tabindex="-1" href="/authentication-settings" on:click=go("/authentication-settings")>
                     <Icon path=icons::SECURITY />
-                    {text(i18n, |l| td_string!(l, menu_authentication_settings))}
+                    {tr!(i18n, menu_authentication_settings)}
                 </a>
                 <button role="menuitem" tabindex="-1" type="button" on:click=sign_out>
                     <Icon path=icons::SIGN_OUT />
-                    {text(i18n, |l| td_string!(l, menu_sign_out))}
+                    {tr!(i18n, menu_sign_out)}
                 </button>
             </div>
         </div>

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::SignedInPart;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 
 /// Where the signed-in module starts. `wasm_split` turns calls to it into calls
@@ -96,9 +96,7 @@ pub fn SignedIn(part: SignedInPart) -> impl IntoView {
             None => unavailable(i18n, page).into_any(),
         },
         Status::Failed => unavailable(i18n, page).into_any(),
-        _ if page => {
-            view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any()
-        }
+        _ if page => view! { <p aria-busy="true">{tr!(i18n, loading)}</p> }.into_any(),
         _ => ().into_any(),
     }
 }
@@ -108,9 +106,9 @@ fn unavailable(i18n: leptos_i18n::I18nContext<Locale>, page: bool) -> impl IntoV
     page.then(|| {
         view! {
             <div class="alert" role="alert">
-                <p>{text(i18n, |l| td_string!(l, signed_in_unavailable))}</p>
+                <p>{tr!(i18n, signed_in_unavailable)}</p>
                 <button type="button" on:click=|_| load()>
-                    {text(i18n, |l| td_string!(l, retry))}
+                    {tr!(i18n, retry)}
                 </button>
             </div>
         }

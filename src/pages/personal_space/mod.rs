@@ -13,7 +13,7 @@ use crate::api::use_api;
 use crate::components::form::focus_by_id;
 use crate::components::icons::{self, Icon};
 use crate::components::page_heading::PageHeading;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use details::AccountDetails;
 use edit_form::EditForm;
@@ -39,27 +39,21 @@ fn UserSpace() -> impl IntoView {
     let state = expect_context::<crate::state::AppState>();
     let session = state.session.get_untracked().unwrap_or_else(|| unreachable!("RequireSession"));
     let rows = [
-        (text(i18n, |l| td_string!(l, field_login)), session.login.clone()),
-        (
-            text(i18n, |l| td_string!(l, field_user_name)),
-            session.user_name.clone().unwrap_or_default(),
-        ),
-        (
-            text(i18n, |l| td_string!(l, field_user_email)),
-            session.user_email.clone().unwrap_or_default(),
-        ),
-        (text(i18n, |l| td_string!(l, field_account_id)), session.account_id.clone()),
+        (tr!(i18n, field_login), session.login.clone()),
+        (tr!(i18n, field_user_name), session.user_name.clone().unwrap_or_default()),
+        (tr!(i18n, field_user_email), session.user_email.clone().unwrap_or_default()),
+        (tr!(i18n, field_account_id), session.account_id.clone()),
     ];
     view! {
-        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
-        <p class="intro">{text(i18n, |l| td_string!(l, user_space_intro))}</p>
+        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <p class="intro">{tr!(i18n, user_space_intro)}</p>
         <section class="card" aria-labelledby="page-heading">
             <dl>
                 {rows.into_iter().map(|(label, value)| view! {
                     <div class="row read-only">
                         <dt>{label}</dt>
                         {if value.is_empty() {
-                            view! { <dd class="unset">{text(i18n, |l| td_string!(l, not_set))}</dd> }.into_any()
+                            view! { <dd class="unset">{tr!(i18n, not_set)}</dd> }.into_any()
                         } else {
                             view! { <dd>{value}</dd> }.into_any()
                         }}
@@ -99,10 +93,10 @@ fn AccountSpace() -> impl IntoView {
     };
 
     view! {
-        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
-        <p class="intro">{text(i18n, |l| td_string!(l, personal_space_intro))}</p>
+        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <p class="intro">{tr!(i18n, personal_space_intro)}</p>
         <p class="success" role="status">
-            {move || saved.get().then(|| text(i18n, |l| td_string!(l, saved)))}
+            {move || saved.get().then(|| tr!(i18n, saved))}
         </p>
         {move || if ready.get() {
             view! {
@@ -112,7 +106,7 @@ fn AccountSpace() -> impl IntoView {
                         <div class="toolbar">
                             <button type="button" class="primary with-icon" id=EDIT_ID on:click=start_editing>
                                 <Icon path=icons::EDIT />
-                                {text(i18n, |l| td_string!(l, edit))}
+                                {tr!(i18n, edit)}
                             </button>
                         </div>
                         <AccountDetails account=account.into() />
@@ -124,12 +118,12 @@ fn AccountSpace() -> impl IntoView {
         } else if matches!(loaded.get(), Some(Err(_))) {
             view! {
                 <div class="alert" role="alert">
-                    <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
-                    <button type="button" on:click=move |_| loaded.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
+                    <p>{tr!(i18n, load_failed)}</p>
+                    <button type="button" on:click=move |_| loaded.refetch()>{tr!(i18n, retry)}</button>
                 </div>
             }.into_any()
         } else {
-            view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any()
+            view! { <p aria-busy="true">{tr!(i18n, loading)}</p> }.into_any()
         }}
     }
 }

@@ -10,10 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{CallError, Client, Credentials};
-use crate::components::failure::failure_text;
+use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
 use crate::components::page_heading::PageHeading;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::{AppState, Notice};
 use second_factor::SecondFactor;
@@ -131,7 +131,7 @@ pub fn SignIn() -> impl IntoView {
         let url = state
             .config
             .with_value(|c| c.endpoint(&endpoint_id.get_untracked()).map(|e| e.url.clone()));
-        Some(failure_text(i18n, &e, &url.unwrap_or_default()))
+        Some(failure_text(i18n, &e, &url.unwrap_or_default(), Failed::Call))
     };
     let notice = move || match state.notice.get() {
         Some(Notice::SessionExpired) => Some(t_string!(i18n, sign_in_expired).to_string()),
@@ -175,10 +175,10 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <section class="card narrow" aria-labelledby="page-heading">
-            <PageHeading>{text(i18n, |l| td_string!(l, sign_in_title))}</PageHeading>
+            <PageHeading>{tr!(i18n, sign_in_title)}</PageHeading>
             {second_step}
             <div hidden=second_step_shown>
-            <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
+            <p>{tr!(i18n, sign_in_intro)}</p>
             <p class="notice" role="status">{notice}</p>
             // Typing here starts fetching the signed-in pages' module, so that it is
             // there (or nearly) when the password is accepted.
@@ -191,40 +191,40 @@ pub fn SignIn() -> impl IntoView {
                     </FieldShell>
                 })}
                 <fieldset class="choices">
-                    <legend>{text(i18n, |l| td_string!(l, sign_in_method))}</legend>
+                    <legend>{tr!(i18n, sign_in_method)}</legend>
                     <label>
                         <input type="radio" name="method" prop:checked=move || method.get() == Method::Password
                             on:change=move |_| switch_method(Method::Password) />
-                        {text(i18n, |l| td_string!(l, sign_in_method_password))}
+                        {tr!(i18n, sign_in_method_password)}
                     </label>
                     <label>
                         <input type="radio" name="method" prop:checked=move || method.get() == Method::Keys
                             on:change=move |_| switch_method(Method::Keys) />
-                        {text(i18n, |l| td_string!(l, sign_in_method_keys))}
+                        {tr!(i18n, sign_in_method_keys)}
                     </label>
                 </fieldset>
                 {move || if method.get() == Method::Password {
                     view! {
                         <FormField id="login" autocomplete="username" required=true
-                            label=Signal::derive(move || t_string!(i18n, sign_in_email).to_string())
-                            hint=Some(Signal::derive(move || t_string!(i18n, sign_in_login_hint).to_string()))
+                            label=tr!(i18n, sign_in_email)
+                            hint=tr!(i18n, sign_in_login_hint)
                             value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
                         <PasswordInput id="password" autocomplete="current-password" value=secret
-                            label=Signal::derive(move || t_string!(i18n, sign_in_password).to_string())
+                            label=tr!(i18n, sign_in_password)
                             error=required_error(secret) />
                     }.into_any()
                 } else {
                     view! {
                         <FormField id="access-key" autocomplete="username" required=true
-                            label=Signal::derive(move || t_string!(i18n, sign_in_access_key).to_string())
+                            label=tr!(i18n, sign_in_access_key)
                             value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
                         <PasswordInput id="secret-key" autocomplete="current-password" value=secret
-                            label=Signal::derive(move || t_string!(i18n, sign_in_secret_key).to_string())
+                            label=tr!(i18n, sign_in_secret_key)
                             error=required_error(secret) />
                     }.into_any()
                 }}
                 <div class="alert" role="alert">{message}</div>
-                <SubmitButton label=|l| td_string!(l, sign_in_submit) pending_label=|l| td_string!(l, sign_in_pending) pending />
+                <SubmitButton label=tr!(i18n, sign_in_submit) pending_label=tr!(i18n, sign_in_pending) pending />
             </form>
             </div>
         </section>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::api::{use_api, CallError};
 use crate::components::form::focus_by_id;
-use crate::components::text::{local_date, text};
+use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use change::{Done, Panel, Typed};
 use panel::ChangePanel;
@@ -68,7 +68,7 @@ fn device_row(
             </div>
             <button type="button" class="small" aria-label=remove_label
                 on:click=move |_| open(Panel::Remove(row.clone()))>
-                {text(i18n, |l| td_string!(l, mfa_remove))}
+                {tr!(i18n, mfa_remove)}
             </button>
         </li>
     }
@@ -116,14 +116,14 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
             Panel::Closed => view! {
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| open(Panel::Add(MfaDeviceType::Totp))>
-                        {text(i18n, |l| td_string!(l, mfa_add_totp))}
+                        {tr!(i18n, mfa_add_totp)}
                     </button>
                     <button type="button" on:click=move |_| open(Panel::Add(MfaDeviceType::Webauthn))>
-                        {text(i18n, |l| td_string!(l, mfa_add_key))}
+                        {tr!(i18n, mfa_add_key)}
                     </button>
                     {on.then(|| view! {
                         <button type="button" on:click=move |_| open(Panel::NewCodes)>
-                            {text(i18n, |l| td_string!(l, mfa_new_codes))}
+                            {tr!(i18n, mfa_new_codes)}
                         </button>
                     })}
                 </div>
@@ -143,13 +143,13 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
     };
     let body = move || {
         match devices.get() {
-        None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
+        None => view! { <p aria-busy="true">{tr!(i18n, loading)}</p> }.into_any(),
         // An API without this extension (an older server): as on OUTSCALE's own.
         Some(Err(CallError::Api(e))) if e.has_code(ErrorCode::NoSuchCall) => elsewhere(i18n).into_any(),
         Some(Err(_)) => view! {
             <div class="alert" role="alert">
-                <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
-                <button type="button" on:click=move |_| devices.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
+                <p>{tr!(i18n, load_failed)}</p>
+                <button type="button" on:click=move |_| devices.refetch()>{tr!(i18n, retry)}</button>
             </div>
         }
         .into_any(),
@@ -166,7 +166,7 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
                     }
                     .into_any()
                 } else {
-                    view! { <p><strong>{text(i18n, |l| td_string!(l, mfa_off))}</strong></p> }.into_any()
+                    view! { <p><strong>{tr!(i18n, mfa_off)}</strong></p> }.into_any()
                 }}
                 {panel_view(on)}
             }
@@ -177,9 +177,9 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
-            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, mfa_section))}</h2>
-            <p>{text(i18n, |l| td_string!(l, mfa_intro))}</p>
-            <p class="hint">{text(i18n, |l| td_string!(l, mfa_keys_note))}</p>
+            <h2 id=TITLE_ID tabindex="-1">{tr!(i18n, mfa_section)}</h2>
+            <p>{tr!(i18n, mfa_intro)}</p>
+            <p class="hint">{tr!(i18n, mfa_keys_note)}</p>
             <p class="success" role="status">{move || done.get().map(|d| done_text(i18n.get_locale(), d))}</p>
             {if supported { body.into_any() } else { elsewhere(i18n).into_any() }}
         </section>
@@ -188,5 +188,5 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
 
 /// On OUTSCALE's own API, second factors are managed in Cockpit.
 fn elsewhere(i18n: leptos_i18n::I18nContext<Locale>) -> impl IntoView {
-    view! { <p class="notice">{text(i18n, |l| td_string!(l, mfa_elsewhere))}</p> }
+    view! { <p class="notice">{tr!(i18n, mfa_elsewhere)}</p> }
 }

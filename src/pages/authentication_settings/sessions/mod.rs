@@ -7,9 +7,9 @@ mod devices;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::failure::failure_text;
+use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
-use crate::components::text::{local_date, text};
+use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use crate::state::AppState;
 use devices::{Device, Shown, SignOut, Source};
@@ -55,7 +55,7 @@ pub fn SessionsSection(
                 (true, t_string!(i18n, session_signed_out).to_string())
             }
             Some(Ok((SignOut::Others, count))) => (true, logged_out_text(i18n, *count)),
-            Some(Err(e)) => (false, failure_text(i18n, e, &state.current_url())),
+            Some(Err(e)) => (false, failure_text(i18n, e, &state.current_url(), Failed::Call)),
             None => (true, String::new()),
         })
     };
@@ -63,12 +63,12 @@ pub fn SessionsSection(
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
-            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
-            <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
+            <h2 id=TITLE_ID tabindex="-1">{tr!(i18n, sessions_section)}</h2>
+            <p>{tr!(i18n, sessions_intro)}</p>
             <p class=move || if outcome().0 { "success" } else { "alert" } role="status">{move || outcome().1}</p>
             {move || match shown.get().map(|s| s.listed) {
-                None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
+                None => view! { <p aria-busy="true">{tr!(i18n, loading)}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="alert">{tr!(i18n, load_failed)}</p> }.into_any(),
                 Some(Ok((_, list))) => view! {
                     <ul class="plain device-list">
                         // Rows are drawn again when the language changes: plain text inside.
@@ -77,12 +77,12 @@ pub fn SessionsSection(
                 }.into_any(),
             }}
             {move || if others().is_empty() {
-                view! { <p class="hint">{text(i18n, |l| td_string!(l, sessions_none_other))}</p> }.into_any()
+                view! { <p class="hint">{tr!(i18n, sessions_none_other)}</p> }.into_any()
             } else {
                 view! {
                     <button type="button" disabled=move || busy.get()
                         on:click=move |_| sign_out.run(SignOut::Others)>
-                        {text(i18n, |l| td_string!(l, sessions_sign_out_others))}
+                        {tr!(i18n, sessions_sign_out_others)}
                     </button>
                 }.into_any()
             }}
