@@ -6,6 +6,7 @@ pub mod form;
 pub mod icons;
 pub mod language;
 pub mod leave_guard;
+pub mod loaded;
 pub mod page_heading;
 pub mod password_checklist;
 pub mod problem_text;

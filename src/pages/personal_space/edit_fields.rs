@@ -135,7 +135,7 @@ fn AdditionalEmails(draft: Draft) -> impl IntoView {
         view! {
             <li class="email-item">
                 <FormField id=input_id(&parameter) input_type="email" autocomplete="email"
-                    label=Signal::derive(move || t_string!(i18n, additional_email_n, n = i + 1).to_string())
+                    label=move || t_string!(i18n, additional_email_n, n = i + 1).to_string()
                     value on_input error=draft.error_of(parameter.clone()) max_chars=EMAIL_MAX_CHARS />
                 <button type="button" class="ghost small" on:click=move |_| remove(i)>
                     {t!(i18n, remove_email, n = i + 1)}

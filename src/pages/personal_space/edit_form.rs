@@ -11,7 +11,7 @@ use super::edit_fields::{max_chars_of, AccountFields, Draft};
 use super::labels::{error_text, input_id};
 use crate::api::use_api;
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{focus_by_id, ReadOnlyId, SubmitButton};
+use crate::components::form::{focus_by_id, on_submit, ReadOnlyId, SubmitButton};
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -42,16 +42,15 @@ pub fn EditForm(
     });
     let draft = Draft { account, server_errors: RwSignal::new(Vec::new()), client_errors };
 
+    let unchanged = move || changes.with(UpdateAccountRequest::is_empty);
     // Leaving with unsaved changes asks first (see AppState::confirm_leave).
-    Effect::new(move |_| state.unsaved.set(!changes.with(UpdateAccountRequest::is_empty)));
-    on_cleanup(move || state.unsaved.set(false));
+    state.guard_unsaved(Signal::derive(move || !unchanged()));
 
     let save = Action::new_local(move |update: &UpdateAccountRequest| {
         let update = update.clone();
         async move {
             match api.update_account(update).await {
                 Ok(account) => {
-                    state.unsaved.set(false);
                     on_saved.run(account);
                     Ok(())
                 }
@@ -76,12 +75,9 @@ pub fn EditForm(
         })
     };
 
-    let can_save =
-        move || !changes.with(UpdateAccountRequest::is_empty) && client_errors.with(Vec::is_empty);
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        // A second submit while saving (Enter in a field) sends nothing.
-        if save.pending().get_untracked() || !can_save() {
+    let can_save = move || !unchanged() && client_errors.with(Vec::is_empty);
+    let submit = on_submit(save.pending(), move || {
+        if !can_save() {
             if let Some((p, _)) = client_errors.with_untracked(|c| c.first().cloned()) {
                 focus_by_id(&input_id(&p));
             }
@@ -90,11 +86,8 @@ pub fn EditForm(
         answer.set(None);
         draft.server_errors.set(Vec::new());
         save.dispatch_local(changes.get_untracked());
-    };
-    let cancel = move |_| {
-        state.unsaved.set(false);
-        on_cancel.run(());
-    };
+    });
+    let cancel = move |_| on_cancel.run(());
     let id_of = |get: fn(&Account) -> &Option<String>| {
         account.with_untracked(|a| get(a).clone().unwrap_or_default())
     };
@@ -112,7 +105,7 @@ pub fn EditForm(
             <AccountFields draft />
             <div class="alert" role="alert">{failure}</div>
             <p class="hint" id="save-hint">
-                {move || if changes.with(UpdateAccountRequest::is_empty) {
+                {move || if unchanged() {
                     Some(tr!(i18n, nothing_changed).into_any())
                 } else if !client_errors.with(Vec::is_empty) {
                     Some(tr!(i18n, fix_fields).into_any())

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::form::focus_by_id;
 use crate::components::icons::{self, Icon};
+use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
 use crate::components::text::tr;
 use crate::i18n::*;
@@ -73,7 +74,6 @@ fn AccountSpace() -> impl IntoView {
     // What Sauvegarder got back: newer than what was loaded.
     let updated = RwSignal::new(None::<Account>);
     let account = Memo::new(move |_| updated.get().or_else(|| loaded.get().and_then(Result::ok)));
-    let ready = Memo::new(move |_| account.with(Option::is_some));
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
@@ -98,8 +98,7 @@ fn AccountSpace() -> impl IntoView {
         <p class="success" role="status">
             {move || saved.get().then(|| tr!(i18n, saved))}
         </p>
-        {move || if ready.get() {
-            view! {
+        <Loaded load=move || loaded.with(|a| Load::of(a.as_ref())) on_retry=Callback::new(move |()| loaded.refetch())>
                 <Show
                     when=move || editing.get()
                     fallback=move || view! {
@@ -114,16 +113,6 @@ fn AccountSpace() -> impl IntoView {
                 >
                     <EditForm original=account.get_untracked().unwrap_or_default() on_saved on_cancel />
                 </Show>
-            }.into_any()
-        } else if matches!(loaded.get(), Some(Err(_))) {
-            view! {
-                <div class="alert" role="alert">
-                    <p>{tr!(i18n, load_failed)}</p>
-                    <button type="button" on:click=move |_| loaded.refetch()>{tr!(i18n, retry)}</button>
-                </div>
-            }.into_any()
-        } else {
-            view! { <p aria-busy="true">{tr!(i18n, loading)}</p> }.into_any()
-        }}
+        </Loaded>
     }
 }

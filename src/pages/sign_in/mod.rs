@@ -11,7 +11,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{CallError, Client, Credentials};
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
+use crate::components::form::{
+    on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
+};
 use crate::components::page_heading::PageHeading;
 use crate::components::text::tr;
 use crate::i18n::*;
@@ -94,11 +96,7 @@ pub fn SignIn() -> impl IntoView {
     });
     let pending = action.pending();
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
+    let submit = on_submit(pending, move || {
         let (l, s) = (login.get_untracked(), secret.get_untracked());
         missing.set(l.trim().is_empty() || s.is_empty());
         if missing.get_untracked() {
@@ -118,7 +116,7 @@ pub fn SignIn() -> impl IntoView {
             session_seconds,
             factor: Factor::None,
         });
-    };
+    });
 
     let message = move || -> Option<String> {
         let Some(Err(e)) = action.value().get() else { return None };
@@ -157,9 +155,7 @@ pub fn SignIn() -> impl IntoView {
         let step = mfa_step.get()?;
         let endpoint_url = step.form.endpoint.url.clone();
         let on_submit = Callback::new(move |factor: Factor| {
-            if !action.pending().get_untracked() {
-                action.dispatch_local(SignInForm { factor, ..step.form.clone() });
-            }
+            action.dispatch_local(SignInForm { factor, ..step.form.clone() });
         });
         let on_back = Callback::new(move |()| {
             mfa_step.set(None);

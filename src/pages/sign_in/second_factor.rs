@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::Factor;
 use crate::api::CallError;
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{focus_by_id, FormField, SubmitButton};
+use crate::components::form::{self, focus_by_id, FormField, SubmitButton};
 use crate::components::text::{text, tr, Translation};
 use crate::i18n::*;
 
@@ -61,8 +61,7 @@ pub fn SecondFactor(
         tried.set(false);
         focus_by_id(if w == Way::SecurityKey { "second-factor-submit" } else { INPUT_ID });
     };
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
+    let submit = form::on_submit(pending, move || {
         let value: String = typed.get_untracked().chars().filter(|c| !c.is_whitespace()).collect();
         let factor = match way.get_untracked() {
             Way::App => Factor::Code(value),
@@ -76,7 +75,7 @@ pub fn SecondFactor(
         }
         tried.set(true);
         on_submit.run(factor);
-    };
+    });
     let last_failure = move || failed.get().filter(|_| tried.get());
     let refused = move || {
         last_failure()

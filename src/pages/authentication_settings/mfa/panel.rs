@@ -10,7 +10,7 @@ use super::change::{Panel, Typed};
 use crate::api::CallError;
 use crate::components::copy_button::CopyButton;
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{focus_by_id, FormField, PasswordInput, SubmitButton};
+use crate::components::form::{self, focus_by_id, FormField, PasswordInput, SubmitButton};
 use crate::components::problem_text::item_text;
 use crate::components::text::{text, tr, Translation};
 use crate::i18n::*;
@@ -139,11 +139,7 @@ pub fn ChangePanel(
         })
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
+    let submit = form::on_submit(pending, move || {
         let typed = Typed {
             name: name.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
@@ -169,7 +165,7 @@ pub fn ChangePanel(
             Some(id) => focus_by_id(id),
             None => on_submit.run(typed),
         }
-    };
+    });
     let (title, button) = wording(&panel);
     let intro = move || introduction(i18n, &panel);
     focus_by_id(if naming {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::Done;
 use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
+use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
 use crate::components::text::tr;
 use crate::i18n::*;
@@ -128,11 +128,7 @@ pub fn ChooseNew(
         refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url, Failed::Call))
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if update.pending().get_untracked() {
-            return;
-        }
+    let submit = on_submit(update.pending(), move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         let (new, again) = (new_password.get_untracked(), confirmation.get_untracked());
@@ -150,7 +146,7 @@ pub fn ChooseNew(
                 dry_run: None,
             });
         }
-    };
+    });
     focus_by_id(NEW_ID);
 
     view! {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::failure::{failure_text, Failed};
-use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
+use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -69,11 +69,7 @@ pub fn ConfirmIdentity(
         })
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if check.pending().get_untracked() {
-            return;
-        }
+    let submit = on_submit(check.pending(), move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         refused.set(false);
@@ -83,7 +79,7 @@ pub fn ConfirmIdentity(
             return;
         }
         check.dispatch_local(current.get_untracked());
-    };
+    });
     focus_by_id(INPUT_ID);
 
     view! {
