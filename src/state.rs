@@ -69,7 +69,8 @@ impl AppState {
         });
     }
 
-    /// Forgets the session locally (the key itself is deleted by the caller).
+    /// Forgets the session locally (the key itself is deleted by the caller: see
+    /// `end_session`, in api/mod.rs, for a sign-out the person asked for).
     pub fn sign_out(&self, notice: Notice) {
         session::clear();
         self.notice.set(Some(notice));

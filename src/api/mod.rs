@@ -11,7 +11,7 @@ use account_contract::*;
 use leptos::prelude::*;
 
 use crate::session::Session;
-use crate::state::AppState;
+use crate::state::{AppState, Notice};
 
 /// The tag of the access keys the console creates at sign-in: its sessions.
 pub const CONSOLE_TAG: &str = "osc-console";
@@ -95,6 +95,20 @@ impl Api {
             self.call_for_effect(&deactivate_key(access_key_id.clone())).await?;
         }
         self.delete_access_key(access_key_id).await
+    }
+}
+
+/// Signing out, here because it calls the API (state.rs makes no call).
+impl AppState {
+    /// Ends the session as the person asked: its key goes with it when the console
+    /// made it (if the API cannot be reached, the key expires on its own), then the
+    /// session is forgotten and sign-in says so.
+    pub async fn end_session(self) {
+        let session = self.session.get_untracked();
+        if let Some(s) = session.filter(|s| s.owns_key) {
+            let _ = Api::new(self).delete_access_key(s.access_key_id).await;
+        }
+        self.sign_out(Notice::SignedOut);
     }
 }
 

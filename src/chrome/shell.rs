@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::components::language::LanguageSwitch;
-use crate::components::leave_guard::follow_router;
+use crate::chrome::language::LanguageSwitch;
+use crate::chrome::leave_guard::follow_router;
+use crate::chrome::theme::ThemeSwitch;
 use crate::components::text::tr;
-use crate::components::theme::ThemeSwitch;
 use crate::i18n::*;
 use crate::signed_in::{SignedIn, SignedInPart};
 use crate::state::AppState;
