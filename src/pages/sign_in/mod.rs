@@ -5,11 +5,11 @@
 mod second_factor;
 mod session_key;
 
-use account_contract::{CreateMfaChallengeRequest, ErrorCode, MfaDeviceType};
+use account_contract::{ErrorCode, MfaDeviceType};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{CallError, Client, Credentials};
+use crate::api::CallError;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{
     on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
@@ -19,7 +19,7 @@ use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::{AppState, Notice};
 use second_factor::SecondFactor;
-use session_key::{sign_in, Factor, Method, SignInForm};
+use session_key::{second_step, sign_in, Factor, KeyOptions, Method, SignInForm};
 
 /// The second step of a password sign-in: the form of the first, and what the
 /// identity's second factors can be.
@@ -63,6 +63,9 @@ pub fn SignIn() -> impl IntoView {
 
     // Set when the password was right and the identity has MFA.
     let mfa_step = RwSignal::new(None::<MfaStep>);
+    // A challenge for the first security-key attempt, taken by it (apart from the
+    // step, which it would draw again).
+    let key_options = StoredValue::new(None::<KeyOptions>);
     let action = Action::new_local(move |form: &SignInForm| {
         let (form, navigate) = (form.clone(), navigate.clone());
         async move {
@@ -81,13 +84,9 @@ pub fn SignIn() -> impl IntoView {
                 Err(CallError::Api(e))
                     if e.has_code(ErrorCode::MfaRequired) && form.factor == Factor::None =>
                 {
-                    // What the second step can offer: the identity's kinds of factor.
-                    let creds =
-                        Credentials::Password { login: &form.login, password: &form.secret };
-                    let req = CreateMfaChallengeRequest::default();
-                    let api = Client::signed_by(&form.endpoint, creds);
-                    let kinds = api.call(&req).await?.mfa_device_types;
-                    mfa_step.set(Some(MfaStep { form, kinds }));
+                    let step = second_step(&form, e).await?;
+                    key_options.set_value(step.key_options);
+                    mfa_step.set(Some(MfaStep { form, kinds: step.kinds }));
                     Ok(())
                 }
                 Err(e) => Err(e),
@@ -155,6 +154,15 @@ pub fn SignIn() -> impl IntoView {
         let step = mfa_step.get()?;
         let endpoint_url = step.form.endpoint.url.clone();
         let on_submit = Callback::new(move |factor: Factor| {
+            let factor = match factor {
+                Factor::SecurityKey(_) => Factor::SecurityKey(
+                    key_options
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .and_then(KeyOptions::fresh),
+                ),
+                other => other,
+            };
             action.dispatch_local(SignInForm { factor, ..step.form.clone() });
         });
         let on_back = Callback::new(move |()| {

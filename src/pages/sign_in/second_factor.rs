@@ -66,7 +66,8 @@ pub fn SecondFactor(
         let factor = match way.get_untracked() {
             Way::App => Factor::Code(value),
             Way::RecoveryCode => Factor::RecoveryCode(value),
-            Way::SecurityKey => Factor::SecurityKey,
+            // The sign-in gives the challenge.
+            Way::SecurityKey => Factor::SecurityKey(None),
         };
         empty.set(matches!(&factor, Factor::Code(v) | Factor::RecoveryCode(v) if v.is_empty()));
         if empty.get_untracked() {

@@ -1,10 +1,16 @@
 //! The calls of a sign-in: the session key (Basic `CreateAccessKey`, with the second
 //! factor when there is one, and room made on OUTSCALE's key limit), then who signed in.
+//!
+//! A sign-in with MFA is one conversation: the password's answer (`401 1010`) says
+//! which second factors the identity has, with a security key's WebAuthn options
+//! (this API's `SecondFactors`), so the second step sends the factor straight away:
+//! two calls before the key exists. From an API that does not say it (OUTSCALE's),
+//! `CreateMfaChallenge` asks.
 
 use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, CreateMfaChallengeRequest,
-    ErrorCode, PublicKeyJson, ReadAccessKeysRequest, ReadAccountsRequest, ReadIdentityRequest,
-    ReadIdentityResponse,
+    AccessKey, Account, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse,
+    CreateMfaChallengeRequest, ErrorCode, MfaDeviceType, PublicKeyJson, ReadAccessKeysRequest,
+    ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
 };
 
 use crate::api::{deactivate_key, delete_key, CallError, Client, Credentials, CONSOLE_TAG};
@@ -24,8 +30,59 @@ pub(super) enum Factor {
     None,
     Code(String),
     RecoveryCode(String),
-    /// A security key, asked for with a new challenge (CreateMfaChallenge).
-    SecurityKey,
+    /// A security key: it signs these options (a fresh challenge, [`KeyOptions`]), or
+    /// with `None` a new challenge asked for with CreateMfaChallenge.
+    SecurityKey(Option<PublicKeyJson>),
+}
+
+/// How long a challenge is used after it came: valid 5 minutes on the server, less a
+/// minute for the person to touch the key.
+const CHALLENGE_FRESH_MS: f64 = 4.0 * 60_000.0;
+
+/// WebAuthn options the sign-in was given, for one security-key attempt while fresh:
+/// a challenge answers one sign-in, so a retry (after a refused or cancelled key, or
+/// later) asks for a new one.
+#[derive(Clone)]
+pub(super) struct KeyOptions {
+    options: PublicKeyJson,
+    received: f64,
+}
+
+impl KeyOptions {
+    fn new(options: PublicKeyJson) -> Self {
+        Self { options, received: js_sys::Date::now() }
+    }
+
+    /// The options, if they are still fresh.
+    pub fn fresh(self) -> Option<PublicKeyJson> {
+        (js_sys::Date::now() - self.received < CHALLENGE_FRESH_MS).then_some(self.options)
+    }
+}
+
+/// What the second step goes on with: the identity's kinds of second factor, and a
+/// challenge for its first security-key attempt when it has keys.
+pub(super) struct SecondStep {
+    pub kinds: Vec<MfaDeviceType>,
+    pub key_options: Option<KeyOptions>,
+}
+
+/// The second step after the password's `401 1010`: the answer says it (this API's
+/// `SecondFactors`), else CreateMfaChallenge does (OUTSCALE's API, an older server).
+pub(super) async fn second_step(
+    form: &SignInForm,
+    refusal: ApiError,
+) -> Result<SecondStep, CallError> {
+    let (kinds, options) = match refusal.second_factors {
+        Some(said) => (said.mfa_device_types, said.public_key_options),
+        None => {
+            let creds = Credentials::Password { login: &form.login, password: &form.secret };
+            let asked = Client::signed_by(&form.endpoint, creds)
+                .call(&CreateMfaChallengeRequest::default())
+                .await?;
+            (asked.mfa_device_types, asked.public_key_options)
+        }
+    };
+    Ok(SecondStep { kinds, key_options: options.map(KeyOptions::new) })
 }
 
 #[derive(Clone)]
@@ -78,9 +135,14 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
         Factor::None => {}
         Factor::Code(code) => req.mfa_code = Some(code.clone()),
         Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
-        Factor::SecurityKey => {
-            let challenge = api.call(&CreateMfaChallengeRequest::default()).await?;
-            let options = challenge.public_key_options.ok_or(CallError::Unexpected(200))?;
+        Factor::SecurityKey(given) => {
+            let options = match given.clone() {
+                Some(options) => options,
+                None => {
+                    let challenge = api.call(&CreateMfaChallengeRequest::default()).await?;
+                    challenge.public_key_options.ok_or(CallError::Unexpected(200))?
+                }
+            };
             let credential =
                 webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
             req.web_authn_credential = PublicKeyJson::from_text(credential);
