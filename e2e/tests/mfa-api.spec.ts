@@ -7,6 +7,7 @@
 // WebAuthn needs a domain name (or localhost), not an IP address: these tests open the
 // console at http://localhost:PORT, which the server's default relying party allows.
 
+import type { Page } from '@playwright/test';
 import { test, expect, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
 import {
   beforeTheKey, demoKey, firstStep, localhost, MFA_TEXT as TEXT, recordCalls, signedCall, signOut, totp, withSecurityKey,
@@ -94,6 +95,18 @@ test('with a security key (virtual authenticator), in English and dark: the key 
 // second factors the identity has (with a security key's challenge), so the second step
 // sends the factor at once. These count the browser's calls.
 
+/** Email and password, then the second factor (`fill` types it, if it is typed), and
+ * Vérifier: two calls before the session key exists, and no CreateMfaChallenge. */
+async function expectTwoCallsBeforeTheKey(page: Page, base: string, fill: () => Promise<void>) {
+  const calls = recordCalls(page);
+  await firstStep(page, base, TEXT.fr);
+  await fill();
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+  expect(beforeTheKey(calls)).toEqual(['CreateAccessKey', 'CreateAccessKey']);
+  expect(calls).not.toContain('CreateMfaChallenge');
+}
+
 test('with an authenticator app, two calls before the session key exists, and no CreateMfaChallenge', async ({ page, freshServer, request }) => {
   const base = freshServer.baseURL;
   const key = await demoKey(request, base);
@@ -101,15 +114,14 @@ test('with an authenticator app, two calls before the session key exists, and no
     CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
   });
   await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Code: totp(created.Totp.Secret) });
-
-  const calls = recordCalls(page);
-  await firstStep(page, base, TEXT.fr);
   // The next step's code: the one above was used at activation, and a code works once.
-  await page.getByLabel('Code de vérification').fill(totp(created.Totp.Secret, 1));
-  await page.getByRole('button', { name: 'Vérifier' }).click();
-  await page.waitForURL(/\/personal-space/);
-  expect(beforeTheKey(calls)).toEqual(['CreateAccessKey', 'CreateAccessKey']);
-  expect(calls).not.toContain('CreateMfaChallenge');
+  await expectTwoCallsBeforeTheKey(page, base, () => page.getByLabel('Code de vérification').fill(totp(created.Totp.Secret, 1)));
+});
+
+test('with a security key, two calls before the session key exists: the password\'s answer brings the challenge', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const { base } = await withSecurityKey(page, request, freshServer);
+  await expectTwoCallsBeforeTheKey(page, base, async () => {});
 });
 
 test('a security key refused once: the retry asks for a new challenge, then signs in', async ({ page, freshServer, request }) => {
