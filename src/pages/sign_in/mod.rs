@@ -82,7 +82,8 @@ pub fn SignIn() -> impl IntoView {
                     Ok(())
                 }
                 Err(CallError::Api(e))
-                    if e.has_code(ErrorCode::MfaRequired) && form.factor == Factor::None =>
+                    if e.has_code(ErrorCode::MfaRequired)
+                        && matches!(form.factor, Factor::None) =>
                 {
                     let step = second_step(&form, e).await?;
                     key_options.set_value(step.key_options);
