@@ -5,7 +5,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::components::shell::Shell;
+use crate::chrome::shell::Shell;
 use crate::config::{self, ConsoleConfig};
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
@@ -37,8 +37,8 @@ fn Console(config: ConsoleConfig) -> impl IntoView {
     let state = AppState::new(config);
     provide_context(state);
     // Before the router: its Back/Forward guard must run before the router's own.
-    crate::components::leave_guard::guard_unsaved_changes(state, use_i18n());
-    crate::components::language::restore_saved_locale();
+    crate::chrome::leave_guard::guard_unsaved_changes(state, use_i18n());
+    crate::chrome::language::restore_saved_locale();
     view! {
         <Router>
             <Shell>

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use crate::components::form::{FormField, PasswordInput, SubmitButton};
+use crate::components::form::{on_submit, FormField, PasswordInput, SubmitButton};
+use crate::components::loaded::{Load, Loaded};
 use crate::components::password_checklist::PasswordChecklist;
 use crate::i18n::*;
 
@@ -76,7 +77,7 @@ async fn a_hint_describes_its_input_before_the_error() {
     let root = mount(move || {
         view! {
             <FormField id="login" label="Identifiant" value="" on_input=Callback::new(|_| ())
-                error=error hint=Some(Signal::derive(|| "Votre adresse".to_string())) />
+                error=error hint=|| "Votre adresse" />
         }
     });
     leptos::task::tick().await;
@@ -95,7 +96,7 @@ async fn the_submit_button_says_it_is_working_and_keeps_the_focus() {
     let root = mount(move || {
         view! {
             <I18nContextProvider>
-                <SubmitButton label=|_| "Sauvegarder" pending_label=|_| "Enregistrement…" pending />
+                <SubmitButton label="Sauvegarder" pending_label="Enregistrement…" pending />
             </I18nContextProvider>
         }
     });
@@ -142,4 +143,50 @@ async fn show_and_hide_is_a_labelled_toggle() {
     assert_eq!(input(&root, "#pw").type_(), "text");
     assert_eq!(toggle.get_attribute("aria-pressed").as_deref(), Some("true"));
     assert_eq!(input(&root, "#pw").value(), "secret", "nothing typed is lost");
+}
+
+#[wasm_bindgen_test]
+async fn a_loaded_part_says_it_loads_then_fails_with_a_retry_then_shows() {
+    let load = RwSignal::new(Load::Loading);
+    let retried = RwSignal::new(0);
+    let root = mount(move || {
+        view! {
+            <I18nContextProvider>
+                <Loaded load on_retry=Callback::new(move |()| retried.update(|n| *n += 1))>
+                    <p id="the-data">"Les données"</p>
+                </Loaded>
+            </I18nContextProvider>
+        }
+    });
+    leptos::task::tick().await;
+    assert_eq!(count(&root, "[aria-busy=true]"), 1);
+    load.set(Load::Failed);
+    leptos::task::tick().await;
+    assert_eq!(count(&root, "[role=alert]"), 1);
+    let retry: web_sys::HtmlElement =
+        root.query_selector("[role=alert] button").unwrap().unwrap().unchecked_into();
+    retry.click();
+    assert_eq!(retried.get_untracked(), 1);
+    load.set(Load::Ready);
+    leptos::task::tick().await;
+    assert_eq!(count(&root, "#the-data"), 1);
+    assert_eq!(count(&root, "[role=alert], [aria-busy=true]"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_form_sends_nothing_more_while_its_call_is_pending() {
+    let pending = RwSignal::new(false);
+    let sent = RwSignal::new(0);
+    let root = mount(move || {
+        let submit = on_submit(pending, move || sent.update(|n| *n += 1));
+        view! { <form on:submit=submit><button type="submit">"Envoyer"</button></form> }
+    });
+    leptos::task::tick().await;
+    let button: web_sys::HtmlElement =
+        root.query_selector("button").unwrap().unwrap().unchecked_into();
+    button.click();
+    assert_eq!(sent.get_untracked(), 1, "sent, and the page did not go anywhere");
+    pending.set(true);
+    button.click();
+    assert_eq!(sent.get_untracked(), 1, "a second submit while pending sends nothing");
 }

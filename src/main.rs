@@ -5,6 +5,7 @@ mod api;
 mod app;
 #[cfg(test)]
 mod browser_tests;
+mod chrome;
 mod components;
 mod config;
 mod pages;

@@ -19,8 +19,9 @@ pub struct AppState {
     pub config: StoredValue<ConsoleConfig>,
     pub session: RwSignal<Option<Session>>,
     pub notice: RwSignal<Option<Notice>>,
-    /// A form holds changes that are not saved: leaving asks first.
-    pub unsaved: RwSignal<bool>,
+    /// The open form's "changes not saved", while one is open: leaving asks first.
+    /// Only [`AppState::guard_unsaved`] writes it.
+    unsaved: StoredValue<Option<Signal<bool>>>,
     /// Short messages for screen readers (`aria-live`).
     pub announcement: RwSignal<String>,
 }
@@ -32,7 +33,7 @@ impl AppState {
             config: StoredValue::new(config),
             session: RwSignal::new(session),
             notice: RwSignal::new(None),
-            unsaved: RwSignal::new(false),
+            unsaved: StoredValue::new(None),
             announcement: RwSignal::new(String::new()),
         }
     }
@@ -58,10 +59,20 @@ impl AppState {
         self.session.set(Some(session));
     }
 
-    /// Forgets the session locally (the key itself is deleted by the caller).
+    /// Records that the signed-in identity now has a password.
+    pub fn password_was_set(&self) {
+        self.session.update(|s| {
+            if let Some(s) = s {
+                s.has_password = true;
+                session::save(s);
+            }
+        });
+    }
+
+    /// Forgets the session locally (the key itself is deleted by the caller: see
+    /// `end_session`, in api/mod.rs, for a sign-out the person asked for).
     pub fn sign_out(&self, notice: Notice) {
         session::clear();
-        self.unsaved.set(false);
         self.notice.set(Some(notice));
         self.session.set(None);
     }
@@ -72,16 +83,22 @@ impl AppState {
         }
     }
 
+    /// A form's changes not saved yet, `changes`, make leaving ask first, for as long
+    /// as the form is open (call it in the form's component).
+    pub fn guard_unsaved(&self, changes: Signal<bool>) {
+        let unsaved = self.unsaved;
+        unsaved.set_value(Some(changes));
+        on_cleanup(move || unsaved.set_value(None));
+    }
+
+    /// Whether an open form holds changes that are not saved.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved.with_value(|u| u.is_some_and(|changes| changes.get_untracked()))
+    }
+
     /// Asks before leaving a form with unsaved changes; `true` to go on.
     pub fn confirm_leave(&self, message: &str) -> bool {
-        if !self.unsaved.get_untracked() {
-            return true;
-        }
-        let leave =
-            web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true);
-        if leave {
-            self.unsaved.set(false);
-        }
-        leave
+        !self.has_unsaved()
+            || web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
     }
 }

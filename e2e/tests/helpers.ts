@@ -132,3 +132,59 @@ export const MFA_TEXT = {
   fr: { email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter', step: 'Vérification en deux étapes' },
   en: { email: 'Email address', password: 'Password', submit: 'Sign in', step: 'Two-step verification' },
 };
+
+// ---------------------------------------------------------------------------------------
+// Security keys: Chromium's virtual authenticator (CDP `WebAuthn` domain), and a key
+// registered through the API as any client would.
+
+/** A virtual security key that answers at once, for the page's browser. */
+export async function addVirtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: 'usb', hasResidentKey: true,
+      hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
+    },
+  });
+}
+
+/** Registers the virtual key for the demo account (CreateMfaDevice, the browser's
+ * `credentials.create` at the console's origin, ActivateMfaDevice); leaves the page
+ * on the sign-in. */
+async function registerKey(page: Page, request: APIRequestContext, base: string, key: Key, name: string) {
+  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'WEBAUTHN', Name: name,
+  });
+  await page.goto(`${base}/sign-in`);
+  const credential = await page.evaluate(async (options) => {
+    const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
+    const made = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
+    return made.toJSON();
+  }, created.PublicKeyOptions);
+  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Credential: credential });
+}
+
+/** The demo account on `server` with a virtual security key, "Blue key": the console's
+ * address (with a host name WebAuthn accepts) and an access key of the account. */
+export async function withSecurityKey(page: Page, request: APIRequestContext, server: Server) {
+  await addVirtualAuthenticator(page);
+  const base = localhost(server);
+  const key = await demoKey(request, base);
+  await registerKey(page, request, base, key, 'Blue key');
+  return { base, key };
+}
+
+/** The names of the calls the page makes, in order (`CreateAccessKey`…). */
+export function recordCalls(page: Page): string[] {
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.includes('/api/v1/')) calls.push(url.pathname.split('/').pop()!);
+  });
+  return calls;
+}
+
+/** The calls made before the session key existed: up to the last CreateAccessKey (each
+ * call after it is signed with that key). */
+export const beforeTheKey = (calls: string[]) => calls.slice(0, calls.lastIndexOf('CreateAccessKey') + 1);

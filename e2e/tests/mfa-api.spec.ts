@@ -7,8 +7,11 @@
 // WebAuthn needs a domain name (or localhost), not an IP address: these tests open the
 // console at http://localhost:PORT, which the server's default relying party allows.
 
+import type { Page } from '@playwright/test';
 import { test, expect, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
-import { demoKey, firstStep, localhost, MFA_TEXT as TEXT, signedCall, signOut, totp } from './helpers';
+import {
+  beforeTheKey, demoKey, firstStep, localhost, MFA_TEXT as TEXT, recordCalls, signedCall, signOut, totp, withSecurityKey,
+} from './helpers';
 
 test('with an authenticator app: the password alone no longer signs in; a code or a recovery code (once) does', async ({ page, freshServer, request }) => {
   test.setTimeout(90_000);
@@ -74,27 +77,7 @@ test('with an authenticator app: the password alone no longer signs in; a code o
 
 test('with a security key (virtual authenticator), in English and dark: the key signs in', async ({ page, freshServer, request }) => {
   test.setTimeout(90_000);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2', transport: 'usb', hasResidentKey: true,
-      hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
-    },
-  });
-  const base = localhost(freshServer);
-  const key = await demoKey(request, base);
-  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
-    CurrentPassword: DEMO_ACCOUNT.password, Type: 'WEBAUTHN', Name: 'Blue key',
-  });
-  // The browser registers the key from the API's options, at the console's origin.
-  await page.goto(`${base}/sign-in`);
-  const credential = await page.evaluate(async (options) => {
-    const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
-    const made = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
-    return made.toJSON();
-  }, created.PublicKeyOptions);
-  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Credential: credential });
+  const { base, key } = await withSecurityKey(page, request, freshServer);
 
   await setColorScheme(page, 'dark');
   await page.getByRole('button', { name: 'English', exact: true }).click();
@@ -106,4 +89,67 @@ test('with a security key (virtual authenticator), in English and dark: the key 
   await page.waitForURL(/\/personal-space/);
   const devices = await signedCall(request, base, key, 'ReadMfaDevices', {});
   expect(devices.MfaDevices[0].LastUsedDate).toBeTruthy();
+});
+
+// Sign-in as one conversation (docs/API.md): the password's answer, 401 1010, says which
+// second factors the identity has (with a security key's challenge), so the second step
+// sends the factor at once. These count the browser's calls.
+
+/** Email and password, then the second factor (`fill` types it, if it is typed), and
+ * Vérifier: two calls before the session key exists, and no CreateMfaChallenge. */
+async function expectTwoCallsBeforeTheKey(page: Page, base: string, fill: () => Promise<void>) {
+  const calls = recordCalls(page);
+  await firstStep(page, base, TEXT.fr);
+  await fill();
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+  expect(beforeTheKey(calls)).toEqual(['CreateAccessKey', 'CreateAccessKey']);
+  expect(calls).not.toContain('CreateMfaChallenge');
+}
+
+test('with an authenticator app, two calls before the session key exists, and no CreateMfaChallenge', async ({ page, freshServer, request }) => {
+  const base = freshServer.baseURL;
+  const key = await demoKey(request, base);
+  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
+  });
+  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Code: totp(created.Totp.Secret) });
+  // The next step's code: the one above was used at activation, and a code works once.
+  await expectTwoCallsBeforeTheKey(page, base, () => page.getByLabel('Code de vérification').fill(totp(created.Totp.Secret, 1)));
+});
+
+test('with a security key, two calls before the session key exists: the password\'s answer brings the challenge', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const { base } = await withSecurityKey(page, request, freshServer);
+  await expectTwoCallsBeforeTheKey(page, base, async () => {});
+});
+
+test('a security key refused once: the retry asks for a new challenge, then signs in', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const { base } = await withSecurityKey(page, request, freshServer);
+  // The first assertion the console sends is refused (1011), as a key the API does not know.
+  let refused = 0;
+  await page.route('**/api/v1/CreateAccessKey', async (route) => {
+    if (refused > 0 || !route.request().postDataJSON().WebAuthnCredential) return route.continue();
+    refused++;
+    await route.fulfill({
+      status: 401,
+      json: { Errors: [{ Code: '1011', Type: 'AccessDenied', Details: '' }], ResponseContext: { RequestId: 'e2e' } },
+    });
+  });
+
+  const calls = recordCalls(page);
+  await firstStep(page, base, TEXT.fr);
+  // Whatever the first step cost (nothing on this API; CreateMfaChallenge on one that
+  // does not say the second factors), the first attempt signs the challenge it brought.
+  const challenges = () => calls.filter((c) => c === 'CreateMfaChallenge').length;
+  const atFirstStep = challenges();
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByRole('alert')).toHaveText("La clé de sécurité n'a pas été reconnue.");
+  expect(refused).toBe(1);
+  expect(challenges()).toBe(atFirstStep);
+  // A challenge answers one sign-in: the retry asks for a new one.
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await page.waitForURL(/\/personal-space/);
+  expect(challenges()).toBe(atFirstStep + 1);
 });

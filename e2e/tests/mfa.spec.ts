@@ -8,7 +8,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { test, expect, signIn, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
-import { firstStep, localhost, MFA_TEXT, signOut, totp } from './helpers';
+import { addVirtualAuthenticator, firstStep, localhost, MFA_TEXT, signOut, totp } from './helpers';
 
 const FR = MFA_TEXT.fr;
 const EN = MFA_TEXT.en;
@@ -108,18 +108,7 @@ test('an authenticator app: set up with a first code, then sign-in asks for a co
 
 test('a security key (virtual authenticator), in English and dark: register, sign in with it, remove it', async ({ page, freshServer }) => {
   test.setTimeout(90_000);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(page);
   const base = localhost(freshServer);
   await setColorScheme(page, 'dark');
   await signIn(page, { ...DEMO_ACCOUNT, baseURL: base, lang: 'en' });

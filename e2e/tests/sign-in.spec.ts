@@ -1,5 +1,5 @@
 import { DEMO_ACCOUNT, expect, expectNoAxeViolations, setColorScheme, signIn, test } from '../fixtures';
-import { basicCall, sessionOf } from './helpers';
+import { basicCall, beforeTheKey, recordCalls, sessionOf } from './helpers';
 
 test.describe('sign-in', () => {
   test('with an access key and its secret key, then sign out', async ({ page, request, baseURL }) => {
@@ -51,6 +51,13 @@ test.describe('sign-in', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Connexion' })).toBeVisible();
     const after = await basicCall(request, baseURL!, 'ReadAccessKeys', { Filters: { AccessKeyIds: [session!.access_key_id] } });
     expect(after.body.AccessKeys).toHaveLength(0);
+  });
+
+  test('with a password only, one call before the session key exists', async ({ page }) => {
+    const calls = recordCalls(page);
+    await signIn(page, DEMO_ACCOUNT);
+    expect(beforeTheKey(calls)).toEqual(['CreateAccessKey']);
+    expect(calls).not.toContain('CreateMfaChallenge');
   });
 
   test('wrong credentials, then the lockout with the time to wait', async ({ page, freshServer }) => {

@@ -1,76 +1,109 @@
-//! One call to an OAPI endpoint with fetch: JSON in, JSON out, signed in the
-//! browser (OSC4) or with email/password (Basic), errors in the OAPI format.
+//! The client: [`Client`], who signs a call and where it goes; [`Client::call`] and
+//! [`Client::call_for_effect`], the typed parts; and one untyped send behind one box,
+//! so the wasm holds one copy of the signing and fetch code, not one per call.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use account_contract::signing::{self, Algorithm, SigningKey};
-use account_contract::{ApiError, Call, ErrorBody, ErrorCode, ErrorItem};
+use account_contract::{ApiError, Call, CheckAuthenticationRequest, ErrorBody, ErrorCode};
 use gloo_net::http::Request;
+use leptos::prelude::*;
 
+use super::CallError;
 use crate::config::Endpoint;
+use crate::state::AppState;
 
+/// What signs a call made outside the session (while signing in).
+#[derive(Clone, Copy)]
 pub enum Credentials<'a> {
     Key { id: &'a str, secret: &'a str },
     Password { login: &'a str, password: &'a str },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum CallError {
-    /// The API answered with an OAPI error.
-    Api(ApiError),
-    /// No answer at all: network down, endpoint unreachable, request blocked.
-    Unreachable,
-    /// An answer that is not the API's (a proxy's error page, say), with its status.
-    Unexpected(u16),
-    /// No session to sign with.
-    SignedOut,
-    /// The browser gave no security key, so the call that needed one was not made.
-    SecurityKey(crate::webauthn::WebAuthnError),
+#[derive(Clone, Copy)]
+enum Signer<'a> {
+    /// The session's key, at the session's endpoint. A call refused for authentication
+    /// (the key expired or was deleted elsewhere) ends the session.
+    Session(AppState),
+    Given(&'a Endpoint, Credentials<'a>),
 }
 
-impl CallError {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            CallError::Api(e) => Some(e.status),
-            CallError::Unexpected(s) => Some(*s),
-            _ => None,
+/// Makes calls: as the signed-in person ([`Api`]), or with given credentials
+/// ([`Client::signed_by`], the sign-in before its session exists).
+#[derive(Clone, Copy)]
+pub struct Client<'a> {
+    signer: Signer<'a>,
+}
+
+/// The handle pages use: calls as the signed-in person.
+pub type Api = Client<'static>;
+
+/// A call's answer to come: its status and body, or why there is none.
+type Answer<'a> = Pin<Box<dyn Future<Output = Result<(u16, String), CallError>> + 'a>>;
+
+impl<'a> Client<'a> {
+    pub fn new(state: AppState) -> Api {
+        Client { signer: Signer::Session(state) }
+    }
+
+    pub fn signed_by(endpoint: &'a Endpoint, credentials: Credentials<'a>) -> Self {
+        Self { signer: Signer::Given(endpoint, credentials) }
+    }
+
+    /// The app's state, when the call is made as the signed-in person.
+    pub fn state(self) -> Option<AppState> {
+        match self.signer {
+            Signer::Session(state) => Some(state),
+            Signer::Given(..) => None,
         }
     }
 
-    /// Seconds to wait when the identity is locked after failed attempts (code 13:
-    /// 401 as on OUTSCALE's API, 429 from older servers) or the caller throttled (429).
-    /// Read it before a 401: a locked identity is not a wrong password.
-    pub fn locked_for(&self) -> Option<u64> {
-        match self {
-            CallError::Api(e) if e.has_code(ErrorCode::TemporarilyLocked) || e.status == 429 => {
-                Some(e.retry_after.unwrap_or(60))
+    /// Makes the call `C` (its name and response type come with the request's type).
+    pub async fn call<C: Call>(self, req: &C) -> Result<C::Response, CallError> {
+        let (status, text) = self.send(C::NAME, encode(req)?).await?;
+        serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
+    }
+
+    /// Makes the call `C` when only its success matters: the answer is not read, so no
+    /// code to read its type goes into the wasm.
+    pub async fn call_for_effect<C: Call>(self, req: &C) -> Result<(), CallError> {
+        self.send(C::NAME, encode(req)?).await.map(drop)
+    }
+
+    /// The untyped part of every call: boxed, so that no typed caller's future holds
+    /// (and inlines) its state.
+    fn send(self, name: &'static str, body: String) -> Answer<'a> {
+        Box::pin(self.send_now(name, body))
+    }
+
+    async fn send_now(self, name: &'static str, body: String) -> Result<(u16, String), CallError> {
+        let state = match self.signer {
+            Signer::Given(endpoint, credentials) => {
+                return fetch(endpoint, credentials, name, body).await
             }
-            _ => None,
+            Signer::Session(state) => state,
+        };
+        let Some(session) = state.session.get_untracked() else {
+            return Err(CallError::SignedOut);
+        };
+        let endpoint = state.endpoint_of(&session);
+        let key = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
+        let result = fetch(&endpoint, key, name, body).await;
+        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
+        // 401 code 13 a password check while the identity is locked (the session lives on).
+        let session_refused = matches!(&result, Err(CallError::Api(e))
+            if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
+        if session_refused && name != CheckAuthenticationRequest::NAME {
+            state.session_expired();
         }
+        result
     }
+}
 
-    /// Refused credentials: a 401 that is not the lockout (code 13, which says how
-    /// long to wait instead) nor about a second factor (the password was right).
-    pub fn is_wrong_credentials(&self) -> bool {
-        let second_factor = matches!(self, CallError::Api(e)
-            if e.has_code(ErrorCode::MfaRequired) || e.has_code(ErrorCode::MfaFailed));
-        self.status() == Some(401) && self.locked_for().is_none() && !second_factor
-    }
-
-    /// The errors that name a parameter, as (parameter, error).
-    pub fn field_errors(&self) -> Vec<(String, ErrorItem)> {
-        match self {
-            CallError::Api(e) => e
-                .items
-                .iter()
-                .filter_map(|i| i.field().map(|f| (f.to_owned(), i.clone())))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A server-side failure (5xx or an answer we cannot read).
-    pub fn is_server_failure(&self) -> bool {
-        matches!(self, CallError::Unexpected(_)) || self.status().is_some_and(|s| s >= 500)
-    }
+/// The body of a request (the typed part kept out of `send`).
+fn encode<C: Call>(req: &C) -> Result<String, CallError> {
+    serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))
 }
 
 /// `YYYYMMDDTHHMMSSZ` from the browser's clock.
@@ -107,52 +140,8 @@ fn signing_host(endpoint: &Endpoint) -> String {
     web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default()
 }
 
-/// Makes the call `C` (its name and response type come with the request's type).
-pub async fn call<C: Call>(
-    endpoint: &Endpoint,
-    credentials: Credentials<'_>,
-    req: &C,
-) -> Result<C::Response, CallError> {
-    decode::<C>(send(endpoint, credentials, C::NAME, encode(req)?).await?)
-}
-
-/// Makes the call `C` when only its success matters: the answer is not read, so no
-/// code to read its type goes into the wasm.
-pub async fn call_for_effect<C: Call>(
-    endpoint: &Endpoint,
-    credentials: Credentials<'_>,
-    req: &C,
-) -> Result<(), CallError> {
-    send(endpoint, credentials, C::NAME, encode(req)?).await.map(drop)
-}
-
-/// The body of a request. The typed parts of a call (this and [`decode`]) are kept
-/// apart from the rest, so the wasm holds one copy of `send`, not one per call.
-pub fn encode<C: Call>(req: &C) -> Result<String, CallError> {
-    serde_json::to_string(req).map_err(|_| CallError::Unexpected(0))
-}
-
-/// The answer of a successful call, from its status and body.
-pub fn decode<C: Call>((status, text): (u16, String)) -> Result<C::Response, CallError> {
-    serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
-}
-
-/// A call's answer to come: its status and body, or why there is none.
-pub type Answer<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(u16, String), CallError>> + 'a>>;
-
-/// The untyped part of a call: signs, sends, and reads an OAPI error. Boxed, so that
-/// the typed callers' futures stay small (one copy of this state in the wasm).
-pub fn send<'a>(
-    endpoint: &'a Endpoint,
-    credentials: Credentials<'a>,
-    name: &'a str,
-    body: String,
-) -> Answer<'a> {
-    Box::pin(send_now(endpoint, credentials, name, body))
-}
-
-async fn send_now(
+/// Signs, sends with `fetch`, and reads an OAPI error.
+async fn fetch(
     endpoint: &Endpoint,
     credentials: Credentials<'_>,
     name: &str,

@@ -1,15 +1,17 @@
-//! Everything that talks to the API: the signed fetch client, and
-//! `Api`, the one handle pages use to make calls.
+//! Everything that talks to the API: the client (`client.rs`: `Api`, one signed
+//! fetch), how a call fails (`error.rs`), and the calls the pages name.
 
 mod client;
+mod error;
 
-pub use client::{call, call_for_effect, CallError, Credentials};
+pub use client::{Api, Client, Credentials};
+pub use error::CallError;
 
 use account_contract::*;
 use leptos::prelude::*;
 
 use crate::session::Session;
-use crate::state::AppState;
+use crate::state::{AppState, Notice};
 
 /// The tag of the access keys the console creates at sign-in: its sessions.
 pub const CONSOLE_TAG: &str = "osc-console";
@@ -25,67 +27,14 @@ pub fn deactivate_key(access_key_id: String) -> UpdateAccessKeyRequest {
     UpdateAccessKeyRequest { access_key_id, state: Some(KeyState::Inactive), ..Default::default() }
 }
 
-/// Makes calls as the signed-in person. A call refused for authentication (the
-/// session key expired or was deleted elsewhere) ends the session, and the app
-/// returns to sign-in.
-#[derive(Clone, Copy)]
-pub struct Api {
-    state: AppState,
-}
-
+/// The calls with a shape of their own (an answer to dig out, a rule to follow);
+/// every other call is `api.call(&request)`.
 impl Api {
-    pub fn new(state: AppState) -> Self {
-        Self { state }
-    }
-
-    /// Makes the call `C` with the session's key.
-    pub async fn call<C: Call>(self, req: &C) -> Result<C::Response, CallError> {
-        client::decode::<C>(self.send(C::NAME, client::encode(req)?).await?)
-    }
-
-    /// Makes the call `C` when only its success matters (its answer is not read).
-    pub async fn call_for_effect<C: Call>(self, req: &C) -> Result<(), CallError> {
-        self.send(C::NAME, client::encode(req)?).await.map(drop)
-    }
-
-    /// The untyped part of a call, signed with the session's key: one copy in the wasm,
-    /// behind a box so that no caller's future holds (and inlines) its state.
-    fn send(self, name: &'static str, body: String) -> client::Answer<'static> {
-        Box::pin(self.send_now(name, body))
-    }
-
-    async fn send_now(self, name: &'static str, body: String) -> Result<(u16, String), CallError> {
-        let Some(session) = self.state.session.get_untracked() else {
-            return Err(CallError::SignedOut);
-        };
-        let endpoint = self.state.endpoint_of(&session);
-        let creds = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
-        let result = client::send(&endpoint, creds, name, body).await;
-        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
-        // 401 code 13 a password check while the identity is locked (the session lives on).
-        let session_refused = matches!(&result, Err(CallError::Api(e))
-            if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
-        if session_refused && name != CheckAuthenticationRequest::NAME {
-            self.state.session_expired();
-        }
-        result
-    }
-
     /// Whether the session still works (a cheap signed call any identity may make).
     pub async fn session_is_valid(self) -> bool {
         let probe = ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
         let result = self.call(&probe).await;
         !matches!(result, Err(e) if e.status() == Some(401) || e == CallError::SignedOut)
-    }
-
-    /// Records that the signed-in identity now has a password.
-    pub fn password_was_set(self) {
-        self.state.session.update(|s| {
-            if let Some(s) = s {
-                s.has_password = true;
-                crate::session::save(s);
-            }
-        });
     }
 
     pub async fn read_account(self) -> Result<Account, CallError> {
@@ -140,10 +89,26 @@ impl Api {
     /// Ends another session of this identity. An EIM user's key must be inactive
     /// before it can be deleted (OUTSCALE's rule; only a key's own deletion skips it).
     pub async fn end_other_session(self, access_key_id: String) -> Result<(), CallError> {
-        if self.state.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user)) {
+        let user =
+            |s: AppState| s.session.with_untracked(|s| s.as_ref().is_some_and(Session::is_user));
+        if self.state().is_some_and(user) {
             self.call_for_effect(&deactivate_key(access_key_id.clone())).await?;
         }
         self.delete_access_key(access_key_id).await
+    }
+}
+
+/// Signing out, here because it calls the API (state.rs makes no call).
+impl AppState {
+    /// Ends the session as the person asked: its key goes with it when the console
+    /// made it (if the API cannot be reached, the key expires on its own), then the
+    /// session is forgotten and sign-in says so.
+    pub async fn end_session(self) {
+        let session = self.session.get_untracked();
+        if let Some(s) = session.filter(|s| s.owns_key) {
+            let _ = Api::new(self).delete_access_key(s.access_key_id).await;
+        }
+        self.sign_out(Notice::SignedOut);
     }
 }
 

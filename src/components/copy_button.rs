@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
 
@@ -41,7 +41,7 @@ pub fn CopyButton(
             aria-label=move || t_string!(i18n, copy_label, field = field.get()).to_string()
             on:click=copy
         >
-            {text(i18n, |l| td_string!(l, copy))}
+            {tr!(i18n, copy)}
         </button>
     }
 }

@@ -1,15 +1,12 @@
-//! Widgets shared by the pages.
+//! Widgets shared by the pages (the app's own frame is `crate::chrome`).
 
 pub mod copy_button;
 pub mod failure;
 pub mod form;
 pub mod icons;
-pub mod language;
-pub mod leave_guard;
+pub mod loaded;
+pub mod menu_button;
 pub mod page_heading;
 pub mod password_checklist;
 pub mod problem_text;
-pub mod profile_menu;
-pub mod shell;
 pub mod text;
-pub mod theme;

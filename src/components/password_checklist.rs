@@ -6,7 +6,7 @@ use account_contract::{PasswordRule, PASSWORD_POLICY};
 use leptos::prelude::*;
 
 use crate::components::icons::CheckIcon;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 
 /// The sentence of a rule ("contenir un chiffre").
@@ -127,7 +127,7 @@ pub fn PasswordChecklist(#[prop(into)] id: String, password: RwSignal<String>) -
     };
     view! {
         <div class="checklist" id=id>
-            <p class="group-title">{text(i18n, |l| td_string!(l, policy_title))}</p>
+            <p class="group-title">{tr!(i18n, policy_title)}</p>
             <ul class="plain">
                 {PasswordRule::ALL.into_iter().map(|rule| {
                     let state = Memo::new(move |_| password.with(|p| PASSWORD_POLICY.meets(rule, p)));
@@ -152,11 +152,11 @@ pub fn PasswordChecklist(#[prop(into)] id: String, password: RwSignal<String>) -
                 }).collect_view()}
             </ul>
             <div class="strength">
-                <label for=format!("{}-strength", "new-password")>{text(i18n, |l| td_string!(l, strength_label))}</label>
+                <label for=format!("{}-strength", "new-password")>{tr!(i18n, strength_label)}</label>
                 <meter id="new-password-strength" min="0" max="4" low="2" high="3" optimum="4"
                     value=move || strength.get().to_string() aria-valuetext=strength_text />
                 <span>{strength_text}</span>
-                <p class="hint">{text(i18n, |l| td_string!(l, strength_note))}</p>
+                <p class="hint">{tr!(i18n, strength_note)}</p>
             </div>
         </div>
     }

@@ -12,7 +12,8 @@ use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::SignedInPart;
-use crate::components::text::text;
+use crate::components::loaded::{Load, Loaded};
+use crate::components::text::tr;
 use crate::i18n::*;
 
 /// Where the signed-in module starts. `wasm_split` turns calls to it into calls
@@ -89,30 +90,23 @@ pub fn SignedIn(part: SignedInPart) -> impl IntoView {
     let i18n = use_i18n();
     let status = status();
     load();
-    let page = !matches!(part, SignedInPart::ProfileMenu);
-    move || match status.get() {
-        Status::Loaded => match draw(part) {
-            Some(view) => view,
-            None => unavailable(i18n, page).into_any(),
-        },
-        Status::Failed => unavailable(i18n, page).into_any(),
-        _ if page => {
-            view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any()
-        }
-        _ => ().into_any(),
+    let ready = {
+        let status = status.clone();
+        move || status.get() == Status::Loaded
+    };
+    if matches!(part, SignedInPart::ProfileMenu) {
+        return (move || ready().then(|| draw(part))).into_any();
     }
-}
-
-/// The alert shown in a page whose module could not be fetched.
-fn unavailable(i18n: leptos_i18n::I18nContext<Locale>, page: bool) -> impl IntoView {
-    page.then(|| {
-        view! {
-            <div class="alert" role="alert">
-                <p>{text(i18n, |l| td_string!(l, signed_in_unavailable))}</p>
-                <button type="button" on:click=|_| load()>
-                    {text(i18n, |l| td_string!(l, retry))}
-                </button>
-            </div>
-        }
-    })
+    let load_state = move || match status.get() {
+        Status::Loaded => Load::Ready,
+        Status::Failed => Load::Failed,
+        _ => Load::Loading,
+    };
+    view! {
+        <Loaded load=load_state on_retry=Callback::new(|()| load())
+            failed=tr!(i18n, signed_in_unavailable)>
+            {move || draw(part)}
+        </Loaded>
+    }
+    .into_any()
 }

@@ -23,7 +23,7 @@ pub enum SignedInPart {
 
 impl SignedInPart {
     fn view(self) -> AnyView {
-        use crate::components::profile_menu::ProfileMenu;
+        use crate::chrome::profile_menu::ProfileMenu;
         use crate::pages::authentication_settings::AuthenticationSettings;
         use crate::pages::personal_space::PersonalSpace;
         match self {

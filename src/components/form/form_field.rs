@@ -16,7 +16,7 @@ pub fn FormField(
     /// The keyboard a phone shows (`numeric` for a code).
     #[prop(optional)]
     input_mode: Option<&'static str>,
-    #[prop(optional_no_strip)] hint: Option<Signal<String>>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] max_chars: Option<usize>,
 ) -> impl IntoView {

@@ -4,7 +4,8 @@
 //!   ids that tie them together ([`Field`]) worked out once;
 //! - [`FormField`] (a text input) and [`PasswordInput`] (with its show/hide
 //!   button), built on that shell;
-//! - [`SubmitButton`]: says it is working while its action is pending;
+//! - [`SubmitButton`]: says it is working while its action is pending, and
+//!   [`on_submit`], the form's submit handler that sends nothing more meanwhile;
 //! - [`ReadOnlyId`]: an identifier the person cannot change;
 //! - [`focus_by_id`]: moving the focus where the person reads or types next.
 
@@ -13,6 +14,7 @@ mod focus;
 mod form_field;
 mod password_input;
 mod read_only_id;
+mod submit;
 mod submit_button;
 
 pub use field_shell::{Field, FieldShell};
@@ -20,4 +22,5 @@ pub use focus::focus_by_id;
 pub use form_field::FormField;
 pub use password_input::PasswordInput;
 pub use read_only_id::ReadOnlyId;
+pub use submit::on_submit;
 pub use submit_button::SubmitButton;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{Field, FieldShell};
-use crate::components::text::text_while;
+use crate::components::text::{text_while, tr};
 use crate::i18n::*;
 
 #[component]
@@ -51,7 +51,7 @@ pub fn PasswordInput(
                 aria-label=toggle_label
                 on:click=move |_| shown.update(|s| *s = !*s)
             >
-                {text_while(i18n, shown.into(), |l| td_string!(l, hide), |l| td_string!(l, show))}
+                {text_while(i18n, shown.into(), tr!(hide), tr!(show))}
             </button>
         </div>
     };

@@ -5,18 +5,18 @@
 use leptos::prelude::*;
 
 use crate::components::copy_button::CopyButton;
-use crate::components::text::{text, Translation};
+use crate::components::text::tr;
 use crate::i18n::*;
 
 #[component]
 pub fn ReadOnlyId(
-    label: Translation,
+    #[prop(into)] label: Signal<String>,
     #[prop(into)] value: Signal<String>,
     #[prop(optional)] input_id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let title = view! {
-        {text(i18n, label)} " " <span class="badge">{text(i18n, |l| td_string!(l, read_only))}</span>
+        {label} " " <span class="badge">{tr!(i18n, read_only)}</span>
     };
     match input_id {
         Some(id) => view! {
@@ -31,7 +31,7 @@ pub fn ReadOnlyId(
                 <dt>{title}</dt>
                 <dd>
                     <span class="mono">{value}</span>
-                    <CopyButton value field=Signal::derive(move || label(i18n.get_locale()).to_owned()) />
+                    <CopyButton value field=label />
                 </dd>
             </div>
         }

@@ -5,13 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::components::text::{text_while, Translation};
-use crate::i18n::*;
-
 #[component]
 pub fn SubmitButton(
-    label: Translation,
-    pending_label: Translation,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] pending_label: Signal<String>,
     #[prop(into)] pending: Signal<bool>,
     /// Disabled for another reason too (nothing to send, say).
     #[prop(optional, into)]
@@ -21,7 +18,6 @@ pub fn SubmitButton(
     described_by: Option<&'static str>,
     #[prop(optional)] id: Option<&'static str>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <button
             type="submit"
@@ -32,7 +28,7 @@ pub fn SubmitButton(
             aria-describedby=described_by
             disabled=move || disabled.is_some_and(|d| d.get())
         >
-            {text_while(i18n, pending, pending_label, label)}
+            {move || if pending.get() { pending_label.get() } else { label.get() }}
         </button>
     }
 }

@@ -8,7 +8,7 @@ mod sessions;
 use leptos::prelude::*;
 
 use crate::components::page_heading::PageHeading;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
 use mfa::MfaSection;
@@ -21,8 +21,8 @@ pub fn AuthenticationSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let password_change = state.current_endpoint().is_some_and(|e| e.password_change);
     view! {
-        <PageHeading>{text(i18n, |l| td_string!(l, auth_title))}</PageHeading>
-        <p class="intro">{text(i18n, |l| td_string!(l, auth_intro))}</p>
+        <PageHeading>{tr!(i18n, auth_title)}</PageHeading>
+        <p class="intro">{tr!(i18n, auth_intro)}</p>
         <div class="sections">
             <PasswordSection supported=password_change />
             <MfaSection supported=password_change />

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::labels::{field_label, section_title, Section, SECTIONS};
 use crate::components::form::ReadOnlyId;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 
 #[component]
@@ -25,7 +25,7 @@ pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
 
     let shown = move |value: String| {
         if value.is_empty() {
-            view! { <dd class="unset">{text(i18n, |l| td_string!(l, not_set))}</dd> }.into_any()
+            view! { <dd class="unset">{tr!(i18n, not_set)}</dd> }.into_any()
         } else {
             view! { <dd>{value}</dd> }.into_any()
         }
@@ -34,10 +34,10 @@ pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
     view! {
         <div class="sections">
             <section class="card" aria-labelledby="section-account">
-                <h2 id="section-account">{text(i18n, |l| td_string!(l, section_account))}</h2>
+                <h2 id="section-account">{tr!(i18n, section_account)}</h2>
                 <dl>
-                    <ReadOnlyId label=|l| td_string!(l, field_account_id) value=Signal::derive(account_id) />
-                    <ReadOnlyId label=|l| td_string!(l, field_customer_id) value=Signal::derive(customer_id) />
+                    <ReadOnlyId label=tr!(i18n, field_account_id) value=Signal::derive(account_id) />
+                    <ReadOnlyId label=tr!(i18n, field_customer_id) value=Signal::derive(customer_id) />
                 </dl>
             </section>
             {SECTIONS.iter().map(|(section, fields)| {
@@ -56,11 +56,11 @@ pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
                                     </div>
                                     {(field == AccountField::Email).then(|| view! {
                                         <div class="row">
-                                            <dt>{text(i18n, |l| td_string!(l, field_additional_emails))}</dt>
+                                            <dt>{tr!(i18n, field_additional_emails)}</dt>
                                             {move || {
                                                 let list = additional();
                                                 if list.is_empty() {
-                                                    view! { <dd class="unset">{text(i18n, |l| td_string!(l, none_listed))}</dd> }.into_any()
+                                                    view! { <dd class="unset">{tr!(i18n, none_listed)}</dd> }.into_any()
                                                 } else {
                                                     view! { <dd><ul class="plain">{list.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></dd> }.into_any()
                                                 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::details::section_key;
 use super::labels::{error_text, field_label, input_id, input_kind, section_title, SECTIONS};
 use crate::components::form::{focus_by_id, FormField};
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 
 /// The longest value a parameter takes (its field's limit; an email's for the list).
@@ -75,8 +75,6 @@ pub fn AccountFields(draft: Draft) -> impl IntoView {
 fn text_field(draft: Draft, field: AccountField) -> impl IntoView {
     let i18n = use_i18n();
     let (input_type, autocomplete) = input_kind(field);
-    let hint = (field == AccountField::Email)
-        .then(|| Signal::derive(move || t_string!(i18n, email_hint).to_string()));
     let value = Signal::derive(move || {
         draft.account.with(|d| field.of_account(d).cloned().unwrap_or_default())
     });
@@ -84,10 +82,13 @@ fn text_field(draft: Draft, field: AccountField) -> impl IntoView {
         draft.edited(|p| p == field.name());
         draft.account.update(|d| *field.of_account_mut(d) = Some(v));
     });
-    let label = Signal::derive(move || field_label(i18n, field));
-    view! {
-        <FormField id=input_id(field.name()) label value on_input error=draft.error_of(field.name().to_owned())
-            input_type autocomplete required=!field.may_be_empty() max_chars=field.max_chars() hint />
+    let (id, label) = (input_id(field.name()), move || field_label(i18n, field));
+    let (error, required, max_chars) =
+        (draft.error_of(field.name().to_owned()), !field.may_be_empty(), field.max_chars());
+    if field == AccountField::Email {
+        view! { <FormField id label value on_input error input_type autocomplete required max_chars hint=tr!(i18n, email_hint) /> }.into_any()
+    } else {
+        view! { <FormField id label value on_input error input_type autocomplete required max_chars /> }.into_any()
     }
 }
 
@@ -134,7 +135,7 @@ fn AdditionalEmails(draft: Draft) -> impl IntoView {
         view! {
             <li class="email-item">
                 <FormField id=input_id(&parameter) input_type="email" autocomplete="email"
-                    label=Signal::derive(move || t_string!(i18n, additional_email_n, n = i + 1).to_string())
+                    label=move || t_string!(i18n, additional_email_n, n = i + 1).to_string()
                     value on_input error=draft.error_of(parameter.clone()) max_chars=EMAIL_MAX_CHARS />
                 <button type="button" class="ghost small" on:click=move |_| remove(i)>
                     {t!(i18n, remove_email, n = i + 1)}
@@ -145,14 +146,14 @@ fn AdditionalEmails(draft: Draft) -> impl IntoView {
     let list_error = draft.error_of("AdditionalEmails".into());
     view! {
         <div class="field-group" role="group" aria-labelledby="additional-emails-title">
-            <p class="group-title" id="additional-emails-title">{text(i18n, |l| td_string!(l, field_additional_emails))}</p>
-            <p class="hint">{text(i18n, |l| td_string!(l, additional_emails_hint))}</p>
+            <p class="group-title" id="additional-emails-title">{tr!(i18n, field_additional_emails)}</p>
+            <p class="hint">{tr!(i18n, additional_emails_hint)}</p>
             <ul class="plain">{move || (0..count.get()).map(item).collect_view()}</ul>
             <p class="field-error" hidden=move || list_error.with(Option::is_none)>{move || list_error.get()}</p>
             <button type="button" id="add-email" class="ghost"
                 disabled=move || { count.get() >= ADDITIONAL_EMAILS_MAX }
                 on:click=add>
-                {text(i18n, |l| td_string!(l, add_email))}
+                {tr!(i18n, add_email)}
             </button>
         </div>
     }

@@ -9,31 +9,12 @@ use leptos::prelude::*;
 
 use super::edit_fields::{max_chars_of, AccountFields, Draft};
 use super::labels::{error_text, input_id};
-use crate::api::{use_api, CallError};
-use crate::components::form::{focus_by_id, ReadOnlyId, SubmitButton};
-use crate::components::text::text;
+use crate::api::use_api;
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{focus_by_id, on_submit, ReadOnlyId, SubmitButton};
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
-
-/// Why a save failed, said above the buttons (empty when the session ended: the
-/// app returns to sign-in).
-fn save_failure(i18n: leptos_i18n::I18nContext<Locale>, e: &CallError) -> String {
-    if !e.field_errors().is_empty() {
-        t_string!(i18n, save_failed_fields).to_string()
-    } else if *e == CallError::Unreachable {
-        t_string!(i18n, save_failed_network).to_string()
-    } else if e.status() == Some(401) {
-        String::new()
-    } else if e.is_server_failure() {
-        t_string!(i18n, save_failed_server, status = e.status().unwrap_or(0)).to_string()
-    } else {
-        let details = match e {
-            CallError::Api(a) => a.to_string(),
-            _ => String::new(),
-        };
-        t_string!(i18n, error_generic, details).to_string()
-    }
-}
 
 #[component]
 pub fn EditForm(
@@ -61,16 +42,15 @@ pub fn EditForm(
     });
     let draft = Draft { account, server_errors: RwSignal::new(Vec::new()), client_errors };
 
+    let unchanged = move || changes.with(UpdateAccountRequest::is_empty);
     // Leaving with unsaved changes asks first (see AppState::confirm_leave).
-    Effect::new(move |_| state.unsaved.set(!changes.with(UpdateAccountRequest::is_empty)));
-    on_cleanup(move || state.unsaved.set(false));
+    state.guard_unsaved(Signal::derive(move || !unchanged()));
 
     let save = Action::new_local(move |update: &UpdateAccountRequest| {
         let update = update.clone();
         async move {
             match api.update_account(update).await {
                 Ok(account) => {
-                    state.unsaved.set(false);
                     on_saved.run(account);
                     Ok(())
                 }
@@ -86,15 +66,18 @@ pub fn EditForm(
         }
     });
     let answer = save.value();
-    let failure =
-        move || answer.with(|a| a.as_ref()?.as_ref().err().map(|e| save_failure(i18n, e)));
+    let failure = move || {
+        answer.with(|a| {
+            a.as_ref()?
+                .as_ref()
+                .err()
+                .map(|e| failure_text(i18n, e, &state.current_url(), Failed::Save))
+        })
+    };
 
-    let can_save =
-        move || !changes.with(UpdateAccountRequest::is_empty) && client_errors.with(Vec::is_empty);
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        // A second submit while saving (Enter in a field) sends nothing.
-        if save.pending().get_untracked() || !can_save() {
+    let can_save = move || !unchanged() && client_errors.with(Vec::is_empty);
+    let submit = on_submit(save.pending(), move || {
+        if !can_save() {
             if let Some((p, _)) = client_errors.with_untracked(|c| c.first().cloned()) {
                 focus_by_id(&input_id(&p));
             }
@@ -103,41 +86,38 @@ pub fn EditForm(
         answer.set(None);
         draft.server_errors.set(Vec::new());
         save.dispatch_local(changes.get_untracked());
-    };
-    let cancel = move |_| {
-        state.unsaved.set(false);
-        on_cancel.run(());
-    };
+    });
+    let cancel = move |_| on_cancel.run(());
     let id_of = |get: fn(&Account) -> &Option<String>| {
         account.with_untracked(|a| get(a).clone().unwrap_or_default())
     };
 
     view! {
         <form class="edit-panel card" novalidate on:submit=submit aria-labelledby="edit-title">
-            <h2 id="edit-title">{text(i18n, |l| td_string!(l, edit_title))}</h2>
+            <h2 id="edit-title">{tr!(i18n, edit_title)}</h2>
             <fieldset>
-                <legend>{text(i18n, |l| td_string!(l, section_account))}</legend>
-                <ReadOnlyId input_id="account-id" label=|l| td_string!(l, field_account_id)
+                <legend>{tr!(i18n, section_account)}</legend>
+                <ReadOnlyId input_id="account-id" label=tr!(i18n, field_account_id)
                     value=id_of(|a| &a.account_id) />
-                <ReadOnlyId input_id="customer-id" label=|l| td_string!(l, field_customer_id)
+                <ReadOnlyId input_id="customer-id" label=tr!(i18n, field_customer_id)
                     value=id_of(|a| &a.customer_id) />
             </fieldset>
             <AccountFields draft />
             <div class="alert" role="alert">{failure}</div>
             <p class="hint" id="save-hint">
-                {move || if changes.with(UpdateAccountRequest::is_empty) {
-                    Some(text(i18n, |l| td_string!(l, nothing_changed)).into_any())
+                {move || if unchanged() {
+                    Some(tr!(i18n, nothing_changed).into_any())
                 } else if !client_errors.with(Vec::is_empty) {
-                    Some(text(i18n, |l| td_string!(l, fix_fields)).into_any())
+                    Some(tr!(i18n, fix_fields).into_any())
                 } else {
                     None
                 }}
             </p>
             <div class="actions">
-                <SubmitButton label=|l| td_string!(l, save) pending_label=|l| td_string!(l, saving)
+                <SubmitButton label=tr!(i18n, save) pending_label=tr!(i18n, saving)
                     pending=save.pending() disabled=Signal::derive(move || !can_save())
                     described_by="save-hint" />
-                <button type="button" on:click=cancel>{text(i18n, |l| td_string!(l, cancel))}</button>
+                <button type="button" on:click=cancel>{tr!(i18n, cancel)}</button>
             </div>
         </form>
     }

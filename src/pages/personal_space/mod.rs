@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::form::focus_by_id;
 use crate::components::icons::{self, Icon};
+use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use details::AccountDetails;
 use edit_form::EditForm;
@@ -39,27 +40,21 @@ fn UserSpace() -> impl IntoView {
     let state = expect_context::<crate::state::AppState>();
     let session = state.session.get_untracked().unwrap_or_else(|| unreachable!("RequireSession"));
     let rows = [
-        (text(i18n, |l| td_string!(l, field_login)), session.login.clone()),
-        (
-            text(i18n, |l| td_string!(l, field_user_name)),
-            session.user_name.clone().unwrap_or_default(),
-        ),
-        (
-            text(i18n, |l| td_string!(l, field_user_email)),
-            session.user_email.clone().unwrap_or_default(),
-        ),
-        (text(i18n, |l| td_string!(l, field_account_id)), session.account_id.clone()),
+        (tr!(i18n, field_login), session.login.clone()),
+        (tr!(i18n, field_user_name), session.user_name.clone().unwrap_or_default()),
+        (tr!(i18n, field_user_email), session.user_email.clone().unwrap_or_default()),
+        (tr!(i18n, field_account_id), session.account_id.clone()),
     ];
     view! {
-        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
-        <p class="intro">{text(i18n, |l| td_string!(l, user_space_intro))}</p>
+        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <p class="intro">{tr!(i18n, user_space_intro)}</p>
         <section class="card" aria-labelledby="page-heading">
             <dl>
                 {rows.into_iter().map(|(label, value)| view! {
                     <div class="row read-only">
                         <dt>{label}</dt>
                         {if value.is_empty() {
-                            view! { <dd class="unset">{text(i18n, |l| td_string!(l, not_set))}</dd> }.into_any()
+                            view! { <dd class="unset">{tr!(i18n, not_set)}</dd> }.into_any()
                         } else {
                             view! { <dd>{value}</dd> }.into_any()
                         }}
@@ -79,7 +74,6 @@ fn AccountSpace() -> impl IntoView {
     // What Sauvegarder got back: newer than what was loaded.
     let updated = RwSignal::new(None::<Account>);
     let account = Memo::new(move |_| updated.get().or_else(|| loaded.get().and_then(Result::ok)));
-    let ready = Memo::new(move |_| account.with(Option::is_some));
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
@@ -99,20 +93,19 @@ fn AccountSpace() -> impl IntoView {
     };
 
     view! {
-        <PageHeading>{text(i18n, |l| td_string!(l, personal_space_title))}</PageHeading>
-        <p class="intro">{text(i18n, |l| td_string!(l, personal_space_intro))}</p>
+        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <p class="intro">{tr!(i18n, personal_space_intro)}</p>
         <p class="success" role="status">
-            {move || saved.get().then(|| text(i18n, |l| td_string!(l, saved)))}
+            {move || saved.get().then(|| tr!(i18n, saved))}
         </p>
-        {move || if ready.get() {
-            view! {
+        <Loaded load=move || loaded.with(|a| Load::of(a.as_ref())) on_retry=Callback::new(move |()| loaded.refetch())>
                 <Show
                     when=move || editing.get()
                     fallback=move || view! {
                         <div class="toolbar">
                             <button type="button" class="primary with-icon" id=EDIT_ID on:click=start_editing>
                                 <Icon path=icons::EDIT />
-                                {text(i18n, |l| td_string!(l, edit))}
+                                {tr!(i18n, edit)}
                             </button>
                         </div>
                         <AccountDetails account=account.into() />
@@ -120,16 +113,6 @@ fn AccountSpace() -> impl IntoView {
                 >
                     <EditForm original=account.get_untracked().unwrap_or_default() on_saved on_cancel />
                 </Show>
-            }.into_any()
-        } else if matches!(loaded.get(), Some(Err(_))) {
-            view! {
-                <div class="alert" role="alert">
-                    <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
-                    <button type="button" on:click=move |_| loaded.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
-                </div>
-            }.into_any()
-        } else {
-            view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any()
-        }}
+        </Loaded>
     }
 }

@@ -5,19 +5,21 @@
 mod second_factor;
 mod session_key;
 
-use account_contract::{CreateMfaChallengeRequest, ErrorCode, MfaDeviceType};
+use account_contract::{ErrorCode, MfaDeviceType};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{call, CallError, Credentials};
-use crate::components::failure::failure_text;
-use crate::components::form::{Field, FieldShell, FormField, PasswordInput, SubmitButton};
+use crate::api::CallError;
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{
+    on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
+};
 use crate::components::page_heading::PageHeading;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::{AppState, Notice};
 use second_factor::SecondFactor;
-use session_key::{sign_in, Factor, Method, SignInForm};
+use session_key::{second_step, sign_in, Factor, KeyOptions, Method, SignInForm};
 
 /// The second step of a password sign-in: the form of the first, and what the
 /// identity's second factors can be.
@@ -61,6 +63,9 @@ pub fn SignIn() -> impl IntoView {
 
     // Set when the password was right and the identity has MFA.
     let mfa_step = RwSignal::new(None::<MfaStep>);
+    // A challenge for the first security-key attempt, taken by it (apart from the
+    // step, which it would draw again).
+    let key_options = StoredValue::new(None::<KeyOptions>);
     let action = Action::new_local(move |form: &SignInForm| {
         let (form, navigate) = (form.clone(), navigate.clone());
         async move {
@@ -77,14 +82,12 @@ pub fn SignIn() -> impl IntoView {
                     Ok(())
                 }
                 Err(CallError::Api(e))
-                    if e.has_code(ErrorCode::MfaRequired) && form.factor == Factor::None =>
+                    if e.has_code(ErrorCode::MfaRequired)
+                        && matches!(form.factor, Factor::None) =>
                 {
-                    // What the second step can offer: the identity's kinds of factor.
-                    let creds =
-                        Credentials::Password { login: &form.login, password: &form.secret };
-                    let req = CreateMfaChallengeRequest::default();
-                    let kinds = call(&form.endpoint, creds, &req).await?.mfa_device_types;
-                    mfa_step.set(Some(MfaStep { form, kinds }));
+                    let step = second_step(&form, e).await?;
+                    key_options.set_value(step.key_options);
+                    mfa_step.set(Some(MfaStep { form, kinds: step.kinds }));
                     Ok(())
                 }
                 Err(e) => Err(e),
@@ -93,11 +96,7 @@ pub fn SignIn() -> impl IntoView {
     });
     let pending = action.pending();
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
+    let submit = on_submit(pending, move || {
         let (l, s) = (login.get_untracked(), secret.get_untracked());
         missing.set(l.trim().is_empty() || s.is_empty());
         if missing.get_untracked() {
@@ -117,7 +116,7 @@ pub fn SignIn() -> impl IntoView {
             session_seconds,
             factor: Factor::None,
         });
-    };
+    });
 
     let message = move || -> Option<String> {
         let Some(Err(e)) = action.value().get() else { return None };
@@ -130,7 +129,7 @@ pub fn SignIn() -> impl IntoView {
         let url = state
             .config
             .with_value(|c| c.endpoint(&endpoint_id.get_untracked()).map(|e| e.url.clone()));
-        Some(failure_text(i18n, &e, &url.unwrap_or_default()))
+        Some(failure_text(i18n, &e, &url.unwrap_or_default(), Failed::Call))
     };
     let notice = move || match state.notice.get() {
         Some(Notice::SessionExpired) => Some(t_string!(i18n, sign_in_expired).to_string()),
@@ -156,9 +155,16 @@ pub fn SignIn() -> impl IntoView {
         let step = mfa_step.get()?;
         let endpoint_url = step.form.endpoint.url.clone();
         let on_submit = Callback::new(move |factor: Factor| {
-            if !action.pending().get_untracked() {
-                action.dispatch_local(SignInForm { factor, ..step.form.clone() });
-            }
+            let factor = match factor {
+                Factor::SecurityKey(_) => Factor::SecurityKey(
+                    key_options
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .and_then(KeyOptions::fresh),
+                ),
+                other => other,
+            };
+            action.dispatch_local(SignInForm { factor, ..step.form.clone() });
         });
         let on_back = Callback::new(move |()| {
             mfa_step.set(None);
@@ -174,10 +180,10 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <section class="card narrow" aria-labelledby="page-heading">
-            <PageHeading>{text(i18n, |l| td_string!(l, sign_in_title))}</PageHeading>
+            <PageHeading>{tr!(i18n, sign_in_title)}</PageHeading>
             {second_step}
             <div hidden=second_step_shown>
-            <p>{text(i18n, |l| td_string!(l, sign_in_intro))}</p>
+            <p>{tr!(i18n, sign_in_intro)}</p>
             <p class="notice" role="status">{notice}</p>
             // Typing here starts fetching the signed-in pages' module, so that it is
             // there (or nearly) when the password is accepted.
@@ -190,40 +196,40 @@ pub fn SignIn() -> impl IntoView {
                     </FieldShell>
                 })}
                 <fieldset class="choices">
-                    <legend>{text(i18n, |l| td_string!(l, sign_in_method))}</legend>
+                    <legend>{tr!(i18n, sign_in_method)}</legend>
                     <label>
                         <input type="radio" name="method" prop:checked=move || method.get() == Method::Password
                             on:change=move |_| switch_method(Method::Password) />
-                        {text(i18n, |l| td_string!(l, sign_in_method_password))}
+                        {tr!(i18n, sign_in_method_password)}
                     </label>
                     <label>
                         <input type="radio" name="method" prop:checked=move || method.get() == Method::Keys
                             on:change=move |_| switch_method(Method::Keys) />
-                        {text(i18n, |l| td_string!(l, sign_in_method_keys))}
+                        {tr!(i18n, sign_in_method_keys)}
                     </label>
                 </fieldset>
                 {move || if method.get() == Method::Password {
                     view! {
                         <FormField id="login" autocomplete="username" required=true
-                            label=Signal::derive(move || t_string!(i18n, sign_in_email).to_string())
-                            hint=Some(Signal::derive(move || t_string!(i18n, sign_in_login_hint).to_string()))
+                            label=tr!(i18n, sign_in_email)
+                            hint=tr!(i18n, sign_in_login_hint)
                             value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
                         <PasswordInput id="password" autocomplete="current-password" value=secret
-                            label=Signal::derive(move || t_string!(i18n, sign_in_password).to_string())
+                            label=tr!(i18n, sign_in_password)
                             error=required_error(secret) />
                     }.into_any()
                 } else {
                     view! {
                         <FormField id="access-key" autocomplete="username" required=true
-                            label=Signal::derive(move || t_string!(i18n, sign_in_access_key).to_string())
+                            label=tr!(i18n, sign_in_access_key)
                             value=login on_input=Callback::new(move |v| login.set(v)) error=required_error(login) />
                         <PasswordInput id="secret-key" autocomplete="current-password" value=secret
-                            label=Signal::derive(move || t_string!(i18n, sign_in_secret_key).to_string())
+                            label=tr!(i18n, sign_in_secret_key)
                             error=required_error(secret) />
                     }.into_any()
                 }}
                 <div class="alert" role="alert">{message}</div>
-                <SubmitButton label=|l| td_string!(l, sign_in_submit) pending_label=|l| td_string!(l, sign_in_pending) pending />
+                <SubmitButton label=tr!(i18n, sign_in_submit) pending_label=tr!(i18n, sign_in_pending) pending />
             </form>
             </div>
         </section>

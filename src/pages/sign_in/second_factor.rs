@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use super::Factor;
 use crate::api::CallError;
-use crate::components::failure::failure_text;
-use crate::components::form::{focus_by_id, FormField, SubmitButton};
-use crate::components::text::{text, Translation};
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{self, focus_by_id, FormField, SubmitButton};
+use crate::components::text::{text, tr, Translation};
 use crate::i18n::*;
 
 const INPUT_ID: &str = "second-factor";
@@ -24,21 +24,11 @@ enum Way {
 /// The field's label and hint, and what a refused value reads as.
 fn wording(way: Way) -> (Translation, Translation, Translation) {
     match way {
-        Way::RecoveryCode => (
-            |l| td_string!(l, mfa_recovery_code),
-            |l| td_string!(l, mfa_recovery_hint),
-            |l| td_string!(l, mfa_recovery_wrong),
-        ),
-        Way::App => (
-            |l| td_string!(l, mfa_code),
-            |l| td_string!(l, mfa_sign_in_code_hint),
-            |l| td_string!(l, mfa_code_wrong),
-        ),
-        Way::SecurityKey => (
-            |l| td_string!(l, mfa_use_key),
-            |l| td_string!(l, mfa_sign_in_key_intro),
-            |l| td_string!(l, mfa_key_refused),
-        ),
+        Way::RecoveryCode => {
+            (tr!(mfa_recovery_code), tr!(mfa_recovery_hint), tr!(mfa_recovery_wrong))
+        }
+        Way::App => (tr!(mfa_code), tr!(mfa_sign_in_code_hint), tr!(mfa_code_wrong)),
+        Way::SecurityKey => (tr!(mfa_use_key), tr!(mfa_sign_in_key_intro), tr!(mfa_key_refused)),
     }
 }
 
@@ -71,13 +61,13 @@ pub fn SecondFactor(
         tried.set(false);
         focus_by_id(if w == Way::SecurityKey { "second-factor-submit" } else { INPUT_ID });
     };
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
+    let submit = form::on_submit(pending, move || {
         let value: String = typed.get_untracked().chars().filter(|c| !c.is_whitespace()).collect();
         let factor = match way.get_untracked() {
             Way::App => Factor::Code(value),
             Way::RecoveryCode => Factor::RecoveryCode(value),
-            Way::SecurityKey => Factor::SecurityKey,
+            // The sign-in gives the challenge.
+            Way::SecurityKey => Factor::SecurityKey(None),
         };
         empty.set(matches!(&factor, Factor::Code(v) | Factor::RecoveryCode(v) if v.is_empty()));
         if empty.get_untracked() {
@@ -86,7 +76,7 @@ pub fn SecondFactor(
         }
         tried.set(true);
         on_submit.run(factor);
-    };
+    });
     let last_failure = move || failed.get().filter(|_| tried.get());
     let refused = move || {
         last_failure()
@@ -103,7 +93,7 @@ pub fn SecondFactor(
     let alert = move || match last_failure()? {
         _ if refused() && !key() => None,
         _ if refused() => Some(wording(Way::SecurityKey).2(i18n.get_locale()).to_owned()),
-        e => Some(failure_text(i18n, &e, &endpoint_url)),
+        e => Some(failure_text(i18n, &e, &endpoint_url, Failed::Call)),
     };
     let other_way = move |to: Way, available: bool, label: Translation| {
         view! {
@@ -117,23 +107,23 @@ pub fn SecondFactor(
 
     view! {
         <form novalidate on:submit=submit aria-labelledby="second-factor-title">
-            <h2 id="second-factor-title">{text(i18n, |l| td_string!(l, mfa_sign_in_title))}</h2>
-            <p hidden=move || !key()>{text(i18n, |l| td_string!(l, mfa_sign_in_key_intro))}</p>
+            <h2 id="second-factor-title">{tr!(i18n, mfa_sign_in_title)}</h2>
+            <p hidden=move || !key()>{tr!(i18n, mfa_sign_in_key_intro)}</p>
             <div hidden=key>
                 <FormField id=INPUT_ID autocomplete="one-time-code" required=true
                     input_mode="numeric"
-                    label=Signal::derive(move || wording(way.get()).0(i18n.get_locale()).to_owned())
-                    hint=Some(Signal::derive(move || wording(way.get()).1(i18n.get_locale()).to_owned()))
+                    label=move || wording(way.get()).0(i18n.get_locale())
+                    hint=move || wording(way.get()).1(i18n.get_locale())
                     value=typed on_input=Callback::new(move |v| typed.set(v)) error=field_error />
             </div>
             <div class="alert" role="alert">{alert}</div>
-            <SubmitButton id="second-factor-submit" label=|l| td_string!(l, mfa_verify)
-                pending_label=|l| td_string!(l, sign_in_pending) pending />
+            <SubmitButton id="second-factor-submit" label=tr!(i18n, mfa_verify)
+                pending_label=tr!(i18n, sign_in_pending) pending />
             <div class="other-ways">
-                {other_way(Way::App, has_app, |l| td_string!(l, mfa_use_app))}
-                {other_way(Way::SecurityKey, has_key, |l| td_string!(l, mfa_use_key))}
-                {other_way(Way::RecoveryCode, true, |l| td_string!(l, mfa_use_recovery))}
-                <button type="button" class="link" on:click=move |_| on_back.run(())>{text(i18n, |l| td_string!(l, mfa_back))}</button>
+                {other_way(Way::App, has_app, tr!(mfa_use_app))}
+                {other_way(Way::SecurityKey, has_key, tr!(mfa_use_key))}
+                {other_way(Way::RecoveryCode, true, tr!(mfa_use_recovery))}
+                <button type="button" class="link" on:click=move |_| on_back.run(())>{tr!(i18n, mfa_back)}</button>
             </div>
         </form>
     }

@@ -1,15 +1,19 @@
 //! The calls of a sign-in: the session key (Basic `CreateAccessKey`, with the second
 //! factor when there is one, and room made on OUTSCALE's key limit), then who signed in.
+//!
+//! A sign-in with MFA is one conversation: the password's answer (`401 1010`) says
+//! which second factors the identity has, with a security key's WebAuthn options
+//! (this API's `SecondFactors`), so the second step sends the factor straight away:
+//! two calls before the key exists. From an API that does not say it (OUTSCALE's),
+//! `CreateMfaChallenge` asks.
 
 use account_contract::{
-    AccessKey, Account, CreateAccessKeyRequest, CreateAccessKeyResponse, CreateMfaChallengeRequest,
-    ErrorCode, PublicKeyJson, ReadAccessKeysRequest, ReadAccountsRequest, ReadIdentityRequest,
-    ReadIdentityResponse,
+    AccessKey, Account, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse,
+    CreateMfaChallengeRequest, ErrorCode, MfaDeviceType, PublicKeyJson, ReadAccessKeysRequest,
+    ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
 };
 
-use crate::api::{
-    call, call_for_effect, deactivate_key, delete_key, CallError, Credentials, CONSOLE_TAG,
-};
+use crate::api::{deactivate_key, delete_key, CallError, Client, Credentials, CONSOLE_TAG};
 use crate::config::Endpoint;
 use crate::session::Session;
 use crate::webauthn;
@@ -26,8 +30,59 @@ pub(super) enum Factor {
     None,
     Code(String),
     RecoveryCode(String),
-    /// A security key, asked for with a new challenge (CreateMfaChallenge).
-    SecurityKey,
+    /// A security key: it signs these options (a fresh challenge, [`KeyOptions`]), or
+    /// with `None` a new challenge asked for with CreateMfaChallenge.
+    SecurityKey(Option<PublicKeyJson>),
+}
+
+/// How long a challenge is used after it came: valid 5 minutes on the server, less a
+/// minute for the person to touch the key.
+const CHALLENGE_FRESH_MS: f64 = 4.0 * 60_000.0;
+
+/// WebAuthn options the sign-in was given, for one security-key attempt while fresh:
+/// a challenge answers one sign-in, so a retry (after a refused or cancelled key, or
+/// later) asks for a new one.
+#[derive(Clone)]
+pub(super) struct KeyOptions {
+    options: PublicKeyJson,
+    received: f64,
+}
+
+impl KeyOptions {
+    fn new(options: PublicKeyJson) -> Self {
+        Self { options, received: js_sys::Date::now() }
+    }
+
+    /// The options, if they are still fresh.
+    pub fn fresh(self) -> Option<PublicKeyJson> {
+        (js_sys::Date::now() - self.received < CHALLENGE_FRESH_MS).then_some(self.options)
+    }
+}
+
+/// What the second step goes on with: the identity's kinds of second factor, and a
+/// challenge for its first security-key attempt when it has keys.
+pub(super) struct SecondStep {
+    pub kinds: Vec<MfaDeviceType>,
+    pub key_options: Option<KeyOptions>,
+}
+
+/// The second step after the password's `401 1010`: the answer says it (this API's
+/// `SecondFactors`), else CreateMfaChallenge does (OUTSCALE's API, an older server).
+pub(super) async fn second_step(
+    form: &SignInForm,
+    refusal: ApiError,
+) -> Result<SecondStep, CallError> {
+    let (kinds, options) = match refusal.second_factors {
+        Some(said) => (said.mfa_device_types, said.public_key_options),
+        None => {
+            let creds = Credentials::Password { login: &form.login, password: &form.secret };
+            let asked = Client::signed_by(&form.endpoint, creds)
+                .call(&CreateMfaChallengeRequest::default())
+                .await?;
+            (asked.mfa_device_types, asked.public_key_options)
+        }
+    };
+    Ok(SecondStep { kinds, key_options: options.map(KeyOptions::new) })
 }
 
 #[derive(Clone)]
@@ -67,7 +122,10 @@ fn stale_sessions(keys: &[AccessKey]) -> Vec<String> {
 /// A session key made with email/password. OUTSCALE's API refuses one more key when
 /// the identity holds its maximum (10005): end the console's stale sessions, once.
 async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse, CallError> {
-    let creds = || Credentials::Password { login: &form.login, password: &form.secret };
+    let api = Client::signed_by(
+        &form.endpoint,
+        Credentials::Password { login: &form.login, password: &form.secret },
+    );
     let mut req = CreateAccessKeyRequest {
         expiration_date: Some(expiration_in(form.session_seconds)),
         tag: Some(CONSOLE_TAG.into()),
@@ -77,26 +135,30 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
         Factor::None => {}
         Factor::Code(code) => req.mfa_code = Some(code.clone()),
         Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
-        Factor::SecurityKey => {
-            let challenge =
-                call(&form.endpoint, creds(), &CreateMfaChallengeRequest::default()).await?;
-            let options = challenge.public_key_options.ok_or(CallError::Unexpected(200))?;
+        Factor::SecurityKey(given) => {
+            let options = match given.clone() {
+                Some(options) => options,
+                None => {
+                    let challenge = api.call(&CreateMfaChallengeRequest::default()).await?;
+                    challenge.public_key_options.ok_or(CallError::Unexpected(200))?
+                }
+            };
             let credential =
                 webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
             req.web_authn_credential = PublicKeyJson::from_text(credential);
         }
     }
-    match call(&form.endpoint, creds(), &req).await {
+    match api.call(&req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
             let read =
                 ReadAccessKeysRequest { tag: Some(CONSOLE_TAG.into()), ..Default::default() };
-            let keys = call(&form.endpoint, creds(), &read).await?;
+            let keys = api.call(&read).await?;
             for id in stale_sessions(&keys.access_keys.unwrap_or_default()) {
                 // An EIM user's key must be inactive before it can be deleted.
-                call_for_effect(&form.endpoint, creds(), &deactivate_key(id.clone())).await?;
-                call_for_effect(&form.endpoint, creds(), &delete_key(id)).await?;
+                api.call_for_effect(&deactivate_key(id.clone())).await?;
+                api.call_for_effect(&delete_key(id)).await?;
             }
-            call(&form.endpoint, creds(), &req).await
+            api.call(&req).await
         }
         other => other,
     }
@@ -114,13 +176,13 @@ pub(super) async fn sign_in(form: SignInForm) -> Result<Session, CallError> {
         }
         Method::Keys => (form.login.trim().to_owned(), form.secret.trim().to_owned(), false),
     };
-    let creds = || Credentials::Key { id: &key_id, secret: &secret };
+    let api = Client::signed_by(&form.endpoint, Credentials::Key { id: &key_id, secret: &secret });
     // This project's API says who signed in (an account or an EIM user); on
     // OUTSCALE's own API, only accounts sign in here and ReadAccounts says which.
     let who: ReadIdentityResponse = if form.endpoint.password_change {
-        call(&form.endpoint, creds(), &ReadIdentityRequest::default()).await?
+        api.call(&ReadIdentityRequest::default()).await?
     } else {
-        let resp = call(&form.endpoint, creds(), &ReadAccountsRequest::default()).await?;
+        let resp = api.call(&ReadAccountsRequest::default()).await?;
         let account: Account =
             resp.accounts.and_then(|a| a.into_iter().next()).ok_or(CallError::Unexpected(200))?;
         ReadIdentityResponse {

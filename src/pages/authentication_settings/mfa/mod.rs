@@ -12,7 +12,8 @@ use leptos::prelude::*;
 
 use crate::api::{use_api, CallError};
 use crate::components::form::focus_by_id;
-use crate::components::text::{local_date, text};
+use crate::components::loaded::{Load, Loaded};
+use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use change::{Done, Panel, Typed};
 use panel::ChangePanel;
@@ -68,7 +69,7 @@ fn device_row(
             </div>
             <button type="button" class="small" aria-label=remove_label
                 on:click=move |_| open(Panel::Remove(row.clone()))>
-                {text(i18n, |l| td_string!(l, mfa_remove))}
+                {tr!(i18n, mfa_remove)}
             </button>
         </li>
     }
@@ -110,76 +111,79 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
         focus_by_id(TITLE_ID);
     });
 
-    let panel_view = move |on: bool| {
-        move || {
-            match showing.get() {
-            Panel::Closed => view! {
-                <div class="actions">
-                    <button type="button" class="primary" on:click=move |_| open(Panel::Add(MfaDeviceType::Totp))>
-                        {text(i18n, |l| td_string!(l, mfa_add_totp))}
+    // Whether the identity has second factors (the list and "new recovery codes" then).
+    let on =
+        Memo::new(move |_| devices.with(|d| matches!(d, Some(Ok(r)) if !r.mfa_devices.is_empty())));
+    let panel_view = move || {
+        match showing.get() {
+        Panel::Closed => view! {
+            <div class="actions">
+                <button type="button" class="primary" on:click=move |_| open(Panel::Add(MfaDeviceType::Totp))>
+                    {tr!(i18n, mfa_add_totp)}
+                </button>
+                <button type="button" on:click=move |_| open(Panel::Add(MfaDeviceType::Webauthn))>
+                    {tr!(i18n, mfa_add_key)}
+                </button>
+                <Show when=move || on.get()>
+                    <button type="button" on:click=move |_| open(Panel::NewCodes)>
+                        {tr!(i18n, mfa_new_codes)}
                     </button>
-                    <button type="button" on:click=move |_| open(Panel::Add(MfaDeviceType::Webauthn))>
-                        {text(i18n, |l| td_string!(l, mfa_add_key))}
-                    </button>
-                    {on.then(|| view! {
-                        <button type="button" on:click=move |_| open(Panel::NewCodes)>
-                            {text(i18n, |l| td_string!(l, mfa_new_codes))}
-                        </button>
-                    })}
-                </div>
-            }
-            .into_any(),
-            Panel::Codes(codes) => view! { <RecoveryCodes codes on_close=close /> }.into_any(),
-            which => {
-                let sent = which.clone();
-                let on_submit = Callback::new(move |typed: Typed| {
-                    change.dispatch_local((sent.clone(), typed));
-                });
-                view! { <ChangePanel panel=which pending=change.pending() failed on_submit on_cancel=close /> }
-                    .into_any()
-            }
-        }
-        }
-    };
-    let body = move || {
-        match devices.get() {
-        None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
-        // An API without this extension (an older server): as on OUTSCALE's own.
-        Some(Err(CallError::Api(e))) if e.has_code(ErrorCode::NoSuchCall) => elsewhere(i18n).into_any(),
-        Some(Err(_)) => view! {
-            <div class="alert" role="alert">
-                <p>{text(i18n, |l| td_string!(l, load_failed))}</p>
-                <button type="button" on:click=move |_| devices.refetch()>{text(i18n, |l| td_string!(l, retry))}</button>
+                </Show>
             </div>
         }
         .into_any(),
-        Some(Ok(r)) => {
-            let on = !r.mfa_devices.is_empty();
-            let left = r.recovery_codes_left;
-            view! {
-                {if on {
-                    view! {
-                        <ul class="plain device-list">
-                            {r.mfa_devices.into_iter().map(|d| device_row(i18n, d, open)).collect_view()}
-                        </ul>
-                        <p>{move || t_string!(i18n, mfa_codes_left, count = left).to_string()}</p>
-                    }
-                    .into_any()
-                } else {
-                    view! { <p><strong>{text(i18n, |l| td_string!(l, mfa_off))}</strong></p> }.into_any()
-                }}
-                {panel_view(on)}
-            }
-            .into_any()
+        Panel::Codes(codes) => view! { <RecoveryCodes codes on_close=close /> }.into_any(),
+        which => {
+            let sent = which.clone();
+            let on_submit = Callback::new(move |typed: Typed| {
+                change.dispatch_local((sent.clone(), typed));
+            });
+            view! { <ChangePanel panel=which pending=change.pending() failed on_submit on_cancel=close /> }
+                .into_any()
         }
     }
+    };
+    let list = move || {
+        devices.with(|d| match d {
+            Some(Ok(r)) if !r.mfa_devices.is_empty() => {
+                let left = r.recovery_codes_left;
+                let rows = r.mfa_devices.clone();
+                view! {
+                    <ul class="plain device-list">
+                        {rows.into_iter().map(|d| device_row(i18n, d, open)).collect_view()}
+                    </ul>
+                    <p>{move || t_string!(i18n, mfa_codes_left, count = left).to_string()}</p>
+                }
+                .into_any()
+            }
+            _ => view! { <p><strong>{tr!(i18n, mfa_off)}</strong></p> }.into_any(),
+        })
+    };
+    // An API without this extension (an older server): as on OUTSCALE's own.
+    let no_such_call = Memo::new(move |_| {
+        devices.with(
+            |d| matches!(d, Some(Err(CallError::Api(e))) if e.has_code(ErrorCode::NoSuchCall)),
+        )
+    });
+    let body = move || {
+        if no_such_call.get() {
+            return elsewhere(i18n).into_any();
+        }
+        view! {
+            <Loaded load=move || devices.with(|d| Load::of(d.as_ref()))
+                on_retry=Callback::new(move |()| devices.refetch())>
+                {list}
+                {panel_view}
+            </Loaded>
+        }
+        .into_any()
     };
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
-            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, mfa_section))}</h2>
-            <p>{text(i18n, |l| td_string!(l, mfa_intro))}</p>
-            <p class="hint">{text(i18n, |l| td_string!(l, mfa_keys_note))}</p>
+            <h2 id=TITLE_ID tabindex="-1">{tr!(i18n, mfa_section)}</h2>
+            <p>{tr!(i18n, mfa_intro)}</p>
+            <p class="hint">{tr!(i18n, mfa_keys_note)}</p>
             <p class="success" role="status">{move || done.get().map(|d| done_text(i18n.get_locale(), d))}</p>
             {if supported { body.into_any() } else { elsewhere(i18n).into_any() }}
         </section>
@@ -188,5 +192,5 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
 
 /// On OUTSCALE's own API, second factors are managed in Cockpit.
 fn elsewhere(i18n: leptos_i18n::I18nContext<Locale>) -> impl IntoView {
-    view! { <p class="notice">{text(i18n, |l| td_string!(l, mfa_elsewhere))}</p> }
+    view! { <p class="notice">{tr!(i18n, mfa_elsewhere)}</p> }
 }

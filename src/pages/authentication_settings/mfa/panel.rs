@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use super::change::{Panel, Typed};
 use crate::api::CallError;
 use crate::components::copy_button::CopyButton;
-use crate::components::failure::failure_text;
-use crate::components::form::{focus_by_id, FormField, PasswordInput, SubmitButton};
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{self, focus_by_id, FormField, PasswordInput, SubmitButton};
 use crate::components::problem_text::item_text;
-use crate::components::text::{text, Translation};
+use crate::components::text::{text, tr, Translation};
 use crate::i18n::*;
 use crate::state::AppState;
 
@@ -49,13 +49,13 @@ fn totp_setup(i18n: leptos_i18n::I18nContext<Locale>, setup: TotpSetup) -> impl 
             <rect width=size height=size fill="#fff" />
             <path d=qr_path(&setup.qr_code) fill="#000" />
         </svg>
-        <p>{text(i18n, |l| td_string!(l, mfa_secret_intro))}</p>
+        <p>{tr!(i18n, mfa_secret_intro)}</p>
         <p class="secret">
-            <span id="mfa-secret-label">{text(i18n, |l| td_string!(l, mfa_secret))}</span>
+            <span id="mfa-secret-label">{tr!(i18n, mfa_secret)}</span>
             " "
             <code id="mfa-secret" aria-labelledby="mfa-secret-label mfa-secret">{grouped(&setup.secret)}</code>
             " "
-            <CopyButton value=setup.secret field=Signal::derive(move || t_string!(i18n, mfa_secret).to_string()) />
+            <CopyButton value=setup.secret field=tr!(i18n, mfa_secret) />
         </p>
     }
 }
@@ -63,17 +63,11 @@ fn totp_setup(i18n: leptos_i18n::I18nContext<Locale>, setup: TotpSetup) -> impl 
 /// The panel's heading and its button.
 fn wording(panel: &Panel) -> (Translation, Translation) {
     match panel {
-        Panel::Add(MfaDeviceType::Totp) => {
-            (|l| td_string!(l, mfa_add_totp), |l| td_string!(l, mfa_continue))
-        }
-        Panel::Add(MfaDeviceType::Webauthn) => {
-            (|l| td_string!(l, mfa_add_key), |l| td_string!(l, mfa_continue))
-        }
-        Panel::Activate { .. } => {
-            (|l| td_string!(l, mfa_scan_title), |l| td_string!(l, mfa_activate))
-        }
-        Panel::Remove(_) => (|l| td_string!(l, mfa_remove), |l| td_string!(l, mfa_remove)),
-        _ => (|l| td_string!(l, mfa_new_codes), |l| td_string!(l, mfa_new_codes)),
+        Panel::Add(MfaDeviceType::Totp) => (tr!(mfa_add_totp), tr!(mfa_continue)),
+        Panel::Add(MfaDeviceType::Webauthn) => (tr!(mfa_add_key), tr!(mfa_continue)),
+        Panel::Activate { .. } => (tr!(mfa_scan_title), tr!(mfa_activate)),
+        Panel::Remove(_) => (tr!(mfa_remove), tr!(mfa_remove)),
+        _ => (tr!(mfa_new_codes), tr!(mfa_new_codes)),
     }
 }
 
@@ -141,15 +135,11 @@ pub fn ChangePanel(
         failed.with(|f| {
             let e = f.as_ref()?;
             let on_a_field = e.field_errors().iter().any(|(f, _)| shown.contains(&f.as_str()));
-            (!on_a_field).then(|| failure_text(i18n, e, &url))
+            (!on_a_field).then(|| failure_text(i18n, e, &url, Failed::Call))
         })
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
+    let submit = form::on_submit(pending, move || {
         let typed = Typed {
             name: name.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
@@ -175,7 +165,7 @@ pub fn ChangePanel(
             Some(id) => focus_by_id(id),
             None => on_submit.run(typed),
         }
-    };
+    });
     let (title, button) = wording(&panel);
     let intro = move || introduction(i18n, &panel);
     focus_by_id(if naming {
@@ -193,28 +183,28 @@ pub fn ChangePanel(
             {setup.map(|s| totp_setup(i18n, s))}
             {naming.then(|| view! {
                 <FormField id=NAME_ID required=true max_chars=MFA_DEVICE_NAME_MAX_CHARS
-                    label=Signal::derive(move || t_string!(i18n, mfa_device_name).to_string())
-                    hint=Some(Signal::derive(move || t_string!(i18n, mfa_device_name_hint).to_string()))
+                    label=tr!(i18n, mfa_device_name)
+                    hint=tr!(i18n, mfa_device_name_hint)
                     value=name on_input=Callback::new(move |v| name.set(v)) error=name_error />
             })}
             {if activating {
                 view! {
                     <FormField id=CODE_ID autocomplete="one-time-code" input_mode="numeric" required=true
-                        label=Signal::derive(move || t_string!(i18n, mfa_code).to_string())
-                        hint=Some(Signal::derive(move || t_string!(i18n, mfa_code_hint).to_string()))
+                        label=tr!(i18n, mfa_code)
+                        hint=tr!(i18n, mfa_code_hint)
                         value=code on_input=Callback::new(move |v| code.set(v)) error=code_error />
                 }.into_any()
             } else {
                 view! {
                     <PasswordInput id=PASSWORD_ID autocomplete="current-password" value=password
-                        label=Signal::derive(move || t_string!(i18n, current_password).to_string())
+                        label=tr!(i18n, current_password)
                         error=password_error />
                 }.into_any()
             }}
             <div class="alert" role="alert">{alert}</div>
             <div class="actions">
-                <SubmitButton label=button pending_label=|l| td_string!(l, checking) pending />
-                <button type="button" on:click=move |_| on_cancel.run(())>{text(i18n, |l| td_string!(l, cancel))}</button>
+                <SubmitButton label=text(i18n, button) pending_label=tr!(i18n, checking) pending />
+                <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::form::focus_by_id;
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 
 /// A `data:` address holding the codes as a text file: a download link that needs no
@@ -24,17 +24,17 @@ pub fn RecoveryCodes(codes: Vec<String>, on_close: Callback<()>) -> impl IntoVie
     focus_by_id("mfa-codes-title");
     view! {
         <div class="panel" role="group" aria-labelledby="mfa-codes-title">
-            <h3 id="mfa-codes-title" tabindex="-1">{text(i18n, |l| td_string!(l, mfa_codes_title))}</h3>
-            <p>{text(i18n, |l| td_string!(l, mfa_codes_intro))}</p>
+            <h3 id="mfa-codes-title" tabindex="-1">{tr!(i18n, mfa_codes_title)}</h3>
+            <p>{tr!(i18n, mfa_codes_intro)}</p>
             <ol class="codes">
                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ol>
             <div class="actions">
                 <a class="button" href=file download="outscale-recovery-codes.txt">
-                    {text(i18n, |l| td_string!(l, mfa_codes_download))}
+                    {tr!(i18n, mfa_codes_download)}
                 </a>
                 <button type="button" class="primary" on:click=move |_| on_close.run(())>
-                    {text(i18n, |l| td_string!(l, mfa_codes_saved))}
+                    {tr!(i18n, mfa_codes_saved)}
                 </button>
             </div>
         </div>

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 
 use super::Done;
 use crate::api::{use_api, CallError};
-use crate::components::failure::failure_text;
-use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
 
@@ -94,7 +94,7 @@ pub fn ChooseNew(
                 Ok(count) => {
                     let created = current.is_none();
                     if created {
-                        api.password_was_set();
+                        state.password_was_set();
                     }
                     on_done.run(Done { created, logged_out: *count });
                 }
@@ -125,14 +125,10 @@ pub fn ChooseNew(
         Signal::derive(move || mismatch.get().then(|| t_string!(i18n, mismatch).to_string()));
     let failure = move || {
         let url = state.current_url();
-        refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url))
+        refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url, Failed::Call))
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if update.pending().get_untracked() {
-            return;
-        }
+    let submit = on_submit(update.pending(), move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         let (new, again) = (new_password.get_untracked(), confirmation.get_untracked());
@@ -150,28 +146,28 @@ pub fn ChooseNew(
                 dry_run: None,
             });
         }
-    };
+    });
     focus_by_id(NEW_ID);
 
     view! {
         <form novalidate on:submit=submit aria-labelledby="step2-title">
-            <h3 id="step2-title">{text(i18n, |l| td_string!(l, password_step2_title))}</h3>
+            <h3 id="step2-title">{tr!(i18n, password_step2_title)}</h3>
             <PasswordInput id=NEW_ID autocomplete="new-password" value=new_password
-                label=Signal::derive(move || t_string!(i18n, new_password).to_string())
+                label=tr!(i18n, new_password)
                 error=new_error described_by="new-password-rules" />
             <PasswordChecklist id="new-password-rules" password=new_password />
             <PasswordInput id=CONFIRM_ID autocomplete="new-password" value=confirmation
-                label=Signal::derive(move || t_string!(i18n, confirm_password).to_string())
+                label=tr!(i18n, confirm_password)
                 error=confirm_error />
             <div class="field checkbox">
                 <input id="logout-others" type="checkbox" prop:checked=logout_others
                     on:change=move |e| logout_others.set(event_target_checked(&e)) />
-                <label for="logout-others">{text(i18n, |l| td_string!(l, logout_others))}</label>
+                <label for="logout-others">{tr!(i18n, logout_others)}</label>
             </div>
             <div class="actions">
-                <SubmitButton label=|l| td_string!(l, submit_password) pending_label=|l| td_string!(l, updating)
+                <SubmitButton label=tr!(i18n, submit_password) pending_label=tr!(i18n, updating)
                     pending=update.pending() />
-                <button type="button" on:click=move |_| on_cancel.run(())>{text(i18n, |l| td_string!(l, cancel))}</button>
+                <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>
         <div class="alert" role="alert">{failure}</div>

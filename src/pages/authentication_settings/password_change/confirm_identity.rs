@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::failure::failure_text;
-use crate::components::form::{focus_by_id, PasswordInput, SubmitButton};
-use crate::components::text::text;
+use crate::components::failure::{failure_text, Failed};
+use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
 
@@ -62,16 +62,14 @@ pub fn ConfirmIdentity(
     let failure = move || {
         let url = state.current_url();
         answer.with(|a| match a {
-            Some(Err(e)) if !e.is_wrong_credentials() => Some(failure_text(i18n, e, &url)),
+            Some(Err(e)) if !e.is_wrong_credentials() => {
+                Some(failure_text(i18n, e, &url, Failed::Call))
+            }
             _ => None,
         })
     };
 
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        if check.pending().get_untracked() {
-            return;
-        }
+    let submit = on_submit(check.pending(), move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         refused.set(false);
@@ -81,20 +79,20 @@ pub fn ConfirmIdentity(
             return;
         }
         check.dispatch_local(current.get_untracked());
-    };
+    });
     focus_by_id(INPUT_ID);
 
     view! {
         <form novalidate on:submit=submit aria-labelledby="step1-title">
-            <h3 id="step1-title">{text(i18n, |l| td_string!(l, password_step1_title))}</h3>
-            <p>{text(i18n, |l| td_string!(l, password_step1_intro))}</p>
+            <h3 id="step1-title">{tr!(i18n, password_step1_title)}</h3>
+            <p>{tr!(i18n, password_step1_intro)}</p>
             <PasswordInput id=INPUT_ID autocomplete="current-password" value=current
-                label=Signal::derive(move || t_string!(i18n, current_password).to_string())
+                label=tr!(i18n, current_password)
                 error />
             <div class="actions">
-                <SubmitButton label=|l| td_string!(l, log_in) pending_label=|l| td_string!(l, checking)
+                <SubmitButton label=tr!(i18n, log_in) pending_label=tr!(i18n, checking)
                     pending=check.pending() />
-                <button type="button" on:click=move |_| on_cancel.run(())>{text(i18n, |l| td_string!(l, cancel))}</button>
+                <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>
         <div class="alert" role="alert">{failure}</div>

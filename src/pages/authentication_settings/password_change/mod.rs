@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::sessions::logged_out_text;
 use crate::components::form::focus_by_id;
-use crate::components::text::{text, text_while};
+use crate::components::text::{text_while, tr};
 use crate::i18n::*;
 use crate::state::AppState;
 use choose_new::ChooseNew;
@@ -88,8 +88,7 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             format!("{updated} {sessions}")
         })
     };
-    let steps = move || {
-        match showing.get() {
+    let steps = move || match showing.get() {
         Step::Closed => view! {
             <p>
                 {move || if setting_up.get() {
@@ -100,12 +99,12 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             </p>
             {is_user.then(|| view! {
                 <p class="hint">
-                    {text(i18n, |l| td_string!(l, password_eim_note))}" "
-                    <a href=text(i18n, |l| td_string!(l, eim_users_doc_url))>{text(i18n, |l| td_string!(l, eim_users_doc))}</a>
+                    {tr!(i18n, password_eim_note)}" "
+                    <a href=tr!(i18n, eim_users_doc_url)>{tr!(i18n, eim_users_doc)}</a>
                 </p>
             })}
             <button type="button" class="primary" id=OPEN_ID on:click=open>
-                {text_while(i18n, setting_up.into(), |l| td_string!(l, setup_password), |l| td_string!(l, password_update))}
+                {text_while(i18n, setting_up.into(), tr!(setup_password), tr!(password_update))}
             </button>
         }
         .into_any(),
@@ -116,17 +115,16 @@ pub fn PasswordSection(supported: bool) -> impl IntoView {
             let current = (!setting_up.get_untracked()).then_some(current);
             view! { <ChooseNew current on_done on_refused on_cancel=close /> }.into_any()
         }
-    }
     };
 
     view! {
         <section class="card" aria-labelledby="password-title">
-            <h2 id="password-title">{text(i18n, |l| td_string!(l, password_section))}</h2>
+            <h2 id="password-title">{tr!(i18n, password_section)}</h2>
             <p class="success" role="status">{done_text}</p>
             {if supported {
                 steps.into_any()
             } else {
-                view! { <p class="notice">{text(i18n, |l| td_string!(l, password_elsewhere))}</p> }.into_any()
+                view! { <p class="notice">{tr!(i18n, password_elsewhere)}</p> }.into_any()
             }}
         </section>
     }

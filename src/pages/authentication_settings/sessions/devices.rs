@@ -121,35 +121,3 @@ pub async fn sign_out(
         }
     }
 }
-
-/// What the section shows: the sessions, and what the last sign-out did.
-#[derive(Clone, Debug)]
-pub struct Shown {
-    pub listed: Result<(Source, Vec<Device>), CallError>,
-    pub signed_out: Option<Result<(SignOut, u32), CallError>>,
-}
-
-impl Shown {
-    /// The sessions to sign out with "Déconnecter les autres sessions".
-    pub fn others(&self) -> Vec<String> {
-        let Ok((_, list)) = &self.listed else { return Vec::new() };
-        list.iter().filter(|d| !d.current).map(|d| d.id.clone()).collect()
-    }
-}
-
-/// Signs out what is asked (nothing on the first load), then lists the sessions
-/// again: one action serves both, so the wasm holds one async state machine.
-pub async fn sign_out_and_list(
-    api: Api,
-    extensions: bool,
-    mine: String,
-    what: Option<(SignOut, Source, Vec<String>)>,
-) -> Shown {
-    let signed_out = match what {
-        Some((what, source, others)) => {
-            Some(sign_out(api, source, what.clone(), others).await.map(|n| (what, n)))
-        }
-        None => None,
-    };
-    Shown { listed: load(api, extensions, mine).await, signed_out }
-}

@@ -7,12 +7,13 @@ mod devices;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::failure::failure_text;
+use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
-use crate::components::text::{local_date, text};
+use crate::components::loaded::{Load, Loaded};
+use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use crate::state::AppState;
-use devices::{Device, Shown, SignOut, Source};
+use devices::{Device, SignOut, Source};
 
 const TITLE_ID: &str = "sessions-title";
 
@@ -27,65 +28,64 @@ pub fn SessionsSection(
     let mine = state
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
-    let run = Action::new_local(move |what: &Option<(SignOut, Source, Vec<String>)>| {
-        let (what, mine) = (what.clone(), mine.clone());
-        let signing_out = what.is_some();
-        async move {
-            let shown = devices::sign_out_and_list(api, extensions, mine, what).await;
-            if signing_out {
+    // Signing out answers how many sessions went; the list is read again after each.
+    let sign_out =
+        Action::new_local(move |(what, source, others): &(SignOut, Source, Vec<String>)| {
+            let (what, source, others) = (what.clone(), *source, others.clone());
+            async move {
+                let signed_out = devices::sign_out(api, source, what.clone(), others).await;
                 // The button pressed is gone: the section's title keeps the focus in place.
                 focus_by_id(TITLE_ID);
+                signed_out.map(|count| (what, count))
             }
-            shown
-        }
-    });
-    run.dispatch_local(None);
-    let shown = run.value();
-    let others = move || shown.with(|s| s.as_ref().map(Shown::others).unwrap_or_default());
-    let sign_out = Callback::new(move |what: SignOut| {
-        let source = shown.with_untracked(|s| match s {
-            Some(Shown { listed: Ok((source, _)), .. }) => *source,
-            _ => Source::ConsoleKeys,
         });
-        run.dispatch_local(Some((what, source, others())));
+    let listed = LocalResource::new(move || {
+        sign_out.version().track();
+        devices::load(api, extensions, mine.clone())
+    });
+    let list = move || listed.get().and_then(Result::ok);
+    let others = move || {
+        let list = list().map(|(_, l)| l).unwrap_or_default();
+        list.into_iter().filter(|d| !d.current).map(|d| d.id).collect::<Vec<_>>()
+    };
+    let ask = Callback::new(move |what: SignOut| {
+        let source = list().map_or(Source::ConsoleKeys, |(source, _)| source);
+        sign_out.dispatch_local((what, source, others()));
     });
     let outcome = move || {
-        shown.with(|s| match s.as_ref().and_then(|s| s.signed_out.as_ref()) {
+        sign_out.value().with(|s| match s {
             Some(Ok((SignOut::One(_), _))) => {
                 (true, t_string!(i18n, session_signed_out).to_string())
             }
             Some(Ok((SignOut::Others, count))) => (true, logged_out_text(i18n, *count)),
-            Some(Err(e)) => (false, failure_text(i18n, e, &state.current_url())),
+            Some(Err(e)) => (false, failure_text(i18n, e, &state.current_url(), Failed::Call)),
             None => (true, String::new()),
         })
     };
-    let busy = run.pending();
+    let busy = sign_out.pending();
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
-            <h2 id=TITLE_ID tabindex="-1">{text(i18n, |l| td_string!(l, sessions_section))}</h2>
-            <p>{text(i18n, |l| td_string!(l, sessions_intro))}</p>
+            <h2 id=TITLE_ID tabindex="-1">{tr!(i18n, sessions_section)}</h2>
+            <p>{tr!(i18n, sessions_intro)}</p>
             <p class=move || if outcome().0 { "success" } else { "alert" } role="status">{move || outcome().1}</p>
-            {move || match shown.get().map(|s| s.listed) {
-                None => view! { <p aria-busy="true">{text(i18n, |l| td_string!(l, loading))}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="alert">{text(i18n, |l| td_string!(l, load_failed))}</p> }.into_any(),
-                Some(Ok((_, list))) => view! {
-                    <ul class="plain device-list">
-                        // Rows are drawn again when the language changes: plain text inside.
-                        {move || list.iter().map(|d| device_row(i18n, d, sign_out, busy)).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
-            {move || if others().is_empty() {
-                view! { <p class="hint">{text(i18n, |l| td_string!(l, sessions_none_other))}</p> }.into_any()
-            } else {
-                view! {
-                    <button type="button" disabled=move || busy.get()
-                        on:click=move |_| sign_out.run(SignOut::Others)>
-                        {text(i18n, |l| td_string!(l, sessions_sign_out_others))}
-                    </button>
-                }.into_any()
-            }}
+            <Loaded load=move || listed.with(|l| Load::of(l.as_ref()))
+                on_retry=Callback::new(move |()| listed.refetch())>
+                <ul class="plain device-list">
+                    // Rows are drawn again when the language changes: plain text inside.
+                    {move || list().map(|(_, l)| l).unwrap_or_default().iter().map(|d| device_row(i18n, d, ask, busy)).collect_view()}
+                </ul>
+                {move || if others().is_empty() {
+                    view! { <p class="hint">{tr!(i18n, sessions_none_other)}</p> }.into_any()
+                } else {
+                    view! {
+                        <button type="button" disabled=move || busy.get()
+                            on:click=move |_| ask.run(SignOut::Others)>
+                            {tr!(i18n, sessions_sign_out_others)}
+                        </button>
+                    }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

@@ -21,7 +21,7 @@ struct Shown(StoredValue<String>);
 /// person stays, the router never sees the move, and the address is put back.
 pub fn guard_unsaved_changes(state: AppState, i18n: leptos_i18n::I18nContext<Locale>) {
     let _ = window_event_listener(ev::beforeunload, move |e| {
-        if state.unsaved.get_untracked() {
+        if state.has_unsaved() {
             e.prevent_default();
             e.set_return_value("");
         }

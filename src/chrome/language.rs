@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::preferences;
 
@@ -37,7 +37,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <button type="button" class="ghost" on:click=switch title=move || t_string!(i18n, lang_switch_label).to_string()>
-            <span lang=other_lang>{text(i18n, |l| td_string!(l, lang_switch))}</span>
+            <span lang=other_lang>{tr!(i18n, lang_switch)}</span>
         </button>
     }
 }

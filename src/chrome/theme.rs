@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::components::text::text;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::preferences;
 
@@ -30,7 +30,7 @@ pub fn ThemeSwitch() -> impl IntoView {
     };
     view! {
         <button type="button" class="ghost" aria-pressed=move || dark().to_string() on:click=toggle>
-            {text(i18n, |l| td_string!(l, theme_dark))}
+            {tr!(i18n, theme_dark)}
         </button>
     }
 }

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::components::language::LanguageSwitch;
-use crate::components::leave_guard::follow_router;
-use crate::components::text::text;
-use crate::components::theme::ThemeSwitch;
+use crate::chrome::language::LanguageSwitch;
+use crate::chrome::leave_guard::follow_router;
+use crate::chrome::theme::ThemeSwitch;
+use crate::components::text::tr;
 use crate::i18n::*;
 use crate::signed_in::{SignedIn, SignedInPart};
 use crate::state::AppState;
@@ -17,9 +17,9 @@ pub fn Shell(children: Children) -> impl IntoView {
     let state = expect_context::<AppState>();
     follow_router();
     view! {
-        <a class="skip-link" href="#main">{text(i18n, |l| td_string!(l, skip_to_content))}</a>
+        <a class="skip-link" href="#main">{tr!(i18n, skip_to_content)}</a>
         <header class="top-bar">
-            <span class="product">{text(i18n, |l| td_string!(l, app_name))}</span>
+            <span class="product">{tr!(i18n, app_name)}</span>
             <div class="top-bar-actions">
                 <LanguageSwitch />
                 <ThemeSwitch />
