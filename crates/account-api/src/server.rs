@@ -99,6 +99,8 @@ pub struct ServeArgs {
 pub struct Prepared {
     /// The whole HTTP service.
     pub service: Service,
+    /// The state the service shares, for tests that look inside it.
+    pub state: AppState,
     /// The address to listen on.
     pub listen: SocketAddr,
     /// The deadline for a request's headers.
@@ -167,9 +169,10 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         webauthn: Arc::new(webauthn),
     };
     let service =
-        service(state, &Options { cors_origins, console_dir: options.console_dir.clone() });
+        service(state.clone(), &Options { cors_origins, console_dir: options.console_dir.clone() });
     Ok(Prepared {
         service,
+        state,
         listen: options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address")),
         header_timeout: Duration::from_secs(options.header_timeout_secs.max(1)),
         notes,
