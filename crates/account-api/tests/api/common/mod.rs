@@ -1,7 +1,11 @@
-//! Test harness: the real server on a free port, and a client that signs its requests
-//! as OUTSCALE's SDKs do. `Server::start` runs the server in this process (its own
-//! runtime, real HTTP); `Server::process` runs the binary, for what needs a process:
-//! `kill -9`, its standard output and log, start-up.
+//! Test harness: the real server, and a client that signs its requests as OUTSCALE's
+//! SDKs do. Three ways to run the server:
+//! - `Server::start`: its router in this process, no port (axum's `oneshot` per
+//!   request, on the server's own multi-thread runtime): most tests;
+//! - `Server::listen`: in this process on a free port (real HTTP), for what needs a
+//!   socket: a proxy in front, a raw connection;
+//! - `Server::process`: the binary, for what needs a process: `kill -9`, its standard
+//!   output and log, start-up.
 
 mod client;
 pub mod cluster;
@@ -14,6 +18,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 
+use account_api::ctx::AppState;
 use account_api::{listen, server};
 
 pub const DEMO_EMAIL: &str = account_api::provision::DEMO_EMAIL;
@@ -37,10 +42,22 @@ pub struct Server {
     running: Running,
 }
 
-/// How the server runs: the binary, or a thread of this test process.
+/// How the server runs.
 enum Running {
+    /// The binary.
     Process(Child),
-    InProcess { shutdown: tokio::sync::oneshot::Sender<()>, thread: JoinHandle<()> },
+    /// In this process, on a port: a thread runs `listen::serve`.
+    Listening {
+        shutdown: tokio::sync::oneshot::Sender<()>,
+        thread: JoinHandle<()>,
+        state: AppState,
+    },
+    /// In this process, no port: clients call the service on this runtime.
+    Router {
+        runtime: tokio::runtime::Runtime,
+        service: InProcess,
+        state: AppState,
+    },
     Stopped,
 }
 
@@ -51,24 +68,38 @@ impl Running {
                 let _ = child.kill();
                 let _ = child.wait();
             }
-            Running::InProcess { shutdown, thread } => {
+            Running::Listening { shutdown, thread, .. } => {
                 drop(shutdown);
                 let _ = thread.join();
             }
+            // Dropping the runtime ends its requests; the state goes with the service.
+            Running::Router { .. } => {}
             Running::Stopped => {}
         }
     }
 }
 
 impl Server {
-    /// A server in this process on a new database with the demo account (`serve --demo`).
+    /// A server in this process, no port, on a new database with the demo account
+    /// (`serve --demo`).
     pub fn start() -> Self {
         Self::start_with(&["--demo"])
     }
 
-    /// A server in this process on a new database, with these `serve` arguments.
+    /// A server in this process, no port, on a new database, with these `serve` arguments.
     pub fn start_with(args: &[&str]) -> Self {
         Self::new(args, in_process)
+    }
+
+    /// A server in this process on a free port (real HTTP), on a new database with the
+    /// demo account: for a test that needs a socket.
+    pub fn listen() -> Self {
+        Self::listen_with(&["--demo"])
+    }
+
+    /// A server in this process on a free port, with these `serve` arguments.
+    pub fn listen_with(args: &[&str]) -> Self {
+        Self::new(args, listening)
     }
 
     /// The server binary on a new database with the demo account.
@@ -132,12 +163,13 @@ impl Server {
     }
 
     /// Another server on this one's database and server key (a second instance, with
-    /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
+    /// PostgreSQL), with these `serve` arguments: the binary, or in this process on a
+    /// port (instances are tried behind a proxy).
     pub fn another(&self, args: &[&str], process: bool) -> Self {
         assert!(cluster::wanted(), "two instances share a PostgreSQL database");
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(self.key_file(), dir.path().join("api.key")).unwrap();
-        Self::launch(dir, self.db.clone(), args, if process { spawn } else { in_process })
+        Self::launch(dir, self.db.clone(), args, if process { spawn } else { listening })
     }
 
     /// Whether the servers of this test process store in PostgreSQL.
@@ -204,8 +236,24 @@ impl Server {
         self.log = started.log;
     }
 
+    /// A client of this server: through its router in this process, else over HTTP.
     pub fn client(&self) -> Client {
-        Client { base: self.base.clone(), http: reqwest::blocking::Client::new() }
+        match &self.running {
+            Running::Router { runtime, service, .. } => {
+                Client::in_process(&self.base, service.clone(), runtime.handle().clone())
+            }
+            _ => Client::over_http(&self.base),
+        }
+    }
+
+    /// The state the server's calls share (what they count and keep), for a server in
+    /// this process.
+    #[track_caller]
+    pub fn state(&self) -> &AppState {
+        match &self.running {
+            Running::Router { state, .. } | Running::Listening { state, .. } => state,
+            _ => panic!("the state is a server's in this process: Server::start or Server::listen"),
+        }
     }
 
     /// Runs `account-api create-account` on this server's database, password on stdin.
@@ -247,8 +295,12 @@ fn demo_user_of(line: &str) -> Option<(String, Key)> {
     Some((words[0].to_owned(), key))
 }
 
-/// The server as `main.rs` puts it together, run by a runtime on a thread of this process.
-fn in_process(storage: &[String], args: &[String]) -> Started {
+/// The `Host` a server without a port is named by (and signed for). Nothing listens on
+/// port 9 (discard): a request sent there over HTTP by mistake is refused.
+const ROUTER_BASE: &str = "http://127.0.0.1:9";
+
+/// The server as `main.rs` puts it together from these arguments.
+fn prepare(storage: &[String], args: &[String]) -> server::Prepared {
     #[derive(clap::Parser)]
     struct CommandLine {
         #[command(flatten)]
@@ -264,11 +316,40 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
             .chain(["--listen", "127.0.0.1:0", "--lockout-unit-secs", &lock_unit])
             .chain(args.iter().map(String::as_str)),
     );
-    let prepared = server::prepare(&cli.storage, &cli.serve).expect("server prepared");
+    server::prepare(&cli.storage, &cli.serve).expect("server prepared")
+}
+
+/// The server's service in this process, called per request on its own runtime: as
+/// many workers as a small machine has cores, so parallel requests run in parallel.
+fn in_process(storage: &[String], args: &[String]) -> Started {
+    let prepared = prepare(storage, args);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    Started {
+        demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
+        running: Running::Router {
+            runtime,
+            service: InProcess::new(prepared.service),
+            state: prepared.state,
+        },
+        base: ROUTER_BASE.to_owned(),
+        stdout: prepared.notes,
+        log: Default::default(),
+    }
+}
+
+/// The server listening on a free port, run by a runtime on a thread of this process.
+fn listening(storage: &[String], args: &[String]) -> Started {
+    let prepared = prepare(storage, args);
     let listener = std::net::TcpListener::bind(prepared.listen).expect("free port");
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = prepared.service;
+    let header_timeout = prepared.header_timeout;
     let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -280,11 +361,11 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
             let stop = async move {
                 let _ = stopped.await;
             };
-            listen::serve(listener, prepared.service, prepared.header_timeout, stop).await;
+            listen::serve(listener, service, header_timeout, stop).await;
         });
     });
     Started {
-        running: Running::InProcess { shutdown, thread },
+        running: Running::Listening { shutdown, thread, state: prepared.state },
         base,
         demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
         stdout: prepared.notes,
