@@ -99,15 +99,15 @@ pub struct ServeArgs {
 pub struct Prepared {
     /// The whole HTTP service.
     pub service: Service,
+    /// The state the service shares, for tests that look inside it (a counter such as
+    /// `password_work.hashes()`).
+    pub state: AppState,
     /// The address to listen on.
     pub listen: SocketAddr,
     /// The deadline for a request's headers.
     pub header_timeout: Duration,
     /// Lines for standard output.
     pub notes: Vec<String>,
-    /// The state the service shares (a test reads its counters, such as
-    /// `password_work.hashes()`).
-    pub state: AppState,
 }
 
 /// Checks the options, opens the data, creates the demo account if asked.
@@ -173,10 +173,10 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         service(state.clone(), &Options { cors_origins, console_dir: options.console_dir.clone() });
     Ok(Prepared {
         service,
+        state,
         listen: options.listen.unwrap_or_else(|| "127.0.0.1:8090".parse().expect("address")),
         header_timeout: Duration::from_secs(options.header_timeout_secs.max(1)),
         notes,
-        state,
     })
 }
 

@@ -20,7 +20,8 @@ use serde_json::json;
 
 fn two_instances(process: bool) -> (Server, Server) {
     cluster::force();
-    let first = if process { Server::process() } else { Server::start() };
+    // On ports, either way: the instances are tried behind nginx.
+    let first = if process { Server::process() } else { Server::listen() };
     let second = first.another(&[], process);
     (first, second)
 }
@@ -40,7 +41,7 @@ fn a_session_works_on_every_instance_and_signing_out_the_others_ends_it_everywhe
 
     // Through nginx, with the recipe's upstream group: every call answered, by both.
     let nginx = Nginx::start([&host(&a), &host(&b)]);
-    let proxied = Client { base: nginx.base.clone(), http: reqwest::blocking::Client::new() };
+    let proxied = Client::over_http(&nginx.base);
     for _ in 0..6 {
         proxied.signed(&here, "ReadAccounts", json!({})).ok();
     }
@@ -96,7 +97,7 @@ fn kill_9_of_one_instance_under_32_writers_loses_no_acknowledged_update() {
             let (key, base) = (key.clone(), nginx.base.clone());
             let (acknowledged, killed) = (acknowledged.clone(), killed.clone());
             std::thread::spawn(move || {
-                let c = Client { base, http: reqwest::blocking::Client::new() };
+                let c = Client::over_http(&base);
                 let (mut last, mut after_kill) = (None, 0);
                 for round in 0..ROUNDS {
                     let body = json!({"UserName": format!("writer{i}"), "NewPath": format!("/round{round}/")});
@@ -291,7 +292,7 @@ fn instances_started_together_on_a_new_database_migrate_it_once() {
         }
     }
     for base in &bases {
-        let c = Client { base: base.clone(), http: reqwest::blocking::Client::new() };
+        let c = Client::over_http(base);
         c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "1");
     }
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();

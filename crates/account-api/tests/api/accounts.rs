@@ -1,4 +1,4 @@
-//! ReadAccounts, UpdateAccount and CheckAuthentication over real HTTP.
+//! ReadAccounts, UpdateAccount and CheckAuthentication.
 
 use crate::common::*;
 use serde_json::json;

@@ -84,9 +84,8 @@ fn thirty_two_clients_updating_different_fields_lose_no_update() {
     };
     let threads: Vec<_> = (0..CLIENTS)
         .map(|client| {
-            let (key, base) = (key.clone(), server.base.clone());
+            let (key, c) = (key.clone(), server.client());
             std::thread::spawn(move || {
-                let c = Client { base, http: reqwest::blocking::Client::new() };
                 for round in 0..ROUNDS {
                     let field = FIELDS[client % FIELDS.len()];
                     c.signed(&key, "UpdateAccount", json!({ field: value(client, round) })).ok();

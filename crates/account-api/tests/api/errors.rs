@@ -69,10 +69,9 @@ fn unknown_calls_paths_and_methods() {
     let c = server.client();
     c.basic("DeleteEverything", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(404, "5011");
     c.send("/nowhere", &[], vec![]).err(404, "5011");
-    let resp = c.http.get(format!("{}/api/v1/ReadAccounts", c.base)).send().unwrap();
-    assert_eq!(resp.status().as_u16(), 405);
-    let body: serde_json::Value = resp.json().unwrap();
-    assert_eq!(body["Errors"][0]["Code"], "2");
+    let r = c.send_as(axum::http::Method::GET, "/api/v1/ReadAccounts", &[], vec![]);
+    assert_eq!(r.status, 405);
+    assert_eq!(r.body["Errors"][0]["Code"], "2");
 }
 
 #[test]

@@ -1,6 +1,8 @@
-//! The account API over real HTTP, one test binary (one link, tests in parallel):
-//! most servers run in this process (`Server::start`), those that must be a process
-//! (`kill -9`, standard output, the log, start-up) run the binary (`Server::process`).
+//! The account API, one test binary (one link, tests in parallel): most servers are
+//! their router in this process, called without a port (`Server::start`); those that
+//! need a socket listen in this process (`Server::listen`); those that must be a
+//! process (`kill -9`, standard output, the log, start-up) run the binary
+//! (`Server::process`).
 
 // Shared with tests/instances.rs: each binary uses a part of it.
 #[allow(dead_code)]

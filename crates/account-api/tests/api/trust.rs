@@ -400,7 +400,8 @@ fn answers_are_never_cached_and_a_scope_must_name_this_region() {
 
 #[test]
 fn a_client_that_sends_its_headers_slowly_is_cut_off() {
-    let server = Server::start_with(&["--demo", "--header-timeout-secs", "1"]);
+    // On a port: the deadline is the connection's.
+    let server = Server::listen_with(&["--demo", "--header-timeout-secs", "1"]);
     let mut stream = std::net::TcpStream::connect(server.client().host()).unwrap();
     stream.write_all(b"POST /api/v1/ReadAccounts HTTP/1.1\r\nHost: x\r\n").unwrap();
     let started = Instant::now();
@@ -486,7 +487,7 @@ fn writes_in_flight_from_a_revoked_session_do_not_land() {
     let session = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     c.signed(&session, "DeleteAccessKey", json!({"AccessKeyId": session.id})).ok();
     let ctx = Ctx {
-        state: server.state.clone().expect("a server in this process"),
+        state: server.state().clone(),
         caller: Caller {
             owner: Owner::account(account_id),
             access_key_id: Some(session.id.clone()),

@@ -1,22 +1,25 @@
-//! Test harness: the real server on a free port, and a client that signs its requests
-//! as OUTSCALE's SDKs do. `Server::start` runs the server in this process (its own
-//! runtime, real HTTP); `Server::process` runs the binary, for what needs a process:
-//! `kill -9`, its standard output and log, start-up.
+//! Test harness: the real server, and a client that signs its requests as OUTSCALE's
+//! SDKs do. Three ways to run the server:
+//! - `Server::start`: its router in this process, no port (axum's `oneshot` per
+//!   request, on the server's own multi-thread runtime): most tests;
+//! - `Server::listen`: in this process on a free port (real HTTP), for what needs a
+//!   socket: a proxy in front, a raw connection;
+//! - `Server::process`: the binary, for what needs a process: `kill -9`, its standard
+//!   output and log, start-up.
 
+mod client;
 pub mod cluster;
 pub mod nginx;
+
+pub use client::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 
+use account_api::auth::AppState;
 use account_api::{listen, server};
-use account_contract::signing::{self, Algorithm, SigningKey};
-use base64::Engine;
-use serde_json::{json, Value};
-use time::macros::format_description;
-use time::OffsetDateTime;
 
 pub const DEMO_EMAIL: &str = account_api::provision::DEMO_EMAIL;
 pub const DEMO_PASSWORD: &str = account_api::provision::DEMO_PASSWORD;
@@ -35,16 +38,26 @@ pub struct Server {
     /// What the server printed on standard output (its first lines) and its log.
     pub stdout: Vec<String>,
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    /// The server's shared state, when it runs in this process (its counters).
-    pub state: Option<account_api::auth::AppState>,
     args: Vec<String>,
     running: Running,
 }
 
-/// How the server runs: the binary, or a thread of this test process.
+/// How the server runs.
 enum Running {
+    /// The binary.
     Process(Child),
-    InProcess { shutdown: tokio::sync::oneshot::Sender<()>, thread: JoinHandle<()> },
+    /// In this process, on a port: a thread runs `listen::serve`.
+    Listening {
+        shutdown: tokio::sync::oneshot::Sender<()>,
+        thread: JoinHandle<()>,
+        state: AppState,
+    },
+    /// In this process, no port: clients call the service on this runtime.
+    Router {
+        runtime: tokio::runtime::Runtime,
+        service: InProcess,
+        state: AppState,
+    },
     Stopped,
 }
 
@@ -55,24 +68,38 @@ impl Running {
                 let _ = child.kill();
                 let _ = child.wait();
             }
-            Running::InProcess { shutdown, thread } => {
+            Running::Listening { shutdown, thread, .. } => {
                 drop(shutdown);
                 let _ = thread.join();
             }
+            // Dropping the runtime ends its requests; the state goes with the service.
+            Running::Router { .. } => {}
             Running::Stopped => {}
         }
     }
 }
 
 impl Server {
-    /// A server in this process on a new database with the demo account (`serve --demo`).
+    /// A server in this process, no port, on a new database with the demo account
+    /// (`serve --demo`).
     pub fn start() -> Self {
         Self::start_with(&["--demo"])
     }
 
-    /// A server in this process on a new database, with these `serve` arguments.
+    /// A server in this process, no port, on a new database, with these `serve` arguments.
     pub fn start_with(args: &[&str]) -> Self {
         Self::new(args, in_process)
+    }
+
+    /// A server in this process on a free port (real HTTP), on a new database with the
+    /// demo account: for a test that needs a socket.
+    pub fn listen() -> Self {
+        Self::listen_with(&["--demo"])
+    }
+
+    /// A server in this process on a free port, with these `serve` arguments.
+    pub fn listen_with(args: &[&str]) -> Self {
+        Self::new(args, listening)
     }
 
     /// The server binary on a new database with the demo account.
@@ -123,7 +150,6 @@ impl Server {
             demo_user: None,
             stdout: Vec::new(),
             log: Default::default(),
-            state: None,
             args,
             running: Running::Stopped,
         };
@@ -132,18 +158,18 @@ impl Server {
         server.demo_user = started.demo_user;
         server.stdout = started.stdout;
         server.log = started.log;
-        server.state = started.state;
         server.running = started.running;
         server
     }
 
     /// Another server on this one's database and server key (a second instance, with
-    /// PostgreSQL), with these `serve` arguments: the binary, or in this process.
+    /// PostgreSQL), with these `serve` arguments: the binary, or in this process on a
+    /// port (instances are tried behind a proxy).
     pub fn another(&self, args: &[&str], process: bool) -> Self {
         assert!(cluster::wanted(), "two instances share a PostgreSQL database");
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(self.key_file(), dir.path().join("api.key")).unwrap();
-        Self::launch(dir, self.db.clone(), args, if process { spawn } else { in_process })
+        Self::launch(dir, self.db.clone(), args, if process { spawn } else { listening })
     }
 
     /// Whether the servers of this test process store in PostgreSQL.
@@ -182,11 +208,6 @@ impl Server {
     }
 
     /// Stops the server (SIGKILL for a process) and waits for it.
-    /// Argon2 hashes the server has made (a server in this process only).
-    pub fn password_hashes(&self) -> u64 {
-        self.state.as_ref().expect("a server in this process").password_work.hashes()
-    }
-
     pub fn stop(&mut self) {
         self.running.stop();
     }
@@ -215,8 +236,29 @@ impl Server {
         self.log = started.log;
     }
 
+    /// A client of this server: through its router in this process, else over HTTP.
     pub fn client(&self) -> Client {
-        Client { base: self.base.clone(), http: reqwest::blocking::Client::new() }
+        match &self.running {
+            Running::Router { runtime, service, .. } => {
+                Client::in_process(&self.base, service.clone(), runtime.handle().clone())
+            }
+            _ => Client::over_http(&self.base),
+        }
+    }
+
+    /// The state the server's calls share (what they count and keep), for a server in
+    /// this process.
+    #[track_caller]
+    pub fn state(&self) -> &AppState {
+        match &self.running {
+            Running::Router { state, .. } | Running::Listening { state, .. } => state,
+            _ => panic!("the state is a server's in this process: Server::start or Server::listen"),
+        }
+    }
+
+    /// Argon2 hashes the server has made so far (a server in this process only).
+    pub fn password_hashes(&self) -> u64 {
+        self.state().password_work.hashes()
     }
 
     /// Runs `account-api create-account` on this server's database, password on stdin.
@@ -246,7 +288,6 @@ struct Started {
     demo_user: Option<(String, Key)>,
     stdout: Vec<String>,
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    state: Option<account_api::auth::AppState>,
 }
 
 /// The demo EIM user's login and key, from the line that announces it:
@@ -259,8 +300,12 @@ fn demo_user_of(line: &str) -> Option<(String, Key)> {
     Some((words[0].to_owned(), key))
 }
 
-/// The server as `main.rs` puts it together, run by a runtime on a thread of this process.
-fn in_process(storage: &[String], args: &[String]) -> Started {
+/// The `Host` a server without a port is named by (and signed for). Nothing listens on
+/// port 9 (discard): a request sent there over HTTP by mistake is refused.
+const ROUTER_BASE: &str = "http://127.0.0.1:9";
+
+/// The server as `main.rs` puts it together from these arguments.
+fn prepare(storage: &[String], args: &[String]) -> server::Prepared {
     #[derive(clap::Parser)]
     struct CommandLine {
         #[command(flatten)]
@@ -276,12 +321,40 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
             .chain(["--listen", "127.0.0.1:0", "--lockout-unit-secs", &lock_unit])
             .chain(args.iter().map(String::as_str)),
     );
-    let prepared = server::prepare(&cli.storage, &cli.serve).expect("server prepared");
-    let state = Some(prepared.state.clone());
+    server::prepare(&cli.storage, &cli.serve).expect("server prepared")
+}
+
+/// The server's service in this process, called per request on its own runtime: as
+/// many workers as a small machine has cores, so parallel requests run in parallel.
+fn in_process(storage: &[String], args: &[String]) -> Started {
+    let prepared = prepare(storage, args);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    Started {
+        demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
+        running: Running::Router {
+            runtime,
+            service: InProcess::new(prepared.service),
+            state: prepared.state,
+        },
+        base: ROUTER_BASE.to_owned(),
+        stdout: prepared.notes,
+        log: Default::default(),
+    }
+}
+
+/// The server listening on a free port, run by a runtime on a thread of this process.
+fn listening(storage: &[String], args: &[String]) -> Started {
+    let prepared = prepare(storage, args);
     let listener = std::net::TcpListener::bind(prepared.listen).expect("free port");
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = prepared.service;
+    let header_timeout = prepared.header_timeout;
     let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -293,16 +366,15 @@ fn in_process(storage: &[String], args: &[String]) -> Started {
             let stop = async move {
                 let _ = stopped.await;
             };
-            listen::serve(listener, prepared.service, prepared.header_timeout, stop).await;
+            listen::serve(listener, service, header_timeout, stop).await;
         });
     });
     Started {
-        running: Running::InProcess { shutdown, thread },
+        running: Running::Listening { shutdown, thread, state: prepared.state },
         base,
         demo_user: prepared.notes.iter().find_map(|l| demo_user_of(l)),
         stdout: prepared.notes,
         log: Default::default(),
-        state,
     }
 }
 
@@ -345,194 +417,7 @@ fn spawn(storage: &[String], args: &[String]) -> Started {
             let base = rest.trim_end_matches("/api/v1/").to_owned();
             // Keep draining stdout so the server never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            let running = Running::Process(child);
-            return Started { running, base, demo_user, stdout, log, state: None };
+            return Started { running: Running::Process(child), base, demo_user, stdout, log };
         }
-    }
-}
-
-/// `YYYYMMDDTHHMMSSZ`, `offset_secs` away from now.
-pub fn amz_date(offset_secs: i64) -> String {
-    (OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs))
-        .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
-        .unwrap()
-}
-
-#[derive(Clone)]
-pub struct Key {
-    pub id: String,
-    pub secret: String,
-}
-
-pub struct Reply {
-    pub status: u16,
-    pub body: Value,
-    pub headers: reqwest::header::HeaderMap,
-}
-
-impl Reply {
-    /// The first error's code, or "" on success.
-    pub fn code(&self) -> &str {
-        self.body["Errors"][0]["Code"].as_str().unwrap_or("")
-    }
-    pub fn codes(&self) -> Vec<String> {
-        self.body["Errors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| e["Code"].as_str().unwrap().to_owned())
-            .collect()
-    }
-    pub fn details(&self) -> Vec<String> {
-        self.body["Errors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| e["Details"].as_str().unwrap().to_owned())
-            .collect()
-    }
-    #[track_caller]
-    pub fn ok(self) -> Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        assert!(self.body["ResponseContext"]["RequestId"].as_str().is_some_and(|s| !s.is_empty()));
-        self.body
-    }
-    #[track_caller]
-    pub fn err(self, status: u16, code: &str) -> Self {
-        assert_eq!((self.status, self.code()), (status, code), "{}", self.body);
-        assert!(self.body["ResponseContext"]["RequestId"].as_str().is_some_and(|s| !s.is_empty()));
-        self
-    }
-}
-
-pub struct Client {
-    pub base: String,
-    pub http: reqwest::blocking::Client,
-}
-
-impl Client {
-    pub fn host(&self) -> String {
-        self.base.trim_start_matches("http://").to_owned()
-    }
-
-    pub fn send(&self, path: &str, headers: &[(&str, String)], body: Vec<u8>) -> Reply {
-        let mut req = self.http.post(format!("{}{path}", self.base)).body(body);
-        for (n, v) in headers {
-            req = req.header(*n, v);
-        }
-        let resp = req.send().expect("request sent");
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let text = resp.text().unwrap();
-        let body = serde_json::from_str(&text)
-            .unwrap_or_else(|_| panic!("JSON body, got {status}: {text}"));
-        Reply { status, body, headers }
-    }
-
-    /// A call with email/password (Basic) and `X-Osc-Date`.
-    pub fn basic(&self, call: &str, login: &str, password: &str, body: Value) -> Reply {
-        let creds = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
-        self.send(
-            &format!("/api/v1/{call}"),
-            &[
-                ("authorization", format!("Basic {creds}")),
-                ("x-osc-date", amz_date(0)),
-                ("content-type", signing::CONTENT_TYPE.into()),
-            ],
-            body.to_string().into_bytes(),
-        )
-    }
-
-    /// A call signed with OSC4, for a test that expects failures other than the API's
-    /// own (a proxy's 502, a refused connection): the status and body, if JSON.
-    pub fn try_signed(&self, key: &Key, call: &str, body: Value) -> Result<(u16, Value), String> {
-        let sk = SigningKey {
-            algorithm: Algorithm::Osc4,
-            access_key: &key.id,
-            secret_key: &key.secret,
-            region: "eu-west-2",
-            service: "api",
-        };
-        let path = format!("/api/v1/{call}");
-        let body = body.to_string().into_bytes();
-        let h = signing::sign(&sk, &self.host(), &path, &body, &amz_date(0));
-        let resp = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("authorization", h.authorization)
-            .header(h.date_header.0, h.date_header.1)
-            .header("content-type", h.content_type)
-            .body(body)
-            .send()
-            .map_err(|e| e.to_string())?;
-        let status = resp.status().as_u16();
-        let text = resp.text().map_err(|e| e.to_string())?;
-        serde_json::from_str(&text).map(|v| (status, v)).map_err(|_| format!("{status}: {text}"))
-    }
-
-    /// A call signed with OSC4 at the current time.
-    pub fn signed(&self, key: &Key, call: &str, body: Value) -> Reply {
-        self.signed_with(key, Algorithm::Osc4, call, body.to_string().into_bytes(), &self.host(), 0)
-    }
-
-    pub fn signed_with(
-        &self,
-        key: &Key,
-        algorithm: Algorithm,
-        call: &str,
-        body: Vec<u8>,
-        host: &str,
-        skew: i64,
-    ) -> Reply {
-        let sk = SigningKey {
-            algorithm,
-            access_key: &key.id,
-            secret_key: &key.secret,
-            region: "eu-west-2",
-            service: "api",
-        };
-        let path = format!("/api/v1/{call}");
-        let h = signing::sign(&sk, host, &path, &body, &amz_date(skew));
-        self.send(
-            &path,
-            &[
-                ("authorization", h.authorization),
-                (h.date_header.0, h.date_header.1),
-                ("content-type", h.content_type.into()),
-            ],
-            body,
-        )
-    }
-
-    /// Signs in as the console does: email/password → a temporary, tagged access key.
-    pub fn sign_in(&self, login: &str, password: &str) -> Key {
-        let expires = (OffsetDateTime::now_utc() + time::Duration::hours(1))
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap();
-        let body = self
-            .basic(
-                "CreateAccessKey",
-                login,
-                password,
-                json!({"ExpirationDate": expires, "Tag": "console"}),
-            )
-            .ok();
-        key_of(&body)
-    }
-
-    /// A permanent access key (no expiration).
-    pub fn permanent_key(&self, login: &str, password: &str) -> Key {
-        key_of(&self.basic("CreateAccessKey", login, password, json!({})).ok())
-    }
-
-    pub fn account(&self, key: &Key) -> Value {
-        self.signed(key, "ReadAccounts", json!({})).ok()["Accounts"][0].clone()
-    }
-}
-
-pub fn key_of(body: &Value) -> Key {
-    Key {
-        id: body["AccessKey"]["AccessKeyId"].as_str().expect("AccessKeyId").to_owned(),
-        secret: body["AccessKey"]["SecretKey"].as_str().expect("SecretKey").to_owned(),
     }
 }
