@@ -18,9 +18,11 @@ use crate::{provision, store};
 /// Where the data lives (options of every command).
 #[derive(Args)]
 pub struct Storage {
-    /// The database: a PostgreSQL URL (postgres://user@host/dbname, or
+    /// The database: a PostgreSQL URL
+    /// (postgres://user@host/dbname?sslmode=verify-full&sslrootcert=/path/ca.pem, or
     /// postgres:///dbname?host=/run/postgresql for the local socket), or else the path
-    /// of a SQLite file (created if missing).
+    /// of a SQLite file (created if missing). sslmode is libpq's (disable, prefer,
+    /// require, verify-ca, verify-full); a host reached over the network must say one.
     #[arg(long, env = "ACCOUNT_API_DB", default_value = "account-api.sqlite", global = true)]
     pub db: String,
     /// The server key that seals access-key secrets; created on first start, mode 0600.

@@ -2,13 +2,16 @@
 //! sign-outs and the lockout are the database's, not an instance's; two instances
 //! behind nginx (deploy/nginx.conf) survive `kill -9` of one under load; an instance
 //! with another server key refuses to start; a database that goes away is a 503, and
-//! the instance serves again once it is back. Always on PostgreSQL (a throwaway
-//! cluster: see api/common/cluster.rs).
+//! the instance serves again once it is back; the link to PostgreSQL is encrypted as the
+//! URL's `sslmode` says (instances/tls.rs). Always on PostgreSQL (a throwaway cluster:
+//! see api/common/cluster.rs).
 
 // Shared with the API suite (tests/api/): each binary uses a part of it.
 #[allow(dead_code)]
 #[path = "api/common/mod.rs"]
 mod common;
+#[path = "instances/tls.rs"]
+mod tls;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postgres::types::{FromSql, IsNull, ToSql, Type};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, Statement};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::schema;
 use crate::store::sql::{Db, DbError, Row, Sql, Value};
@@ -35,6 +36,8 @@ const MIGRATION_LOCK: i64 = 0x6f73_635f_6d69_6772; // "osc_migr"
 
 pub struct Postgres {
     config: postgres::Config,
+    /// TLS as the URL's `sslmode` says (`pg_tls.rs`).
+    tls: MakeRustlsConnect,
     idle: Mutex<Vec<Conn>>,
     slots: Arc<Semaphore>,
 }
@@ -68,8 +71,7 @@ pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
 impl Postgres {
     /// Connects, checks the server, and brings the schema up to date.
     pub fn open(url: &str, pool_size: usize) -> Result<Self, String> {
-        let mut config: postgres::Config =
-            url.parse().map_err(|e| format!("--db: not a PostgreSQL URL ({e})"))?;
+        let super::pg_tls::Link { mut config, tls, protection } = super::pg_tls::link(url)?;
         config
             .connect_timeout(CONNECT_TIMEOUT)
             .keepalives(true)
@@ -81,6 +83,7 @@ impl Postgres {
             .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
         let pg = Self {
             config,
+            tls,
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(Semaphore::new(pool_size.max(1))),
         };
@@ -88,11 +91,12 @@ impl Postgres {
         migrate(&mut conn.client)
             .map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         pg.idle.lock().expect("pool").push(conn);
+        tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
     }
 
     fn connect(&self) -> Result<Conn, DbError> {
-        let client = self.config.connect(NoTls).map_err(|e| {
+        let client = self.config.connect(self.tls.clone()).map_err(|e| {
             // "error connecting to server", and why (its source) when it says.
             let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
             DbError::Unavailable(format!("{e}{why}"))

@@ -2,7 +2,8 @@
 //! `initdb` in a temporary folder, the server on a free loopback port, no system
 //! service. PostgreSQL refuses to run as root (CI is root): then the cluster runs as
 //! the `postgres` user, through `runuser`. A watchdog shell stops the cluster and
-//! removes its folder when the test process ends, however it ends.
+//! removes its folder when the test process ends, however it ends. A cluster may have
+//! `ssl = on` with a certificate made by the test (`start_tls`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,12 +77,43 @@ pub fn as_owner(program: &Path) -> Command {
     }
 }
 
+/// Makes `file` the cluster owner's, readable by it alone (PostgreSQL refuses a key
+/// others may read).
+fn give_to_owner(file: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| e.to_string())?;
+    if is_root() {
+        let status = Command::new("chown").arg("postgres:postgres").arg(file).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return Err(format!("cannot give {} to the postgres user", file.display()));
+        }
+    }
+    Ok(())
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A server certificate and its key (PEM), for a cluster with `ssl = on`.
+pub struct ServerCertificate {
+    pub cert: String,
+    pub key: String,
+}
+
 impl Cluster {
     pub fn start() -> Result<Self, String> {
+        Self::start_with(None)
+    }
+
+    /// A cluster with `ssl = on` that shows this certificate (TCP connections may still
+    /// go in the clear: the client chooses).
+    pub fn start_tls(certificate: &ServerCertificate) -> Result<Self, String> {
+        Self::start_with(Some(certificate))
+    }
+
+    fn start_with(tls: Option<&ServerCertificate>) -> Result<Self, String> {
         let bin = bin_dir()?;
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let data = std::env::temp_dir().join(format!(
@@ -106,10 +138,21 @@ impl Cluster {
             return Err(format!("initdb: {}", String::from_utf8_lossy(&out.stderr)));
         }
         let port = free_port();
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
             data.display()
         );
+        if let Some(certificate) = tls {
+            // Where PostgreSQL looks by default (ssl_cert_file, ssl_key_file): the data
+            // folder, the key readable by its owner only.
+            for (name, pem) in [("server.crt", &certificate.cert), ("server.key", &certificate.key)]
+            {
+                let file = data.join(name);
+                std::fs::write(&file, pem).map_err(|e| e.to_string())?;
+                give_to_owner(&file)?;
+            }
+            options.push_str(" -c ssl=on");
+        }
         std::fs::write(data.join("account-api-test-options"), &options)
             .map_err(|e| e.to_string())?;
         let cluster = Cluster { port, data, bin };

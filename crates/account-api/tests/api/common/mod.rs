@@ -7,6 +7,7 @@
 //! - `Server::process`: the binary, for what needs a process: `kill -9`, its standard
 //!   output and log, start-up.
 
+pub mod certs;
 mod client;
 pub mod cluster;
 pub mod nginx;
@@ -110,6 +111,13 @@ impl Server {
     /// The server binary on a new database, with these `serve` arguments.
     pub fn process_with(args: &[&str]) -> Self {
         Self::new(args, spawn)
+    }
+
+    /// A server in this process, no port, on the database at `url` (PostgreSQL), with
+    /// these `serve` arguments.
+    pub fn start_at(url: &str, args: &[&str]) -> Self {
+        assert!(cluster::wanted(), "a URL is PostgreSQL's: cluster::force() first");
+        Self::new_on(Some(url.to_owned()), args, in_process)
     }
 
     /// The server binary on a new database of `cluster` (not the shared one).
