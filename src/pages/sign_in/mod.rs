@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::CallError;
+use crate::app::SIGNED_IN_PAGES;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{
     on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
@@ -29,11 +30,13 @@ struct MfaStep {
     kinds: Vec<MfaDeviceType>,
 }
 
-/// Where to go after signing in: the page asked for, if it is one of ours; else
-/// Espace personnel (Paramètres d'authentification for an EIM user).
-fn next_path(raw: Option<String>, user: bool) -> String {
+/// Where to go after signing in: the page asked for, if it is exactly one of the
+/// router's signed-in pages; else Espace personnel (Paramètres d'authentification
+/// for an EIM user). A whitelist, not a filter: a browser reads `/\host` or
+/// `/\t/host` as another origin, and nothing else than our own pages may follow.
+pub(crate) fn next_path(raw: Option<String>, user: bool) -> String {
     let home = if user { "/authentication-settings" } else { "/personal-space" };
-    raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/sign-in"))
+    raw.filter(|p| SIGNED_IN_PAGES.contains(&p.as_str()))
         .filter(|p| !(user && p == "/personal-space"))
         .unwrap_or_else(|| home.into())
 }
