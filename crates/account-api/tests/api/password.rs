@@ -41,6 +41,13 @@ fn a_wrong_current_password_is_refused_and_counts_toward_the_lockout() {
     c.signed(&key, "UpdatePassword", json!({"CurrentPassword": "wrong", "NewPassword": NEW}))
         .err(401, "13");
     c.basic("ReadAccessKeys", DEMO_EMAIL, DEMO_PASSWORD, json!({})).err(401, "13");
+    // Locked, the right current password too answers 401 13 (docs/API.md said 429).
+    let locked = c.signed(
+        &key,
+        "UpdatePassword",
+        json!({"CurrentPassword": DEMO_PASSWORD, "NewPassword": NEW}),
+    );
+    assert!(locked.err(401, "13").headers.get("retry-after").is_some());
     c.signed(&key, "UpdatePassword", json!({"NewPassword": NEW})).err(400, "7000");
 }
 
