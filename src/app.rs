@@ -32,10 +32,6 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The signed-in pages of the router below, the only places a sign-in goes on to
-/// (`?next=`).
-pub const SIGNED_IN_PAGES: [&str; 2] = ["/personal-space", "/authentication-settings"];
-
 #[component]
 fn Console(config: ConsoleConfig) -> impl IntoView {
     let state = AppState::new(config);

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::CallError;
-use crate::app::SIGNED_IN_PAGES;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{
     on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
@@ -18,6 +17,7 @@ use crate::components::form::{
 use crate::components::page_heading::PageHeading;
 use crate::components::text::tr;
 use crate::i18n::*;
+use crate::pages::SIGNED_IN_PAGES;
 use crate::state::{AppState, Notice};
 use second_factor::SecondFactor;
 use session_key::{second_step, sign_in, Factor, KeyOptions, Method, SignInForm};
