@@ -171,7 +171,10 @@ pub async fn activate(
                 .secrets
                 .open(&factor.mfa_device_id, nonce, sealed)
                 .ok_or_else(|| internal("a TOTP secret does not open with the server key"))?;
-            let step = otp::matching_step(&secret, code, now, None).ok_or_else(|| {
+            let step = otp::matching_step(&secret, code, now, None);
+            second_factor::count_activation_code(&ctx.state, owner.clone(), step.is_some(), now)
+                .await?;
+            let step = step.ok_or_else(|| {
                 ApiError::field(
                     ErrorCode::InvalidParameterValue,
                     "Code",

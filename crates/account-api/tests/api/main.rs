@@ -14,6 +14,7 @@ mod auth;
 mod durability;
 mod errors;
 mod mfa;
+mod mfa_bounds;
 mod password;
 mod sessions;
 mod trust;
