@@ -1,9 +1,9 @@
 //! Second factors bounded for good (issue 19, attacks 4 and 5): wrong codes in a row,
 //! at sign-in and at activation, are capped at `MFA_FAILURES_MAX` whatever the time
 //! between them; past it only a recovery code or the operator unblocks the identity's
-//! apps and security keys.
+//! apps and security keys. The limit of second factors holds at activation.
 
-use account_contract::MFA_FAILURES_MAX;
+use account_contract::{MFA_DEVICES_MAX, MFA_FAILURES_MAX};
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -115,4 +115,32 @@ fn activation_codes_count_toward_the_cap_and_the_operator_unblocks() {
     let body = json!({"MfaDeviceId": id, "Code": tablet.fresh()});
     c.signed(&owner, "ActivateMfaDevice", body).ok();
     assert_eq!(devices(&c, &owner)["MfaDevices"].as_array().unwrap().len(), 2);
+}
+
+/// Second factors started while the identity had room, all activated: the limit holds
+/// at activation (24 were held).
+#[test]
+fn activation_holds_the_limit_of_second_factors() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    for i in 0..MFA_DEVICES_MAX - 2 {
+        add_app(&c, &key, DEMO_PASSWORD, &format!("App {i}"));
+    }
+    let pending: Vec<(String, App)> = (0..5)
+        .map(|i| {
+            let body = json!({"CurrentPassword": DEMO_PASSWORD, "Type": "TOTP", "Name": format!("Late {i}")});
+            let r = c.signed(&key, "CreateMfaDevice", body).ok();
+            (r["MfaDeviceId"].as_str().unwrap().to_owned(), App::new(r["Totp"]["Secret"].as_str().unwrap()))
+        })
+        .collect();
+    let answers: Vec<String> = pending
+        .into_iter()
+        .map(|(id, mut app)| {
+            let body = json!({"MfaDeviceId": id, "Code": app.fresh()});
+            c.signed(&key, "ActivateMfaDevice", body).code().to_owned()
+        })
+        .collect();
+    assert_eq!(answers, ["", "", "10005", "10005", "10005"]);
+    assert_eq!(devices(&c, &key)["MfaDevices"].as_array().unwrap().len(), MFA_DEVICES_MAX);
 }
