@@ -16,6 +16,7 @@ mod errors;
 mod mfa;
 mod mfa_bounds;
 mod password;
+mod password_cost;
 mod sessions;
 mod trust;
 mod users;
