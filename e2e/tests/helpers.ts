@@ -106,6 +106,20 @@ export async function signedCall(request: APIRequestContext, baseURL: string, ke
   return answer;
 }
 
+/** The demo account with an authenticator app, added through the API: a key made
+ * before, the app's secret and the recovery codes its activation gave. */
+export async function withAuthenticatorApp(request: APIRequestContext, baseURL: string) {
+  const key = await demoKey(request, baseURL);
+  const created = await signedCall(request, baseURL, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
+  });
+  const secret: string = created.Totp.Secret;
+  const activated = await signedCall(request, baseURL, key, 'ActivateMfaDevice', {
+    MfaDeviceId: created.MfaDeviceId, Code: totp(secret),
+  });
+  return { key, secret, recovery: activated.RecoveryCodes as string[] };
+}
+
 /** A key for the demo account, made with its password (before MFA is on). */
 export async function demoKey(request: APIRequestContext, baseURL: string): Promise<Key> {
   const made = await basicCall(request, baseURL, 'CreateAccessKey', {});

@@ -57,9 +57,9 @@ impl App {
     }
 }
 
-/// Adds an authenticator app to the identity of `key`; answers its app and what
-/// ActivateMfaDevice answered.
-pub fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value) {
+/// Starts adding an authenticator app to the identity of `key`: answers the pending
+/// factor's ID and its app.
+pub fn start_app(c: &Client, key: &Key, password: &str, name: &str) -> (String, App) {
     let r = c
         .signed(
             key,
@@ -67,8 +67,13 @@ pub fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value
             json!({"CurrentPassword": password, "Type": "TOTP", "Name": name}),
         )
         .ok();
-    let mut app = App::new(r["Totp"]["Secret"].as_str().unwrap());
-    let id = r["MfaDeviceId"].as_str().unwrap();
+    (r["MfaDeviceId"].as_str().unwrap().to_owned(), App::new(r["Totp"]["Secret"].as_str().unwrap()))
+}
+
+/// Adds an authenticator app to the identity of `key`; answers its app and what
+/// ActivateMfaDevice answered.
+pub fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value) {
+    let (id, mut app) = start_app(c, key, password, name);
     let activated =
         c.signed(key, "ActivateMfaDevice", json!({"MfaDeviceId": id, "Code": app.fresh()})).ok();
     (app, activated)

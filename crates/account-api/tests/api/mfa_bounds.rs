@@ -7,7 +7,7 @@ use account_contract::{MFA_DEVICES_MAX, MFA_FAILURES_MAX};
 use serde_json::{json, Value};
 
 use crate::common::*;
-use crate::mfa::{add_app, devices, sign_in_with, App};
+use crate::mfa::{add_app, devices, sign_in_with, start_app, App};
 
 fn recovery_codes(activated: &Value) -> Vec<String> {
     activated["RecoveryCodes"]
@@ -68,15 +68,7 @@ fn activation_codes_count_toward_the_cap_and_the_operator_unblocks() {
     let thief = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
     let owner = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
     let (mut app, _) = add_app(&c, &owner, DEMO_PASSWORD, "Phone");
-    let pending = c
-        .signed(
-            &owner,
-            "CreateMfaDevice",
-            json!({"CurrentPassword": DEMO_PASSWORD, "Type": "TOTP", "Name": "Tablet"}),
-        )
-        .ok();
-    let id = pending["MfaDeviceId"].as_str().unwrap().to_owned();
-    let mut tablet = App::new(pending["Totp"]["Secret"].as_str().unwrap());
+    let (id, mut tablet) = start_app(&c, &owner, DEMO_PASSWORD, "Tablet");
     let wrong = tablet.wrong();
     let answers: Vec<String> = std::thread::scope(|s| {
         let threads: Vec<_> = (0..6)
@@ -127,13 +119,8 @@ fn activation_holds_the_limit_of_second_factors() {
     for i in 0..MFA_DEVICES_MAX - 2 {
         add_app(&c, &key, DEMO_PASSWORD, &format!("App {i}"));
     }
-    let pending: Vec<(String, App)> = (0..5)
-        .map(|i| {
-            let body = json!({"CurrentPassword": DEMO_PASSWORD, "Type": "TOTP", "Name": format!("Late {i}")});
-            let r = c.signed(&key, "CreateMfaDevice", body).ok();
-            (r["MfaDeviceId"].as_str().unwrap().to_owned(), App::new(r["Totp"]["Secret"].as_str().unwrap()))
-        })
-        .collect();
+    let pending: Vec<(String, App)> =
+        (0..5).map(|i| start_app(&c, &key, DEMO_PASSWORD, &format!("Late {i}"))).collect();
     let answers: Vec<String> = pending
         .into_iter()
         .map(|(id, mut app)| {
