@@ -190,3 +190,29 @@ async fn a_form_sends_nothing_more_while_its_call_is_pending() {
     button.click();
     assert_eq!(sent.get_untracked(), 1, "a second submit while pending sends nothing");
 }
+
+#[wasm_bindgen_test]
+fn a_sign_in_goes_on_only_to_the_consoles_own_pages() {
+    use crate::pages::sign_in::next_path;
+    let next = |raw: &str, user| next_path(Some(raw.into()), user);
+    assert_eq!(next("/authentication-settings", false), "/authentication-settings");
+    assert_eq!(next("/personal-space", false), "/personal-space");
+    assert_eq!(next_path(None, false), "/personal-space");
+    assert_eq!(next("/personal-space", true), "/authentication-settings", "not an EIM user's page");
+    // What a browser takes for another origin, or what is not one of our pages.
+    for raw in [
+        "/\\evil.example",
+        "/\t/evil.example",
+        "//evil.example",
+        "https://evil.example/personal-space",
+        "/personal-space\\..\\/evil.example",
+        "/personal-space/../sign-in",
+        "/sign-in",
+        "/sign-in?next=//evil.example",
+        "/nowhere",
+        "",
+        "/",
+    ] {
+        assert_eq!(next(raw, false), "/personal-space", "{raw:?} is refused");
+    }
+}

@@ -76,8 +76,9 @@ export function totp(secret: string, offset = 0): string {
 
 export type Key = { id: string; secret: string };
 
-/** A call signed with an access key (OSC4, as `account_contract::signing` does it). */
-export async function signedCall(request: APIRequestContext, baseURL: string, key: Key, call: string, body: object) {
+/** A call signed with an access key (OSC4, as `account_contract::signing` does it),
+ * answering `status` (200 unless told). */
+export async function signedCall(request: APIRequestContext, baseURL: string, key: Key, call: string, body: object, status = 200) {
   const text = JSON.stringify(body);
   const host = new URL(baseURL).host;
   const dateTime = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -101,8 +102,22 @@ export async function signedCall(request: APIRequestContext, baseURL: string, ke
     data: text,
   });
   const answer = await response.json();
-  expect(response.status(), JSON.stringify(answer)).toBe(200);
+  expect(response.status(), JSON.stringify(answer)).toBe(status);
   return answer;
+}
+
+/** The demo account with an authenticator app, added through the API: a key made
+ * before, the app's secret and the recovery codes its activation gave. */
+export async function withAuthenticatorApp(request: APIRequestContext, baseURL: string) {
+  const key = await demoKey(request, baseURL);
+  const created = await signedCall(request, baseURL, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
+  });
+  const secret: string = created.Totp.Secret;
+  const activated = await signedCall(request, baseURL, key, 'ActivateMfaDevice', {
+    MfaDeviceId: created.MfaDeviceId, Code: totp(secret),
+  });
+  return { key, secret, recovery: activated.RecoveryCodes as string[] };
 }
 
 /** A key for the demo account, made with its password (before MFA is on). */

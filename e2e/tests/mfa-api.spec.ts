@@ -10,21 +10,13 @@
 import type { Page } from '@playwright/test';
 import { test, expect, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
 import {
-  beforeTheKey, demoKey, firstStep, localhost, MFA_TEXT as TEXT, recordCalls, signedCall, signOut, totp, withSecurityKey,
+  basicCall, beforeTheKey, firstStep, localhost, MFA_TEXT as TEXT, recordCalls, signedCall, signOut, totp, withAuthenticatorApp, withSecurityKey,
 } from './helpers';
 
 test('with an authenticator app: the password alone no longer signs in; a code or a recovery code (once) does', async ({ page, freshServer, request }) => {
   test.setTimeout(90_000);
   const base = localhost(freshServer);
-  const key = await demoKey(request, base);
-  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
-    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
-  });
-  const secret: string = created.Totp.Secret;
-  const activated = await signedCall(request, base, key, 'ActivateMfaDevice', {
-    MfaDeviceId: created.MfaDeviceId, Code: totp(secret),
-  });
-  const recovery: string[] = activated.RecoveryCodes;
+  const { key, secret, recovery } = await withAuthenticatorApp(request, base);
   expect(recovery).toHaveLength(10);
 
   // The password is right, so the console asks for the second factor (the code field first).
@@ -75,6 +67,39 @@ test('with an authenticator app: the password alone no longer signs in; a code o
   await page.waitForURL(/\/personal-space/);
 });
 
+test('after 100 wrong codes in a row the apps are blocked: said in French and English, and a recovery code unblocks', async ({ page, freshServer, request }) => {
+  test.setTimeout(90_000);
+  const base = localhost(freshServer);
+  const { key, secret, recovery } = await withAuthenticatorApp(request, base);
+  // Another key of the identity guesses a pending app's activation code (docs/API.md:
+  // those count toward the 100 wrong codes in a row, dry runs included).
+  const pending = await signedCall(request, base, key, 'CreateMfaDevice', {
+    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Tablette',
+  });
+  const near = [-1, 0, 1].map((step) => totp(pending.Totp.Secret, step));
+  const wrong = ['000000', '111111', '222222', '333333'].find((c) => !near.includes(c));
+  for (let i = 0; i < 100; i++) {
+    await signedCall(request, base, key, 'ActivateMfaDevice',
+      { MfaDeviceId: pending.MfaDeviceId, Code: wrong, DryRun: true }, 400);
+  }
+
+  // The owner's right code is not even checked: the way out is said, in both languages.
+  await firstStep(page, base, TEXT.fr);
+  await page.getByLabel('Code de vérification').fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await expect(page.getByRole('alert')).toHaveText("Trop de codes erronés à la suite : vos applications d'authentification et clés de sécurité sont bloquées. Connectez-vous avec un code de récupération pour les débloquer, ou contactez l'administrateur de ce service.");
+  await expectNoAxeViolations(page, 'mfa-blocked-fr-light');
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('Too many wrong codes in a row: your authenticator apps and security keys are blocked. Sign in with a recovery code to unblock them, or ask the administrator of this service.');
+  // A recovery code signs in, and unblocks the app for the next sign-in.
+  await page.getByRole('button', { name: 'Use a recovery code' }).click();
+  await page.getByLabel('Recovery code').fill(recovery[0]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(/\/personal-space/);
+  const code = await basicCall(request, base, 'CreateAccessKey', { MfaCode: totp(secret, 1) });
+  expect(code.status, JSON.stringify(code.body)).toBe(200);
+});
+
 test('with a security key (virtual authenticator), in English and dark: the key signs in', async ({ page, freshServer, request }) => {
   test.setTimeout(90_000);
   const { base, key } = await withSecurityKey(page, request, freshServer);
@@ -109,13 +134,9 @@ async function expectTwoCallsBeforeTheKey(page: Page, base: string, fill: () => 
 
 test('with an authenticator app, two calls before the session key exists, and no CreateMfaChallenge', async ({ page, freshServer, request }) => {
   const base = freshServer.baseURL;
-  const key = await demoKey(request, base);
-  const created = await signedCall(request, base, key, 'CreateMfaDevice', {
-    CurrentPassword: DEMO_ACCOUNT.password, Type: 'TOTP', Name: 'Téléphone',
-  });
-  await signedCall(request, base, key, 'ActivateMfaDevice', { MfaDeviceId: created.MfaDeviceId, Code: totp(created.Totp.Secret) });
+  const { secret } = await withAuthenticatorApp(request, base);
   // The next step's code: the one above was used at activation, and a code works once.
-  await expectTwoCallsBeforeTheKey(page, base, () => page.getByLabel('Code de vérification').fill(totp(created.Totp.Secret, 1)));
+  await expectTwoCallsBeforeTheKey(page, base, () => page.getByLabel('Code de vérification').fill(totp(secret, 1)));
 });
 
 test('with a security key, two calls before the session key exists: the password\'s answer brings the challenge', async ({ page, freshServer, request }) => {

@@ -115,6 +115,29 @@ test.describe('sign-in', () => {
     expect(ids).toContain((await sessionOf(page))!.access_key_id);
   });
 
+  // A `next` that a browser reads as another origin (`/\host` is `//host` to it, a tab
+  // is dropped) is refused: the sign-in goes on to Espace personnel, on this origin.
+  for (const next of ['%2F%5Cevil.example', '%2F%09%2Fevil.example']) {
+    test(`after sign-in, next=${next} stays on the console`, async ({ browser, baseURL }) => {
+      const context = await browser.newContext({ baseURL });
+      const page = await context.newPage();
+      const elsewhere: string[] = [];
+      await context.route((url) => url.origin !== new URL(baseURL!).origin, (route) => {
+        elsewhere.push(route.request().url());
+        return route.abort();
+      });
+      await page.goto(`/sign-in?next=${next}`);
+      await page.getByLabel('Adresse e-mail', { exact: true }).fill(DEMO_ACCOUNT.email);
+      await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_ACCOUNT.password);
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+      expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+      expect(new URL(page.url()).pathname).toBe('/personal-space');
+      expect(elsewhere).toEqual([]);
+      await context.close();
+    });
+  }
+
   test('an unreachable endpoint is said plainly', async ({ page }) => {
     await page.goto('/sign-in');
     await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));

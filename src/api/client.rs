@@ -91,9 +91,11 @@ impl<'a> Client<'a> {
         let key = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
         let result = fetch(&endpoint, key, name, body).await;
         // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
-        // 401 code 13 a password check while the identity is locked (the session lives on).
+        // 401 code 13 a password check while the identity is locked, 401 code 1012 an
+        // activation code while the second factors are blocked (the session lives on).
         let session_refused = matches!(&result, Err(CallError::Api(e))
-            if e.status == 401 && !e.has_code(ErrorCode::UnauthorizedOperation) && !e.has_code(ErrorCode::TemporarilyLocked));
+            if e.status == 401 && ![ErrorCode::UnauthorizedOperation, ErrorCode::TemporarilyLocked, ErrorCode::MfaBlocked]
+                .iter().any(|c| e.has_code(*c)));
         if session_refused && name != CheckAuthenticationRequest::NAME {
             state.session_expired();
         }

@@ -41,7 +41,8 @@ impl CallError {
     /// long to wait instead) nor about a second factor (the password was right).
     pub fn is_wrong_credentials(&self) -> bool {
         let second_factor = matches!(self, CallError::Api(e)
-            if e.has_code(ErrorCode::MfaRequired) || e.has_code(ErrorCode::MfaFailed));
+            if [ErrorCode::MfaRequired, ErrorCode::MfaFailed, ErrorCode::MfaBlocked]
+                .iter().any(|c| e.has_code(*c)));
         self.status() == Some(401) && self.locked_for().is_none() && !second_factor
     }
 

@@ -1,6 +1,8 @@
 //! How a failed call reads on screen, when it is not about one field: one text for
 //! every form.
 
+use account_contract::ErrorCode;
+
 use crate::api::CallError;
 use crate::i18n::*;
 use crate::webauthn::WebAuthnError;
@@ -14,8 +16,8 @@ pub enum Failed {
 }
 
 /// A failed call in the reader's language: locked (with the time to wait),
-/// unreachable (with the URL), a server fault (with its status), or the API's own
-/// words. Empty for a session that ended (the app returns to sign-in).
+/// unreachable (with the URL), a server fault (with its status), second factors
+/// blocked (with the way out), or the API's own words. Empty for a session that ended (the app returns to sign-in).
 pub fn failure_text(
     i18n: leptos_i18n::I18nContext<Locale>,
     e: &CallError,
@@ -41,6 +43,9 @@ pub fn failure_text(
             } else {
                 t_string!(i18n, error_server, status).to_string()
             }
+        }
+        CallError::Api(a) if a.has_code(ErrorCode::MfaBlocked) => {
+            t_string!(i18n, error_mfa_blocked).to_string()
         }
         // A saved form's session that ended: the app returns to sign-in.
         CallError::Api(a) if saving && a.status == 401 => String::new(),

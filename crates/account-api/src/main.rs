@@ -25,6 +25,16 @@ enum Command {
     CreateAccount(CreateAccount),
     /// Create an EIM user (no password yet) in an account, with an access key for it.
     CreateUser(CreateUser),
+    /// Unblock the authenticator apps and security keys of a login after too many wrong
+    /// codes in a row, for a person with no recovery code left.
+    UnblockSecondFactors(UnblockSecondFactors),
+}
+
+#[derive(Args)]
+struct UnblockSecondFactors {
+    /// The account's email, or an EIM user's `ACCOUNT_ID/user-name`.
+    #[arg(long)]
+    login: String,
 }
 
 #[derive(Args)]
@@ -63,6 +73,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Some(Command::CreateAccount(c)) => create_account(&cli.storage, c),
         Some(Command::CreateUser(c)) => create_user(&cli.storage, c),
+        Some(Command::UnblockSecondFactors(u)) => unblock_second_factors(&cli.storage, u),
         Some(Command::Serve(s)) => serve(&cli.storage, s),
         None => match Cli::parse_from(["account-api", "serve"]).command {
             Some(Command::Serve(defaults)) => serve(&cli.storage, defaults),
@@ -156,5 +167,14 @@ fn create_user(storage: &Storage, c: CreateUser) -> Result<(), String> {
         user.login()
     );
     println!("Access key: {}\nSecret key: {}", key.access_key_id, key.secret_key);
+    Ok(())
+}
+
+fn unblock_second_factors(storage: &Storage, u: UnblockSecondFactors) -> Result<(), String> {
+    let (store, _) = open(storage)?;
+    match provision::unblock_second_factors(&store, &u.login).map_err(|e| e.to_string())? {
+        true => println!("Unblocked the second factors of {}", u.login),
+        false => println!("{} had no wrong second-factor code to clear", u.login),
+    }
     Ok(())
 }

@@ -5,7 +5,9 @@ use account_contract::{ApiError, ErrorCode, UpdateAccountRequest, PASSWORD_POLIC
 
 use crate::failure::Taken;
 use crate::secrets::SecretBox;
-use crate::store::{access_keys, accounts, users, KeyRecord, NewAccount, Store, UserRecord};
+use crate::store::{
+    access_keys, accounts, mfa_failures, users, KeyRecord, NewAccount, Store, UserRecord,
+};
 use crate::{clock, ids, secrets};
 
 /// The demo account's credentials (public: they are in the README).
@@ -124,4 +126,17 @@ pub fn create_user(
             )
         })?;
     Ok((user, key))
+}
+
+/// The operator's way out of a second-factor block (`MFA_FAILURES_MAX` wrong codes in
+/// a row) for a person who has no recovery code left: `true` if the login's codes
+/// were counted (blocked or not), `false` if there was nothing to clear.
+pub fn unblock_second_factors(store: &Store, login: &str) -> Result<bool, ApiError> {
+    let login = account_contract::validation::normalize_login(login);
+    let identity =
+        store.read_blocking(|c| crate::auth::resolve_login(c, &login))?.ok_or_else(|| {
+            ApiError::field(ErrorCode::InvalidParameterValue, "Login", "nobody signs in with it.")
+        })?;
+    let owner = identity.owner();
+    Ok(store.write_blocking(move |c| mfa_failures::clear(c, &owner))?)
 }

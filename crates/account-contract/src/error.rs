@@ -85,6 +85,10 @@ error_codes! {
     MfaRequired = "1010", "AccessDenied", 401;
     /// Extension: the second factor of a sign-in is wrong, used or expired.
     MfaFailed = "1011", "AccessDenied", 401;
+    /// Extension: too many wrong second-factor codes in a row (`MFA_FAILURES_MAX`): the
+    /// authenticator apps and security keys are blocked until a recovery code or the
+    /// operator unblocks them.
+    MfaBlocked = "1012", "AccessDenied", 401;
     /// Request rate exceeded.
     Throttled = "25", "AccessDenied", 429;
     /// A parameter this call does not take.

@@ -14,6 +14,11 @@ use crate::context::ResponseContext;
 pub const MFA_DEVICE_NAME_MAX_CHARS: usize = 64;
 /// Most second factors one identity may have.
 pub const MFA_DEVICES_MAX: usize = 20;
+/// Most consecutive wrong second-factor codes an identity's authenticator apps and
+/// security keys take (sign-in codes and activation codes together; NIST SP 800-63B
+/// allows at most 100): past it they sign nobody in until a recovery code or the
+/// operator (`account-api unblock-second-factors`) unblocks them.
+pub const MFA_FAILURES_MAX: i64 = 100;
 /// How many recovery codes are made at a time.
 pub const RECOVERY_CODES_COUNT: usize = 10;
 /// Digits in a TOTP code (RFC 6238, as every authenticator app expects).

@@ -17,6 +17,7 @@ use crate::components::form::{
 use crate::components::page_heading::PageHeading;
 use crate::components::text::tr;
 use crate::i18n::*;
+use crate::pages::SIGNED_IN_PAGES;
 use crate::state::{AppState, Notice};
 use second_factor::SecondFactor;
 use session_key::{second_step, sign_in, Factor, KeyOptions, Method, SignInForm};
@@ -29,11 +30,13 @@ struct MfaStep {
     kinds: Vec<MfaDeviceType>,
 }
 
-/// Where to go after signing in: the page asked for, if it is one of ours; else
-/// Espace personnel (Paramètres d'authentification for an EIM user).
-fn next_path(raw: Option<String>, user: bool) -> String {
+/// Where to go after signing in: the page asked for, if it is exactly one of the
+/// router's signed-in pages; else Espace personnel (Paramètres d'authentification
+/// for an EIM user). A whitelist, not a filter: a browser reads `/\host` or
+/// `/\t/host` as another origin, and nothing else than our own pages may follow.
+pub(crate) fn next_path(raw: Option<String>, user: bool) -> String {
     let home = if user { "/authentication-settings" } else { "/personal-space" };
-    raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/sign-in"))
+    raw.filter(|p| SIGNED_IN_PAGES.contains(&p.as_str()))
         .filter(|p| !(user && p == "/personal-space"))
         .unwrap_or_else(|| home.into())
 }

@@ -5,10 +5,14 @@
 //! answer (`offer`); the second carries the password again and a code from an
 //! authenticator app, a recovery code, or a WebAuthn assertion (`verify`). The
 //! sign-in's attempt stays counted toward the lockout until a right factor clears the
-//! count; a wrong one leaves it counted.
+//! count; a wrong one leaves it counted. Apart from the lockout, which forgets, wrong
+//! codes of authenticator apps and security keys are counted in a row for good
+//! (`mfa_failures`): past `MFA_FAILURES_MAX` only a recovery code unblocks them.
 
 use account_contract::mfa::normalize_recovery_code;
-use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType, SecondFactors};
+use account_contract::{
+    ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType, SecondFactors, MFA_FAILURES_MAX,
+};
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 use super::door::Caller;
@@ -16,7 +20,7 @@ use super::lockout::{Attempt, Pending};
 use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
-use crate::store::{mfa, Owner};
+use crate::store::{mfa, mfa_failures, Owner};
 
 /// What a password alone answers for an identity with MFA.
 pub fn required() -> ApiError {
@@ -70,6 +74,56 @@ fn failed(field: &str) -> ApiError {
     ApiError::field(ErrorCode::MfaFailed, field, "is incorrect or already used.")
 }
 
+/// What a code answers once the identity's codes went wrong `MFA_FAILURES_MAX` times
+/// in a row, right or not: said to the person, with the way out.
+pub fn blocked() -> ApiError {
+    ApiError::new(
+        ErrorCode::MfaBlocked,
+        format!(
+            "Too many wrong second-factor codes in a row ({MFA_FAILURES_MAX}): this identity's authenticator apps and security keys are blocked. Sign in with a recovery code to unblock them, or ask the operator."
+        ),
+    )
+}
+
+/// Counts a code of an authenticator app or a security key before it is checked:
+/// `false` once the identity's codes are blocked (this one is not checked).
+fn count_code(conn: &crate::store::Db, owner: &Owner, now: i64) -> Result<bool, ApiError> {
+    Ok(mfa_failures::count(conn, owner, now)? <= MFA_FAILURES_MAX)
+}
+
+/// The activation code of a pending authenticator app (`ActivateMfaDevice`, dry runs
+/// included, as a password check counts in a dry run): counted in a row with the
+/// sign-in's codes, so another key of the identity cannot guess it without bound.
+/// `right` was found without storage; a right code is forgiven (it proves the new
+/// app, not the identity), and none is answered once the codes are blocked.
+pub async fn count_activation_code(
+    state: &AppState,
+    owner: Owner,
+    right: bool,
+    now: i64,
+) -> Result<(), ApiError> {
+    state
+        .store
+        .write(move |c| {
+            if !count_code(c, &owner, now)? {
+                return Err(blocked());
+            }
+            if right {
+                mfa_failures::forgive_one(c, &owner)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// How a second factor turned out.
+enum Check {
+    Right,
+    Wrong,
+    /// Not checked: too many wrong codes in a row.
+    Blocked,
+}
+
 /// Checks the second factor of a sign-in and settles its attempt: a right one clears
 /// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
 /// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
@@ -91,11 +145,14 @@ pub(super) async fn verify(
             "Give one second factor: MfaCode, RecoveryCode or WebAuthnCredential.",
         ));
     }
-    let (field, right) = if let Some(code) = &request.mfa_code {
-        let (code, secrets) = (code.clone(), state.secrets.clone());
-        let right = state
+    let (field, check) = if let Some(code) = &request.mfa_code {
+        let (code, secrets, key) = (code.clone(), state.secrets.clone(), lockout_key.clone());
+        let check = state
             .store
             .write(move |c| {
+                if !count_code(c, &owner, now)? {
+                    return Ok(Check::Blocked);
+                }
                 let factors = mfa::active_of(c, &owner)?;
                 for d in factors.iter().filter(|d| d.kind == MfaDeviceType::Totp) {
                     let (Some(nonce), Some(sealed)) = (&d.totp_nonce, &d.totp_sealed) else {
@@ -107,42 +164,62 @@ pub(super) async fn verify(
                         })?;
                     if let Some(step) = otp::matching_step(&secret, &code, now, d.totp_last_step) {
                         if !mfa::accept_totp_step(c, &d.mfa_device_id, step, now)? {
-                            return Ok(false);
+                            return Ok(Check::Wrong);
                         }
-                        lockout.succeed(c, &lockout_key, attempt, now)?;
-                        return Ok(true);
+                        lockout.succeed(c, &key, attempt, now)?;
+                        mfa_failures::clear(c, &owner)?;
+                        return Ok(Check::Right);
                     }
                 }
-                Ok(false)
+                Ok(Check::Wrong)
             })
             .await?;
-        ("MfaCode", right)
+        ("MfaCode", check)
     } else if let Some(code) = &request.recovery_code {
         let hash = state.secrets.code_hash(&normalize_recovery_code(code));
-        let right = state
+        // A recovery code is not counted in a row: it is the way out of a block (its
+        // guesses are bounded by the lockout and its 50 bits).
+        let key = lockout_key.clone();
+        let check = state
             .store
             .write(move |c| {
                 if !mfa::use_recovery_code(c, &owner, &hash)? {
-                    return Ok(false);
+                    return Ok(Check::Wrong);
                 }
-                lockout.succeed(c, &lockout_key, attempt, now)?;
-                Ok(true)
+                lockout.succeed(c, &key, attempt, now)?;
+                mfa_failures::clear(c, &owner)?;
+                Ok(Check::Right)
             })
             .await?;
-        ("RecoveryCode", right)
+        ("RecoveryCode", check)
     } else if let Some(json) = &request.web_authn_credential {
-        let right = match serde_json::from_str::<PublicKeyCredential>(json.get()) {
-            Ok(credential) => webauthn(state, owner, credential, lockout_key, attempt, now).await?,
-            Err(_) => false,
+        let counted = owner.clone();
+        let check = if !state.store.write(move |c| count_code(c, &counted, now)).await? {
+            Check::Blocked
+        } else {
+            let key = lockout_key.clone();
+            match serde_json::from_str::<PublicKeyCredential>(json.get()) {
+                Ok(credential) => {
+                    match webauthn(state, owner, credential, key, attempt, now).await? {
+                        true => Check::Right,
+                        false => Check::Wrong,
+                    }
+                }
+                Err(_) => Check::Wrong,
+            }
         };
-        ("WebAuthnCredential", right)
+        ("WebAuthnCredential", check)
     } else {
         return Err(required());
     };
-    if right {
-        Ok(())
-    } else {
-        Err(attempt.failed(failed(field)))
+    match check {
+        Check::Right => Ok(()),
+        Check::Wrong => Err(attempt.failed(failed(field))),
+        Check::Blocked => {
+            // Not a guess, since nothing was checked: the attempt is forgiven.
+            state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
+            Err(blocked())
+        }
     }
 }
 
@@ -191,6 +268,7 @@ async fn webauthn(
             passkey.update_credential(&result);
             let passkey = serde_json::to_string(&passkey).map_err(internal)?;
             lockout.succeed(c, &lockout_key, attempt, now)?;
+            mfa_failures::clear(c, &owner)?;
             mfa::save_passkey(c, &factor.mfa_device_id, &passkey, now)?;
             Ok(true)
         })

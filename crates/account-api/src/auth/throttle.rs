@@ -1,7 +1,9 @@
 //! A cap on password checks per client. Each check costs an argon2 hash (tens of
 //! milliseconds of CPU); without a cap, a client could keep the server busy with
 //! wrong passwords across many logins, which the per-identity lockout does not
-//! catch. Over the cap: 429, code 25, with `Retry-After`.
+//! catch. Work that makes several hashes in one request (a password change against
+//! the history) is charged one check per hash, before it runs (`charge`). Over the
+//! cap: 429, code 25, with `Retry-After`.
 //!
 //! A client is an IPv4 address or an IPv6 /64 (one host usually holds a whole
 //! /64). Behind a reverse proxy, the address is the one it forwarded for
@@ -45,6 +47,18 @@ impl PasswordThrottle {
 
     /// Takes one password check for `client`, or says how long to wait.
     pub fn take(&self, client: IpAddr) -> Result<(), ApiError> {
+        self.charge(client, 1)
+    }
+
+    /// Takes `hashes` password checks for `client` at once, before work that computes
+    /// that many argon2 hashes (a password change checking the history), or says how
+    /// long to wait. Work costing more than the whole burst is let through only on a
+    /// full bucket, which it leaves in debt: it stays possible, and paid for.
+    pub fn charge(&self, client: IpAddr, hashes: usize) -> Result<(), ApiError> {
+        if hashes == 0 {
+            return Ok(());
+        }
+        let cost = hashes as f64;
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("throttle lock");
         if buckets.len() > MAX_TRACKED {
@@ -57,11 +71,12 @@ impl PasswordThrottle {
         *tokens =
             (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
         *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
+        let needed = cost.min(self.burst);
+        if *tokens >= needed {
+            *tokens -= cost;
             return Ok(());
         }
-        let wait = ((1.0 - *tokens) / self.per_second).ceil().max(1.0) as u64;
+        let wait = ((needed - *tokens) / self.per_second).ceil().max(1.0) as u64;
         Err(ApiError {
             retry_after: Some(wait),
             ..ApiError::new(
@@ -88,6 +103,22 @@ mod tests {
         t.take("127.0.0.2".parse().unwrap()).expect("per address");
         std::thread::sleep(std::time::Duration::from_millis(120));
         t.take(ip).expect("refilled");
+    }
+
+    #[test]
+    fn work_of_several_hashes_is_charged_for_all_of_them() {
+        let t = PasswordThrottle::new(0.1, 5.0);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        t.charge(ip, 3).unwrap();
+        let e = t.charge(ip, 3).unwrap_err();
+        assert_eq!((e.status, e.retry_after), (429, Some(10)), "2 left, 1 more in 10 s");
+        t.charge(ip, 2).unwrap();
+        assert!(t.take(ip).is_err(), "all 5 spent");
+        // More than the burst: only on a full bucket, then owed.
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        t.charge(other, 8).unwrap();
+        let e = t.take(other).unwrap_err();
+        assert_eq!(e.retry_after, Some(40), "3 owed, then 1 to take");
     }
 
     #[test]

@@ -232,6 +232,9 @@ pub async fn update(
             }
             key.modified_at = now;
             access_keys::save(c, &key)?;
+            if key.state != KeyState::Active && key.session_id.as_ref() == Some(&key.access_key_id) {
+                access_keys::end_keys_made_within(c, &key.access_key_id)?;
+            }
             Ok(key)
         })
         .await?;

@@ -20,6 +20,15 @@ use crate::auth::{otp, password, second_factor, Ctx};
 use crate::failure::{internal, Taken};
 use crate::store::mfa::{self, FactorRecord};
 
+/// An identity holds at most `MFA_DEVICES_MAX` second factors: checked when one is
+/// added and again when one is activated (several may be pending at once).
+fn too_many_factors() -> ApiError {
+    ApiError::new(
+        ErrorCode::TooManyAccessKeys,
+        format!("An identity has at most {MFA_DEVICES_MAX} second factors: remove one first."),
+    )
+}
+
 fn no_factor(id: &str) -> ApiError {
     ApiError::field(
         ErrorCode::InvalidParameterValue,
@@ -73,10 +82,7 @@ pub async fn create(
         ctx.read(move |c| Ok(mfa::active_of(c, &owner)?)).await?
     };
     if existing.len() >= MFA_DEVICES_MAX {
-        return Err(ApiError::new(
-            ErrorCode::TooManyAccessKeys,
-            format!("An identity has at most {MFA_DEVICES_MAX} second factors: remove one first."),
-        ));
+        return Err(too_many_factors());
     }
     if ctx.dry_run {
         return Ok(CreateMfaDeviceResponse {
@@ -171,7 +177,10 @@ pub async fn activate(
                 .secrets
                 .open(&factor.mfa_device_id, nonce, sealed)
                 .ok_or_else(|| internal("a TOTP secret does not open with the server key"))?;
-            let step = otp::matching_step(&secret, code, now, None).ok_or_else(|| {
+            let step = otp::matching_step(&secret, code, now, None);
+            second_factor::count_activation_code(&ctx.state, owner.clone(), step.is_some(), now)
+                .await?;
+            let step = step.ok_or_else(|| {
                 ApiError::field(
                     ErrorCode::InvalidParameterValue,
                     "Code",
@@ -209,18 +218,15 @@ pub async fn activate(
             }
         }
     };
-    if ctx.dry_run {
-        return Ok(ActivateMfaDeviceResponse {
-            mfa_device: factor.to_api(),
-            recovery_codes: None,
-            response_context: ctx.context(),
-        });
-    }
     let (codes, hashes) = new_recovery_codes(ctx);
     let id = factor.mfa_device_id.clone();
     let (activated, first) = ctx
         .write(move |c| {
-            let first = !mfa::has_active(c, &owner)?;
+            let active = mfa::active_of(c, &owner)?.len();
+            if active >= MFA_DEVICES_MAX {
+                return Err(too_many_factors());
+            }
+            let first = active == 0;
             let done = match &proof {
                 Proof::Totp { step } => mfa::activate_totp(c, &id, *step, now)?,
                 Proof::Webauthn { credential_id, passkey } => {
@@ -243,6 +249,13 @@ pub async fn activate(
             Ok((activated, first))
         })
         .await?;
+    if ctx.dry_run {
+        return Ok(ActivateMfaDeviceResponse {
+            mfa_device: factor.to_api(),
+            recovery_codes: None,
+            response_context: ctx.context(),
+        });
+    }
     Ok(ActivateMfaDeviceResponse {
         mfa_device: activated.to_api(),
         recovery_codes: first.then_some(codes),

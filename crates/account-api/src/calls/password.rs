@@ -19,16 +19,18 @@ pub async fn update_password(
 ) -> Result<UpdatePasswordResponse, ApiError> {
     check_secret_input("NewPassword", &req.new_password)?;
     let identity = signer(ctx).await?;
-    match identity.password_hash() {
-        Some(_) => {
-            let current = req.current_password.as_deref().ok_or_else(|| {
-                ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required.")
-            })?;
-            password::check_current(ctx, &identity, current).await?;
-        }
-        // Setting up a first password costs hashes too: the same cap per client.
-        None => ctx.state.throttle.take(ctx.client)?,
+    // A user setting up a first password has none to give (and no history to check).
+    if identity.password_hash().is_some() {
+        let current = req.current_password.as_deref().ok_or_else(|| {
+            ApiError::field(ErrorCode::MissingParameter, "CurrentPassword", "is required.")
+        })?;
+        password::check_current(ctx, &identity, current).await?;
     }
+    // Every argon2 hash of a change is charged to the client's cap on password checks
+    // before it is computed, so a change costs the client what as many sign-ins would
+    // (issue 19, attack 8): `CurrentPassword`'s check above, the new password's hash
+    // (or a dry run's strength check) here, and the remembered ones in `check_policy`.
+    ctx.state.throttle.take(ctx.client)?;
     check_policy(ctx, &identity, &req.new_password).await?;
 
     // A dry run stops before the new hash: the checks above are all it would learn.
@@ -75,6 +77,8 @@ async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Res
         let recent = ctx
             .read(move |c| Ok(passwords::recent_hashes(c, &owner, PASSWORD_POLICY.history)?))
             .await?;
+        // A hash per remembered password (up to 10): charged before they are computed.
+        ctx.state.throttle.charge(ctx.client, recent.len())?;
         let words = own_words(identity);
         let password = new_password.to_owned();
         let (weak, reused, hashed) = ctx

@@ -190,6 +190,17 @@ pub fn delete(conn: &Db, access_key_id: &str) -> Result<bool, StoreError> {
         .map(|n| n > 0)
 }
 
+/// Ends a session whose own key was deactivated: deletes every key created within it,
+/// as its deletion would. Its own key stays, inactive: re-activated, it is one key
+/// again, never the keys its session made.
+pub fn end_keys_made_within(conn: &Db, session_id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM access_keys WHERE session_id = ?1 AND access_key_id <> ?1",
+        args![session_id],
+    )
+    .map(drop)
+}
+
 /// Deletes the account's expired keys (its users' too): sessions nobody signed out of.
 pub fn purge_expired(conn: &Db, account_id: &str, now: i64) -> Result<(), StoreError> {
     conn.execute(

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod engine;
 pub mod meta;
 pub mod mfa;
+pub mod mfa_failures;
 pub mod passwords;
 pub mod sessions;
 pub mod sql;

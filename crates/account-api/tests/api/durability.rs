@@ -106,3 +106,36 @@ fn thirty_two_clients_updating_different_fields_lose_no_update() {
     }
     assert_eq!(account["Email"], DEMO_EMAIL);
 }
+
+/// Issue 19, attack 10: under umask 022 the database, its WAL and its shared memory
+/// were created 0644, readable by every local user.
+#[cfg(unix)]
+#[test]
+fn the_database_files_are_the_servers_alone_whatever_the_umask() {
+    use std::io::BufRead;
+    use std::os::unix::fs::PermissionsExt;
+    if Server::on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("api.sqlite");
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "umask 022 && exec \"$@\"", "sh", env!("CARGO_BIN_EXE_account-api")])
+        .args(["--db", db.to_str().unwrap(), "serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let listening = stdout.lines().map_while(Result::ok).any(|l| l.contains("listening on"));
+    // Read while the server runs: SQLite removes the WAL and SHM at its last close.
+    let modes: Vec<_> = ["api.sqlite", "api.sqlite-wal", "api.sqlite-shm"]
+        .map(|f| std::fs::metadata(dir.path().join(f)).map(|m| m.permissions().mode() & 0o777))
+        .into_iter()
+        .map(|m| m.map_err(|e| e.kind()))
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(listening, "the server started");
+    assert_eq!(modes, [Ok(0o600), Ok(0o600), Ok(0o600)]);
+}

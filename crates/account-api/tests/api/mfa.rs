@@ -9,17 +9,17 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
 /// An authenticator app: the codes of a secret, each used once, as a person would.
-struct App {
-    secret: Vec<u8>,
+pub struct App {
+    pub secret: Vec<u8>,
     /// The last time step whose code was used: the next one must be later.
-    last: Option<i64>,
+    pub last: Option<i64>,
 }
 
-fn now_step() -> i64 {
+pub fn now_step() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp()) / 30
 }
 
-fn code_at(secret: &[u8], step: i64) -> String {
+pub fn code_at(secret: &[u8], step: i64) -> String {
     let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(secret).unwrap();
     mac.update(&(step as u64).to_be_bytes());
     let h = mac.finalize().into_bytes();
@@ -29,13 +29,13 @@ fn code_at(secret: &[u8], step: i64) -> String {
 }
 
 impl App {
-    fn new(base32: &str) -> Self {
+    pub fn new(base32: &str) -> Self {
         Self { secret: data_encoding::BASE32_NOPAD.decode(base32.as_bytes()).unwrap(), last: None }
     }
 
     /// A code not used yet: of the current step, or the next one (the server takes one
     /// step either side), waiting for the clock when both are used.
-    fn fresh(&mut self) -> String {
+    pub fn fresh(&mut self) -> String {
         let mut step = now_step().max(self.last.map_or(i64::MIN, |l| l + 1));
         while step > now_step() + 1 {
             std::thread::sleep(Duration::from_millis(500));
@@ -51,15 +51,15 @@ impl App {
     }
 
     /// A code that is wrong now.
-    fn wrong(&self) -> String {
+    pub fn wrong(&self) -> String {
         let near: Vec<String> = (-2..=2).map(|d| code_at(&self.secret, now_step() + d)).collect();
         (0..).map(|i| format!("{:06}", (i * 7919) % 1_000_000)).find(|c| !near.contains(c)).unwrap()
     }
 }
 
-/// Adds an authenticator app to the identity of `key`; answers its app and what
-/// ActivateMfaDevice answered.
-fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value) {
+/// Starts adding an authenticator app to the identity of `key`: answers the pending
+/// factor's ID and its app.
+pub fn start_app(c: &Client, key: &Key, password: &str, name: &str) -> (String, App) {
     let r = c
         .signed(
             key,
@@ -67,19 +67,24 @@ fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value) {
             json!({"CurrentPassword": password, "Type": "TOTP", "Name": name}),
         )
         .ok();
-    let mut app = App::new(r["Totp"]["Secret"].as_str().unwrap());
-    let id = r["MfaDeviceId"].as_str().unwrap();
+    (r["MfaDeviceId"].as_str().unwrap().to_owned(), App::new(r["Totp"]["Secret"].as_str().unwrap()))
+}
+
+/// Adds an authenticator app to the identity of `key`; answers its app and what
+/// ActivateMfaDevice answered.
+pub fn add_app(c: &Client, key: &Key, password: &str, name: &str) -> (App, Value) {
+    let (id, mut app) = start_app(c, key, password, name);
     let activated =
         c.signed(key, "ActivateMfaDevice", json!({"MfaDeviceId": id, "Code": app.fresh()})).ok();
     (app, activated)
 }
 
-fn devices(c: &Client, key: &Key) -> Value {
+pub fn devices(c: &Client, key: &Key) -> Value {
     c.signed(key, "ReadMfaDevices", json!({})).ok()
 }
 
 /// Signs in with email/password and `factor` (`{"MfaCode": …}` and so on).
-fn sign_in_with(c: &Client, login: &str, password: &str, factor: Value) -> Reply {
+pub fn sign_in_with(c: &Client, login: &str, password: &str, factor: Value) -> Reply {
     let mut body = json!({"ExpirationDate": "2099-01-01", "Tag": "console"});
     body.as_object_mut().unwrap().extend(factor.as_object().unwrap().clone());
     c.basic("CreateAccessKey", login, password, body)

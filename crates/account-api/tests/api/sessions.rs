@@ -115,6 +115,31 @@ fn delete_session_ends_exactly_that_session_and_its_keys() {
     c.signed(&api_key, "ReadAccounts", json!({})).ok();
 }
 
+/// Issue 19, attack 7: the owner deactivated a stolen session's key, and a key made
+/// inside that session still worked.
+#[test]
+fn deactivating_a_sessions_key_ends_the_session_like_deleting_it() {
+    let server = Server::start();
+    let c = server.client();
+    let stolen = sign_in_from(&c, CHROME_ANDROID, None);
+    let made_inside = key_of(&c.signed(&stolen, "CreateAccessKey", json!({})).ok());
+    let owner = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    c.signed(&made_inside, "ReadAccounts", json!({})).ok();
+
+    let deactivate =
+        |dry_run| json!({"AccessKeyId": stolen.id, "State": "INACTIVE", "DryRun": dry_run});
+    c.signed(&owner, "UpdateAccessKey", deactivate(true)).ok();
+    c.signed(&made_inside, "ReadAccounts", json!({})).ok();
+    c.signed(&owner, "UpdateAccessKey", deactivate(false)).ok();
+    for gone in [&stolen, &made_inside] {
+        c.signed(gone, "ReadAccounts", json!({})).err(401, "1");
+    }
+    // Its key active again is that one key: what the session made stays gone.
+    c.signed(&owner, "UpdateAccessKey", json!({"AccessKeyId": stolen.id, "State": "ACTIVE"})).ok();
+    c.signed(&made_inside, "ReadAccounts", json!({})).err(401, "1");
+    c.signed(&owner, "ReadAccounts", json!({})).ok();
+}
+
 #[test]
 fn delete_other_sessions_keeps_the_callers_and_permanent_keys() {
     let server = Server::start();

@@ -115,6 +115,14 @@ pub const SQLITE: &[&str] = &[
         client_ip TEXT,
         last_active_at INTEGER NOT NULL
      );",
+    // 6: consecutive wrong second-factor codes per identity (`account:ID`, `user:ID`),
+    // never forgotten with time: only a right factor, a recovery code or the operator
+    // clears them.
+    "CREATE TABLE mfa_failures (
+        identity TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+     );",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -226,5 +234,11 @@ pub const POSTGRES: &[&str] = &[
         os TEXT,
         client_ip TEXT,
         last_active_at BIGINT NOT NULL
+     );",
+    // 6
+    "CREATE TABLE mfa_failures (
+        identity TEXT PRIMARY KEY,
+        failures BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
      );",
 ];

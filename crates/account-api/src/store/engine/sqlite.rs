@@ -30,6 +30,39 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// The database holds password hashes and sealed secrets: its file, WAL and shared
+/// memory are the server's alone (0600), whatever the umask. SQLite gives the WAL and
+/// SHM the database file's mode when it creates them, so the file is created 0600
+/// before SQLite opens it; once open, any of the three left readable by others (an
+/// older server, a copy) is narrowed.
+#[cfg(unix)]
+fn private_files(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+        _ => {}
+    }
+    let name = path.as_os_str();
+    for file in ["", "-wal", "-shm"].map(|suffix| {
+        let mut file = name.to_owned();
+        file.push(suffix);
+        PathBuf::from(file)
+    }) {
+        match std::fs::metadata(&file) {
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_files(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// `COLLATE "C"`, which the shared SQL uses for byte order (PostgreSQL's name for it),
 /// is SQLite's own binary order.
 pub(crate) fn with_c_collation(conn: &Connection) -> rusqlite::Result<()> {
@@ -39,7 +72,9 @@ pub(crate) fn with_c_collation(conn: &Connection) -> rusqlite::Result<()> {
 impl Sqlite {
     /// Opens (or creates) the database and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, String> {
+        private_files(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        private_files(path).map_err(|e| format!("cannot chmod 600 {}: {e}", path.display()))?;
         migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
         Ok(Self {
             path: path.to_owned(),

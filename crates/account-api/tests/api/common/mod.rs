@@ -264,6 +264,13 @@ impl Server {
         }
     }
 
+    /// A second handle on this server's database, for a test that makes time pass for
+    /// the server (a lock waited out) rather than wait.
+    pub fn database(&self) -> account_api::store::Store {
+        let db = account_api::store::Database::parse(&self.db);
+        account_api::store::Store::open(&db, 2).expect("the database opens")
+    }
+
     /// Argon2 hashes the server has made so far (a server in this process only).
     pub fn password_hashes(&self) -> u64 {
         self.state().password_work.hashes()
