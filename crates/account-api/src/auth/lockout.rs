@@ -6,9 +6,13 @@
 //! first failure is written. For an identity with a second factor, a right password
 //! forgives its own attempt only; the count is cleared when the second factor is
 //! right, and a wrong one leaves the attempt counted.
+//!
+//! The key counted under is the identity's for unfamiliar sources, and one of its own
+//! for each source that signed the identity in before (`familiar.rs`).
 
 use account_contract::ApiError;
 
+use super::familiar::SignIn;
 use crate::store::sql::{args, Db};
 
 pub const THRESHOLD: i64 = 4;
@@ -38,6 +42,8 @@ pub struct Attempt {
 pub struct Pending {
     pub lockout_key: String,
     pub attempt: Attempt,
+    /// Its source, remembered as familiar once the second factor proves right.
+    pub sign_in: SignIn,
 }
 
 impl Attempt {

@@ -12,7 +12,7 @@ use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceTyp
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 use super::door::Caller;
-use super::lockout::{Attempt, Pending};
+use super::lockout::Pending;
 use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
@@ -71,8 +71,9 @@ fn failed(field: &str) -> ApiError {
 }
 
 /// Checks the second factor of a sign-in and settles its attempt: a right one clears
-/// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
-/// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
+/// the identity's failure count (unless another attempt locked it meanwhile, `13`) and
+/// remembers the source as familiar, a wrong one leaves the attempt counted (`1011`,
+/// or `13` if it is the attempt that locks).
 pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
@@ -82,7 +83,7 @@ pub(super) async fn verify(
 ) -> Result<(), ApiError> {
     let owner = identity.owner();
     let lockout = state.lockout;
-    let Pending { lockout_key, attempt } = pending;
+    let Pending { lockout_key, attempt, sign_in } = pending;
     if request.second_factors() > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
@@ -110,6 +111,7 @@ pub(super) async fn verify(
                             return Ok(false);
                         }
                         lockout.succeed(c, &lockout_key, attempt, now)?;
+                        sign_in.remember(c, now)?;
                         return Ok(true);
                     }
                 }
@@ -126,13 +128,17 @@ pub(super) async fn verify(
                     return Ok(false);
                 }
                 lockout.succeed(c, &lockout_key, attempt, now)?;
+                sign_in.remember(c, now)?;
                 Ok(true)
             })
             .await?;
         ("RecoveryCode", right)
     } else if let Some(json) = &request.web_authn_credential {
         let right = match serde_json::from_str::<PublicKeyCredential>(json.get()) {
-            Ok(credential) => webauthn(state, owner, credential, lockout_key, attempt, now).await?,
+            Ok(credential) => {
+                let pending = Pending { lockout_key, attempt, sign_in };
+                webauthn(state, owner, credential, pending, now).await?
+            }
             Err(_) => false,
         };
         ("WebAuthnCredential", right)
@@ -152,8 +158,7 @@ async fn webauthn(
     state: &AppState,
     owner: Owner,
     credential: PublicKeyCredential,
-    lockout_key: String,
-    attempt: Attempt,
+    pending: Pending,
     now: i64,
 ) -> Result<bool, ApiError> {
     let Some(challenge) = challenge_of(&credential.response.client_data_json) else {
@@ -190,7 +195,8 @@ async fn webauthn(
                 .ok_or_else(|| internal("a stored WebAuthn credential does not read"))?;
             passkey.update_credential(&result);
             let passkey = serde_json::to_string(&passkey).map_err(internal)?;
-            lockout.succeed(c, &lockout_key, attempt, now)?;
+            lockout.succeed(c, &pending.lockout_key, pending.attempt, now)?;
+            pending.sign_in.remember(c, now)?;
             mfa::save_passkey(c, &factor.mfa_device_id, &passkey, now)?;
             Ok(true)
         })
