@@ -44,8 +44,10 @@ pub fn is_familiar(
     Ok(seen.is_some_and(|at| at > now - FORGET_AFTER_SECS))
 }
 
-/// Notes that `identity` completed a sign-in from this source now; keeps the most
-/// recent `KEEP_PER_KIND` of its kind, and forgets every source unseen for 90 days.
+/// Notes that `identity` completed a sign-in from this source now. A new source also
+/// trims what is kept: the most recent `KEEP_PER_KIND` of its kind for the identity,
+/// and no source unseen for 90 days (a known one costs one update, so sign-ins on
+/// PostgreSQL do not all scan the same rows).
 pub fn seen(
     conn: &Db,
     identity: &str,
@@ -54,6 +56,14 @@ pub fn seen(
     now: i64,
 ) -> Result<(), StoreError> {
     let kind = kind.as_str();
+    let known = conn.execute(
+        "UPDATE familiar_sources SET last_seen = ?4 WHERE identity = ?1 AND kind = ?2 AND value = ?3",
+        args![identity, kind, value, now],
+    )?;
+    if known > 0 {
+        return Ok(());
+    }
+    // Another sign-in from the same new source may have inserted it meanwhile.
     conn.execute(
         "INSERT INTO familiar_sources (identity, kind, value, last_seen) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (identity, kind, value) DO UPDATE SET last_seen = ?4",
