@@ -184,14 +184,8 @@ impl SignIn {
 mod tests {
     use super::*;
 
+    use crate::store::engine::sqlite::in_memory as db;
     use axum::http::HeaderValue;
-    use rusqlite::Connection;
-
-    fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::store::engine::sqlite::migrate(&mut conn).unwrap();
-        conn
-    }
 
     fn from(address: &str, cookie: Option<&DeviceCookie>) -> Source {
         let mut headers = HeaderMap::new();

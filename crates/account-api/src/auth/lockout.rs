@@ -172,13 +172,7 @@ impl Lockout {
 mod tests {
     use super::*;
 
-    use rusqlite::Connection;
-
-    fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::store::engine::sqlite::migrate(&mut conn).unwrap();
-        conn
-    }
+    use crate::store::engine::sqlite::in_memory as db;
 
     #[test]
     fn locks_grow_one_unit_per_four_failures_up_to_ten() {
