@@ -17,6 +17,7 @@
 
 use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
 
+use super::familiar::{Devices, Source};
 use super::AppState;
 use crate::store::access_keys::SessionOf;
 use crate::store::{self, Db, Owner, StoreError};
@@ -26,6 +27,8 @@ pub struct Ctx {
     pub state: AppState,
     pub caller: Caller,
     pub client: std::net::IpAddr,
+    /// The device cookies the request carries (`familiar.rs`).
+    pub devices: Devices,
     /// The client's User-Agent (read for sign-ins only).
     pub user_agent: Option<String>,
     pub request_id: String,
@@ -50,6 +53,11 @@ impl<T> From<StoreError> for Undone<T> {
 impl Ctx {
     pub fn context(&self) -> ResponseContext {
         ResponseContext { request_id: self.request_id.clone() }
+    }
+
+    /// Where the call comes from, as the lockout tells sources apart.
+    pub fn source(&self) -> Source {
+        Source::new(self.client, self.devices.clone())
     }
 
     /// Reads for this call.

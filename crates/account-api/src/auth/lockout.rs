@@ -6,9 +6,13 @@
 //! first failure is written. For an identity with a second factor, a right password
 //! forgives its own attempt only; the count is cleared when the second factor is
 //! right, and a wrong one leaves the attempt counted.
+//!
+//! The key counted under is the identity's for unfamiliar sources, and one of its own
+//! for each source that signed the identity in before (`familiar.rs`).
 
 use account_contract::ApiError;
 
+use super::familiar::SignIn;
 use crate::store::sql::{args, Db};
 
 pub const THRESHOLD: i64 = 4;
@@ -38,6 +42,8 @@ pub struct Attempt {
 pub struct Pending {
     pub lockout_key: String,
     pub attempt: Attempt,
+    /// Its source, remembered as familiar once the second factor proves right.
+    pub sign_in: SignIn,
 }
 
 impl Attempt {
@@ -166,13 +172,7 @@ impl Lockout {
 mod tests {
     use super::*;
 
-    use rusqlite::Connection;
-
-    fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::store::engine::sqlite::migrate(&mut conn).unwrap();
-        conn
-    }
+    use crate::store::engine::sqlite::in_memory as db;
 
     #[test]
     fn locks_grow_one_unit_per_four_failures_up_to_ten() {

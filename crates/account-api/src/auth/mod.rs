@@ -10,6 +10,7 @@
 //! again, inside each write, that the caller's credentials still hold.
 
 pub mod door;
+pub mod familiar;
 pub mod lockout;
 pub mod otp;
 pub mod password;
@@ -170,25 +171,33 @@ fn denied(details: &str) -> ApiError {
     ApiError::new(ErrorCode::AuthenticationFailed, details)
 }
 
+/// Who makes a request, and what its answer gives the browser.
+pub struct Authenticated {
+    pub caller: Caller,
+    /// A device cookie to set: a browser's first sign-in of this identity
+    /// (`familiar.rs`).
+    pub new_device: Option<familiar::DeviceCookie>,
+}
+
 /// Who makes the request, from its Authorization header: a signature, or (on the
-/// calls that accept it) email/password.
+/// calls that accept it) email/password, from `source`.
 pub async fn authenticate(
     state: &AppState,
     call: CallInfo,
     parts: &Parts,
     body: &[u8],
-    client: std::net::IpAddr,
+    source: &familiar::Source,
     now: i64,
-) -> Result<Caller, ApiError> {
+) -> Result<Authenticated, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Err(denied("Authentication required: sign the request with an access key."));
     };
     let value =
         value.to_str().map_err(|_| denied("The Authorization header is not valid text."))?;
     if let Some(credentials) = value.strip_prefix("Basic ") {
-        return password::basic(state, call, &parts.headers, body, credentials, client, now).await;
+        return password::basic(state, call, &parts.headers, body, credentials, source, now).await;
     }
-    match Authorization::parse(value) {
+    let caller = match Authorization::parse(value) {
         Some(auth) => signature::signed(state, parts, body, auth, now).await,
         None if value.starts_with("OSC4-HMAC-SHA256 ")
             || value.starts_with("AWS4-HMAC-SHA256 ") =>
@@ -198,7 +207,8 @@ pub async fn authenticate(
         None => {
             Err(ApiError::new(ErrorCode::UnknownAuthorizationType, "Unknown authorization type."))
         }
-    }
+    };
+    Ok(Authenticated { caller: caller?, new_device: None })
 }
 
 /// A request timestamp (`YYYYMMDDTHHMMSSZ`) within five minutes of now.

@@ -1,7 +1,8 @@
 //! Password checks, one family: `check_login` (a login and its password: Basic
 //! sign-ins, `CheckAuthentication`), `check_current` (the signer's own password again,
 //! `CurrentPassword`, before a change), both built on `check_counted`, which counts
-//! the attempt toward the lockout before the hash is checked.
+//! the attempt toward the lockout before the hash is checked, under the key its
+//! source's familiarity picks (`familiar.rs`).
 
 use account_contract::validation::{check_secret_input, normalize_login};
 use account_contract::{
@@ -10,24 +11,27 @@ use account_contract::{
 use axum::http::HeaderMap;
 use base64::Engine;
 
-use super::door::{Caller, Ctx};
+use super::door::Ctx;
+use super::familiar::{self, DeviceCookie, SignIn, Source};
 use super::lockout::Pending;
 use super::{check_timestamp, denied, header_str, identity_of, resolve_login, second_factor};
-use super::{AppState, Identity};
+use super::{AppState, Authenticated, Identity};
 use crate::secrets;
 use crate::store::{self, Db, StoreError};
 
 /// Email/password (Basic): only on the calls that accept it; for an identity with MFA,
-/// a sign-in (`CreateAccessKey`) goes on with a second factor.
+/// a sign-in (`CreateAccessKey`) goes on with a second factor. A browser's sign-in
+/// (`CreateAccessKey` with an `Origin`) that completes is given a device cookie
+/// unless it carries one the identity knows.
 pub(super) async fn basic(
     state: &AppState,
     call: CallInfo,
     headers: &HeaderMap,
     body: &[u8],
     credentials: &str,
-    client: std::net::IpAddr,
+    source: &Source,
     now: i64,
-) -> Result<Caller, ApiError> {
+) -> Result<Authenticated, ApiError> {
     if !call.basic_auth {
         return Err(ApiError::new(
             ErrorCode::LoginPasswordNotAllowed,
@@ -48,21 +52,28 @@ pub(super) async fn basic(
     let sign_in = (call.name == <CreateAccessKeyRequest as Call>::NAME)
         .then(|| crate::http::body::parse::<CreateAccessKeyRequest>(body));
     let with_factor = matches!(&sign_in, Some(Ok(r)) if r.has_second_factor());
-    let verified = check_login(state, client, login, password, now, with_factor).await?;
+    let mut source = source.clone();
+    if sign_in.is_some() && headers.contains_key(axum::http::header::ORIGIN) {
+        source.new_device = Some(DeviceCookie::fresh());
+    }
+    let verified = check_login(state, &source, login, password, now, with_factor).await?;
     let caller = verified.identity.password_caller();
     if !verified.has_mfa {
-        return Ok(caller);
+        return Ok(Authenticated { caller, new_device: verified.new_device });
     }
     // The identity has MFA: its password alone signs nothing in. A sign-in without
     // a factor hears which it can go on with.
     match (sign_in, verified.pending) {
         (Some(Ok(request)), Some(pending)) => {
+            let new_device = pending.sign_in.new_device().cloned();
             second_factor::verify(state, &verified.identity, &request, pending, now).await?;
-            Ok(caller)
+            Ok(Authenticated { caller, new_device })
         }
         (Some(Ok(_)), None) => Err(second_factor::asked(state, &caller, now).await?),
         (Some(Err(malformed)), _) => Err(malformed),
-        _ if call.name == <CreateMfaChallengeRequest as Call>::NAME => Ok(caller),
+        _ if call.name == <CreateMfaChallengeRequest as Call>::NAME => {
+            Ok(Authenticated { caller, new_device: None })
+        }
         _ => Err(second_factor::required()),
     }
 }
@@ -80,7 +91,7 @@ fn decoy_hash() -> &'static str {
 /// until that factor settles it (`Verified::pending`).
 pub async fn check_login(
     state: &AppState,
-    client: std::net::IpAddr,
+    source: &Source,
     login: &str,
     password: &str,
     now: i64,
@@ -96,7 +107,7 @@ pub async fn check_login(
     };
     let key = found.as_ref().map(Identity::lockout_key).unwrap_or_else(|| format!("login:{login}"));
     let owner = found.as_ref().map(Identity::owner);
-    check_counted(state, client, key, password, now, second_factor_follows, move |c| match &owner {
+    check_counted(state, source, key, password, now, second_factor_follows, move |c| match &owner {
         // Read again inside the attempt: the password may have changed while it queued.
         Some(owner) => identity_of(c, owner),
         None => Ok(None),
@@ -120,7 +131,7 @@ pub async fn check_current(ctx: &Ctx, identity: &Identity, current: &str) -> Res
     let owner = identity.owner();
     check_counted(
         &ctx.state,
-        ctx.client,
+        &ctx.source(),
         identity.lockout_key(),
         current,
         ctx.now,
@@ -146,25 +157,35 @@ pub struct Verified {
     /// With MFA, when a second factor follows: the attempt, still counted until the
     /// second factor settles it (`second_factor::verify`).
     pub pending: Option<Pending>,
+    /// Without MFA: the device cookie recorded with this sign-in, for the answer to set.
+    pub new_device: Option<DeviceCookie>,
 }
 
 /// Checks `password` for the identity `current` reads, unless locked. The attempt
-/// is counted before the hash is checked, and at most one check per lockout key runs
-/// at a time, so parallel guesses meet the lock one by one. When the password matches:
-/// without MFA the count is cleared; with MFA this attempt alone is forgiven (earlier
-/// failures stay until a second factor proves right), or, when a second factor
-/// follows (`second_factor_follows`), it stays counted until that factor is checked.
-/// An identity without a password (an EIM user who has not set one up) never
-/// matches; an unknown one is checked against a decoy, in the same time.
+/// is counted before the hash is checked, under the key of the identity (`identity`)
+/// and of its source's familiarity, and at most one check per such key runs at a
+/// time, so parallel guesses meet the lock one by one. When the password matches:
+/// without MFA the count is cleared and the source remembered as familiar; with MFA
+/// this attempt alone is forgiven (earlier failures stay until a second factor proves
+/// right), or, when a second factor follows (`second_factor_follows`), it stays
+/// counted until that factor is checked. An identity without a password (an EIM user
+/// who has not set one up) never matches; an unknown one is checked against a decoy,
+/// in the same time.
 async fn check_counted(
     state: &AppState,
-    client: std::net::IpAddr,
-    lockout_key: String,
+    source: &Source,
+    identity: String,
     password: &str,
     now: i64,
     second_factor_follows: bool,
     current: impl FnOnce(&Db) -> Result<Option<Identity>, StoreError> + Clone + Send + 'static,
 ) -> Result<Verified, ApiError> {
+    let known = {
+        let (identity, source) = (identity.clone(), source.clone());
+        state.store.read(move |c| Ok(familiar::familiarity(c, &identity, &source, now)?)).await?
+    };
+    let lockout_key = known.lockout_key(&identity);
+    let sign_in = SignIn::new(identity, source.clone(), &known);
     let _turn = state.password_work.turn(&lockout_key).await;
     let lockout = state.lockout;
     // Refused while locked before the per-client cap is charged: a locked attempt costs nothing.
@@ -172,7 +193,7 @@ async fn check_counted(
     if let Some(secs) = state.store.read(move |c| lockout.locked_for(c, &key, now)).await? {
         return Err(ApiError::locked(secs as u64));
     }
-    state.throttle.take(client)?;
+    state.throttle.take(source.address)?;
     let key = lockout_key.clone();
     let (identity, has_mfa, attempt) = state
         .store
@@ -194,16 +215,22 @@ async fn check_counted(
     tracing::debug!(matches, "password checked");
     match identity {
         Some(identity) if matches => {
-            let pending = if !has_mfa {
-                state.store.write(move |c| lockout.succeed(c, &lockout_key, attempt, now)).await?;
-                None
+            let (mut pending, mut new_device) = (None, None);
+            if !has_mfa {
+                new_device = sign_in.new_device().cloned();
+                state
+                    .store
+                    .write(move |c| {
+                        lockout.succeed(c, &lockout_key, attempt, now)?;
+                        Ok(sign_in.remember(c, now)?)
+                    })
+                    .await?;
             } else if second_factor_follows {
-                Some(Pending { lockout_key, attempt })
+                pending = Some(Pending { lockout_key, attempt, sign_in });
             } else {
                 state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
-                None
-            };
-            Ok(Verified { identity, has_mfa, pending })
+            }
+            Ok(Verified { identity, has_mfa, pending, new_device })
         }
         _ => Err(attempt.failed(denied("The login or password is incorrect."))),
     }

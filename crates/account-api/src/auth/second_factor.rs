@@ -16,7 +16,7 @@ use account_contract::{
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 use super::door::Caller;
-use super::lockout::{Attempt, Pending};
+use super::lockout::Pending;
 use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
@@ -125,8 +125,9 @@ enum Check {
 }
 
 /// Checks the second factor of a sign-in and settles its attempt: a right one clears
-/// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
-/// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
+/// the identity's failure count (unless another attempt locked it meanwhile, `13`) and
+/// remembers the source as familiar, a wrong one leaves the attempt counted (`1011`,
+/// or `13` if it is the attempt that locks).
 pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
@@ -136,7 +137,7 @@ pub(super) async fn verify(
 ) -> Result<(), ApiError> {
     let owner = identity.owner();
     let lockout = state.lockout;
-    let Pending { lockout_key, attempt } = pending;
+    let Pending { lockout_key, attempt, sign_in } = pending;
     if request.second_factors() > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
@@ -147,6 +148,7 @@ pub(super) async fn verify(
     }
     let (field, check) = if let Some(code) = &request.mfa_code {
         let (code, secrets, key) = (code.clone(), state.secrets.clone(), lockout_key.clone());
+        let sign_in = sign_in.clone();
         let check = state
             .store
             .write(move |c| {
@@ -168,6 +170,7 @@ pub(super) async fn verify(
                         }
                         lockout.succeed(c, &key, attempt, now)?;
                         mfa_failures::clear(c, &owner)?;
+                        sign_in.remember(c, now)?;
                         return Ok(Check::Right);
                     }
                 }
@@ -179,7 +182,7 @@ pub(super) async fn verify(
         let hash = state.secrets.code_hash(&normalize_recovery_code(code));
         // A recovery code is not counted in a row: it is the way out of a block (its
         // guesses are bounded by the lockout and its 50 bits).
-        let key = lockout_key.clone();
+        let (key, sign_in) = (lockout_key.clone(), sign_in.clone());
         let check = state
             .store
             .write(move |c| {
@@ -188,6 +191,7 @@ pub(super) async fn verify(
                 }
                 lockout.succeed(c, &key, attempt, now)?;
                 mfa_failures::clear(c, &owner)?;
+                sign_in.remember(c, now)?;
                 Ok(Check::Right)
             })
             .await?;
@@ -197,10 +201,10 @@ pub(super) async fn verify(
         let check = if !state.store.write(move |c| count_code(c, &counted, now)).await? {
             Check::Blocked
         } else {
-            let key = lockout_key.clone();
             match serde_json::from_str::<PublicKeyCredential>(json.get()) {
                 Ok(credential) => {
-                    match webauthn(state, owner, credential, key, attempt, now).await? {
+                    let pending = Pending { lockout_key: lockout_key.clone(), attempt, sign_in };
+                    match webauthn(state, owner, credential, pending, now).await? {
                         true => Check::Right,
                         false => Check::Wrong,
                     }
@@ -229,8 +233,7 @@ async fn webauthn(
     state: &AppState,
     owner: Owner,
     credential: PublicKeyCredential,
-    lockout_key: String,
-    attempt: Attempt,
+    pending: Pending,
     now: i64,
 ) -> Result<bool, ApiError> {
     let Some(challenge) = challenge_of(&credential.response.client_data_json) else {
@@ -267,8 +270,9 @@ async fn webauthn(
                 .ok_or_else(|| internal("a stored WebAuthn credential does not read"))?;
             passkey.update_credential(&result);
             let passkey = serde_json::to_string(&passkey).map_err(internal)?;
-            lockout.succeed(c, &lockout_key, attempt, now)?;
+            lockout.succeed(c, &pending.lockout_key, pending.attempt, now)?;
             mfa_failures::clear(c, &owner)?;
+            pending.sign_in.remember(c, now)?;
             mfa::save_passkey(c, &factor.mfa_device_id, &passkey, now)?;
             Ok(true)
         })

@@ -14,14 +14,15 @@ use account_contract::validation::MAX_BODY_BYTES;
 use account_contract::{call_named, ApiError, CallInfo, ErrorCode};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::auth::{self, AppState, Ctx};
+use crate::auth::familiar::{DeviceCookie, Devices, Source, DEVICE_COOKIE};
+use crate::auth::{self, AppState, Authenticated, Ctx};
 use crate::calls;
 use crate::{clock, ids};
 use body::parse;
@@ -153,6 +154,7 @@ async fn serve(
     }
     let client = client::address(&state, &request);
     let (parts, body) = request.into_parts();
+    let source = Source::new(client, Devices::of(&parts.headers));
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ApiError {
         status: 413,
         ..ApiError::new(
@@ -161,19 +163,41 @@ async fn serve(
         )
     })?;
     let now = clock::now();
-    let caller = auth::authenticate(&state, call, &parts, &body, client, now).await?;
+    let Authenticated { caller, new_device } =
+        auth::authenticate(&state, call, &parts, &body, &source, now).await?;
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let user_agent = user_agent.map(str::to_owned);
     let ctx = Ctx {
         state,
         caller,
         client,
+        devices: source.devices,
         user_agent,
         request_id: request_id.to_owned(),
         now,
         dry_run: false,
     };
-    dispatch(call, ctx, &body).await
+    let answer = dispatch(call, ctx, &body).await;
+    // The device is remembered once the sign-in is proved, whatever the call answers.
+    let Some(device) = new_device else { return answer };
+    let mut response = answer.unwrap_or_else(|e| error_response(request_id, e));
+    response.headers_mut().insert(header::SET_COOKIE, device_cookie(&device, &parts.headers));
+    Ok(response)
+}
+
+/// The `Set-Cookie` of a device cookie (`auth::familiar`): sent to the API's paths
+/// only, out of scripts' reach, never cross-site, kept a year. `Secure` when the page
+/// is https, as its `Origin` says (the cookie is given to browsers only, and a
+/// browser's `Origin` names the scheme it used, behind any proxy), so it also works
+/// on http://localhost.
+fn device_cookie(device: &DeviceCookie, request: &HeaderMap) -> HeaderValue {
+    let https = request.get(header::ORIGIN).is_some_and(|o| o.as_bytes().starts_with(b"https://"));
+    let cookie = format!(
+        "{DEVICE_COOKIE}={}; Max-Age=31536000; Path=/api; HttpOnly; SameSite=Strict{}",
+        device.value(),
+        if https { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&cookie).expect("hex digits make a header value")
 }
 
 /// Runs the call's handler (`calls::Serve`) on its parsed request. The match is

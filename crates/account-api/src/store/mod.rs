@@ -8,6 +8,7 @@
 pub mod access_keys;
 pub mod accounts;
 pub mod engine;
+pub mod familiar_sources;
 pub mod meta;
 pub mod mfa;
 pub mod mfa_failures;

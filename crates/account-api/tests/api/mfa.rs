@@ -762,3 +762,33 @@ fn with_a_security_key_the_first_answer_carries_its_challenge_which_signs_in() {
     sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"WebAuthnCredential": assertion}))
         .err(401, "1011");
 }
+
+/// With MFA, a source becomes familiar (its own lockout counter, issue 19) only once a
+/// sign-in from it proves the second factor too: the right password alone is not enough.
+#[test]
+fn only_a_sign_in_with_its_second_factor_makes_a_source_familiar() {
+    let server = Server::start_with(&["--demo", "--trusted-proxy", "127.0.0.0/8"]);
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let (_, activated) = add_app(&c, &key, DEMO_PASSWORD, "Phone");
+    let codes: Vec<&str> = activated["RecoveryCodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let at = |address: &str, password: &str, factor: serde_json::Value| {
+        let mut body = json!({"ExpirationDate": "2099-01-01", "Tag": "console"});
+        body.as_object_mut().unwrap().extend(factor.as_object().unwrap().clone());
+        let from = [("x-forwarded-for", address.to_owned())];
+        c.basic_and("CreateAccessKey", DEMO_EMAIL, password, body, &from)
+    };
+    at("192.0.2.1", DEMO_PASSWORD, json!({})).err(401, "1010");
+    at("198.51.100.1", DEMO_PASSWORD, json!({"RecoveryCode": codes[0]})).ok();
+    for _ in 0..3 {
+        at("203.0.113.9", "wrong", json!({})).err(401, "1");
+    }
+    at("203.0.113.9", "wrong", json!({})).err(401, "13");
+    at("192.0.2.1", DEMO_PASSWORD, json!({"RecoveryCode": codes[1]})).err(401, "13");
+    at("198.51.100.1", DEMO_PASSWORD, json!({"RecoveryCode": codes[1]})).ok();
+}

@@ -495,6 +495,7 @@ fn writes_in_flight_from_a_revoked_session_do_not_land() {
             password_hash: None,
         },
         client: std::net::Ipv4Addr::LOCALHOST.into(),
+        devices: Default::default(),
         user_agent: None,
         request_id: "test".into(),
         now: time::OffsetDateTime::now_utc().unix_timestamp(),

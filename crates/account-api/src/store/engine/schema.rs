@@ -123,6 +123,16 @@ pub const SQLITE: &[&str] = &[
         failures INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
      );",
+    // 7: the sources each identity signed in from (smart lockout, `auth/familiar.rs`): a
+    // client address, or the SHA-256 of a device cookie (never the cookie itself).
+    "CREATE TABLE familiar_sources (
+        identity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        last_seen INTEGER NOT NULL,
+        PRIMARY KEY (identity, kind, value)
+     );
+     CREATE INDEX familiar_sources_seen ON familiar_sources(last_seen);",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -241,4 +251,13 @@ pub const POSTGRES: &[&str] = &[
         failures BIGINT NOT NULL,
         updated_at BIGINT NOT NULL
      );",
+    // 7
+    "CREATE TABLE familiar_sources (
+        identity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        PRIMARY KEY (identity, kind, value)
+     );
+     CREATE INDEX familiar_sources_seen ON familiar_sources(last_seen);",
 ];

@@ -128,3 +128,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+/// A database in memory with the whole schema, for unit tests.
+#[cfg(test)]
+pub(crate) fn in_memory() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("SQLite in memory");
+    migrate(&mut conn).expect("migrations");
+    conn
+}

@@ -173,16 +173,26 @@ impl Client {
 
     /// A call with email/password (Basic) and `X-Osc-Date`.
     pub fn basic(&self, call: &str, login: &str, password: &str, body: Value) -> Reply {
+        self.basic_and(call, login, password, body, &[])
+    }
+
+    /// A call with email/password (Basic), with `extra` headers.
+    pub fn basic_and(
+        &self,
+        call: &str,
+        login: &str,
+        password: &str,
+        body: Value,
+        extra: &[(&str, String)],
+    ) -> Reply {
         let creds = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
-        self.send(
-            &format!("/api/v1/{call}"),
-            &[
-                ("authorization", format!("Basic {creds}")),
-                ("x-osc-date", amz_date(0)),
-                ("content-type", signing::CONTENT_TYPE.into()),
-            ],
-            body.to_string().into_bytes(),
-        )
+        let mut headers = vec![
+            ("authorization", format!("Basic {creds}")),
+            ("x-osc-date", amz_date(0)),
+            ("content-type", signing::CONTENT_TYPE.into()),
+        ];
+        headers.extend(extra.iter().map(|(n, v)| (*n, v.clone())));
+        self.send(&format!("/api/v1/{call}"), &headers, body.to_string().into_bytes())
     }
 
     /// A call signed with OSC4, for a test that expects failures other than the API's
@@ -201,6 +211,22 @@ impl Client {
         self.signed_with(key, Algorithm::Osc4, call, body.to_string().into_bytes(), &self.host(), 0)
     }
 
+    /// A call signed with OSC4 at the current time, with `extra` headers (a client
+    /// address behind a trusted proxy, a cookie).
+    pub fn signed_and(
+        &self,
+        key: &Key,
+        call: &str,
+        body: Value,
+        extra: &[(&str, String)],
+    ) -> Reply {
+        let path = format!("/api/v1/{call}");
+        let body = body.to_string().into_bytes();
+        let mut headers = signed_headers(key, Algorithm::Osc4, &self.host(), &path, &body, 0);
+        headers.extend(extra.iter().map(|(n, v)| (*n, v.clone())));
+        self.send(&path, &headers, body)
+    }
+
     pub fn signed_with(
         &self,
         key: &Key,
@@ -217,18 +243,16 @@ impl Client {
 
     /// Signs in as the console does: email/password → a temporary, tagged access key.
     pub fn sign_in(&self, login: &str, password: &str) -> Key {
+        key_of(&self.sign_in_and(login, password, &[]).ok())
+    }
+
+    /// The console's sign-in with `extra` headers (an `Origin`, a cookie, a client address).
+    pub fn sign_in_and(&self, login: &str, password: &str, extra: &[(&str, String)]) -> Reply {
         let expires = (OffsetDateTime::now_utc() + time::Duration::hours(1))
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        let body = self
-            .basic(
-                "CreateAccessKey",
-                login,
-                password,
-                json!({"ExpirationDate": expires, "Tag": "console"}),
-            )
-            .ok();
-        key_of(&body)
+        let body = json!({"ExpirationDate": expires, "Tag": "console"});
+        self.basic_and("CreateAccessKey", login, password, body, extra)
     }
 
     /// A permanent access key (no expiration).
