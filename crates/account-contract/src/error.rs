@@ -85,6 +85,9 @@ error_codes! {
     MfaRequired = "1010", "AccessDenied", 401;
     /// Extension: the second factor of a sign-in is wrong, used or expired.
     MfaFailed = "1011", "AccessDenied", 401;
+    /// Extension: a sensitive change from a session needs the password (and the second
+    /// factor) proved within the last minutes (`CreateReauthentication`); the session lives on.
+    ReauthenticationRequired = "1012", "AccessDenied", 401;
     /// Request rate exceeded.
     Throttled = "25", "AccessDenied", 429;
     /// A parameter this call does not take.

@@ -8,7 +8,10 @@
 //! count; a wrong one leaves it counted.
 
 use account_contract::mfa::normalize_recovery_code;
-use account_contract::{ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType, SecondFactors};
+use account_contract::{
+    ApiError, CreateAccessKeyRequest, CreateReauthenticationRequest, ErrorCode, MfaDeviceType,
+    PublicKeyJson, SecondFactors,
+};
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 use super::door::Caller;
@@ -17,6 +20,36 @@ use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
 use crate::store::{mfa, Owner};
+
+/// The second factor a request gives: a sign-in's or a re-authentication's.
+#[derive(Clone, Copy)]
+pub struct Given<'a> {
+    pub mfa_code: Option<&'a str>,
+    pub recovery_code: Option<&'a str>,
+    pub web_authn_credential: Option<&'a PublicKeyJson>,
+    /// How many factors were given (one at most is taken).
+    pub count: usize,
+}
+
+impl<'a> Given<'a> {
+    pub fn of_sign_in(r: &'a CreateAccessKeyRequest) -> Self {
+        Given {
+            mfa_code: r.mfa_code.as_deref(),
+            recovery_code: r.recovery_code.as_deref(),
+            web_authn_credential: r.web_authn_credential.as_ref(),
+            count: r.second_factors(),
+        }
+    }
+
+    pub fn of_reauthentication(r: &'a CreateReauthenticationRequest) -> Self {
+        Given {
+            mfa_code: r.mfa_code.as_deref(),
+            recovery_code: r.recovery_code.as_deref(),
+            web_authn_credential: r.web_authn_credential.as_ref(),
+            count: r.second_factors(),
+        }
+    }
+}
 
 /// What a password alone answers for an identity with MFA.
 pub fn required() -> ApiError {
@@ -70,20 +103,20 @@ fn failed(field: &str) -> ApiError {
     ApiError::field(ErrorCode::MfaFailed, field, "is incorrect or already used.")
 }
 
-/// Checks the second factor of a sign-in and settles its attempt: a right one clears
+/// Checks the second factor of a sign-in (or a re-authentication) and settles its attempt: a right one clears
 /// the identity's failure count (unless another attempt locked it meanwhile, `13`), a
 /// wrong one leaves the attempt counted (`1011`, or `13` if it is the attempt that locks).
 pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
-    request: &CreateAccessKeyRequest,
+    request: Given<'_>,
     pending: Pending,
     now: i64,
 ) -> Result<(), ApiError> {
     let owner = identity.owner();
     let lockout = state.lockout;
     let Pending { lockout_key, attempt } = pending;
-    if request.second_factors() > 1 {
+    if request.count > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
         return Err(ApiError::new(
@@ -91,8 +124,8 @@ pub(super) async fn verify(
             "Give one second factor: MfaCode, RecoveryCode or WebAuthnCredential.",
         ));
     }
-    let (field, right) = if let Some(code) = &request.mfa_code {
-        let (code, secrets) = (code.clone(), state.secrets.clone());
+    let (field, right) = if let Some(code) = request.mfa_code {
+        let (code, secrets) = (code.to_owned(), state.secrets.clone());
         let right = state
             .store
             .write(move |c| {
@@ -117,7 +150,7 @@ pub(super) async fn verify(
             })
             .await?;
         ("MfaCode", right)
-    } else if let Some(code) = &request.recovery_code {
+    } else if let Some(code) = request.recovery_code {
         let hash = state.secrets.code_hash(&normalize_recovery_code(code));
         let right = state
             .store
@@ -130,7 +163,7 @@ pub(super) async fn verify(
             })
             .await?;
         ("RecoveryCode", right)
-    } else if let Some(json) = &request.web_authn_credential {
+    } else if let Some(json) = request.web_authn_credential {
         let right = match serde_json::from_str::<PublicKeyCredential>(json.get()) {
             Ok(credential) => webauthn(state, owner, credential, lockout_key, attempt, now).await?,
             Err(_) => false,

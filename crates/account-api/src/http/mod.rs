@@ -172,6 +172,7 @@ async fn serve(
         request_id: request_id.to_owned(),
         now,
         dry_run: false,
+        sensitive: false,
     };
     dispatch(call, ctx, &body).await
 }
@@ -193,6 +194,8 @@ async fn dispatch(call: CallInfo, ctx: Ctx, body: &[u8]) -> Result<Response, Api
 async fn run<C: calls::Serve>(mut ctx: Ctx, body: &[u8]) -> Result<Response, ApiError> {
     let request = parse::<C>(body)?;
     ctx.dry_run = request.dry_run();
+    ctx.sensitive = request.sensitive();
+    ctx.check_sensitive().await?;
     let response: C::Response = request.serve(&ctx).await?;
     Ok(json_response(StatusCode::OK, &response))
 }

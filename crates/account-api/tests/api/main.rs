@@ -15,6 +15,7 @@ mod durability;
 mod errors;
 mod mfa;
 mod password;
+mod reauthentication;
 mod sessions;
 mod trust;
 mod users;

@@ -115,6 +115,9 @@ pub const SQLITE: &[&str] = &[
         client_ip TEXT,
         last_active_at INTEGER NOT NULL
      );",
+    // 6: when the session last proved its password (and second factor): recent
+    // re-authentication. NULL: never since the server knew (a sign-in sets it).
+    "ALTER TABLE session_devices ADD COLUMN proved_at INTEGER;",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -227,4 +230,6 @@ pub const POSTGRES: &[&str] = &[
         client_ip TEXT,
         last_active_at BIGINT NOT NULL
      );",
+    // 6
+    "ALTER TABLE session_devices ADD COLUMN proved_at BIGINT;",
 ];
