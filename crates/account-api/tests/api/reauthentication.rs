@@ -136,4 +136,12 @@ fn attack_6_a_stolen_session_mints_no_credentials_that_outlive_sign_out() {
     c.signed(&builder, "UpdatePassword", first).ok();
     c.signed(&victim, "UpdateAccessKey", json!({"AccessKeyId": api_key.id, "State": "ACTIVE"}))
         .ok();
+    // Creating a key that outlives the session: not even with a proof. A key made in a
+    // session ends with it (docs/API.md, Recent re-authentication).
+    c.signed(&victim, "CreateAccessKey", json!({"ExpirationDate": "2099-01-01"})).err(400, "4047");
+    let made = c.signed(&victim, "CreateAccessKey", json!({})).ok();
+    let own = json!({"Filters": {"AccessKeyIds": [victim.id]}});
+    let end =
+        c.signed(&victim, "ReadAccessKeys", own).ok()["AccessKeys"][0]["ExpirationDate"].clone();
+    assert_eq!(made["AccessKey"]["ExpirationDate"], end, "{made}");
 }
