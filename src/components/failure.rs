@@ -1,6 +1,8 @@
 //! How a failed call reads on screen, when it is not about one field: one text for
 //! every form.
 
+use account_contract::ErrorCode;
+
 use crate::api::CallError;
 use crate::i18n::*;
 use crate::webauthn::WebAuthnError;
@@ -41,6 +43,10 @@ pub fn failure_text(
             } else {
                 t_string!(i18n, error_server, status).to_string()
             }
+        }
+        // The re-authentication dialog was closed: nothing saved, nothing lost.
+        CallError::Api(a) if a.has_code(ErrorCode::ReauthenticationRequired) => {
+            t_string!(i18n, reauthentication_declined).to_string()
         }
         // A saved form's session that ended: the app returns to sign-in.
         CallError::Api(a) if saving && a.status == 401 => String::new(),
