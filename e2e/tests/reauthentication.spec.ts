@@ -5,7 +5,7 @@
 // proof 3 seconds (`--reauthentication-secs`), so each test waits for it to lapse.
 
 import type { Page } from '@playwright/test';
-import { test, expect, signIn, DEMO_ACCOUNT, expectNoAxeViolations } from '../fixtures';
+import { test, expect, signIn, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
 import { startServer } from '../server.mjs';
 import { demoKey, firstStep, MFA_TEXT, recordCalls, signedCall, totp } from './helpers';
 
@@ -68,7 +68,10 @@ for (const lang of ['fr', 'en'] as const) {
       await expect(dialog).toBeVisible();
       const password = dialog.getByLabel(t.password, { exact: true });
       await expect(password).toBeFocused();
-      await expectNoAxeViolations(page, `reauthentication dialog (${lang})`);
+      for (const scheme of ['light', 'dark'] as const) {
+        await setColorScheme(page, scheme);
+        await expectNoAxeViolations(page, `reauthentication dialog (${lang}, ${scheme})`);
+      }
 
       // A wrong password is said in the dialog, which stays open.
       await page.keyboard.type('not the password');
@@ -133,9 +136,11 @@ test('cancelling the dialog keeps what was typed and says nothing was saved (en,
 
     // Enter in City once more: the dialog, the password, and the save goes through.
     await page.keyboard.press('Enter');
+    await expect(dialog.getByLabel(t.password, { exact: true })).toBeFocused();
     await page.keyboard.type(DEMO_ACCOUNT.password);
     await page.keyboard.press('Enter');
     await expect(page.getByRole('status').filter({ hasText: t.saved })).toBeVisible();
+    await expect(page.getByText('jean@example.com')).toBeVisible();
     await expect(page.getByText('Nantes')).toBeVisible();
   } finally {
     await server.stop();

@@ -134,15 +134,17 @@ pub fn ReauthenticationDialog() -> impl IntoView {
             .map(|_| t_string!(i18n, wrong_password).to_string())
     });
     // What failed, said aloud: a wrong password is shown on its field (which already
-    // has the focus, so nothing new would be read), and repeated here for screen readers.
+    // has the focus, so nothing new would be read), and repeated here, for screen
+    // readers only.
+    let on_field =
+        move || failed.with(|f| f.as_ref().is_some_and(|e| e.has_code(ErrorCode::InvalidPassword)));
     let alert = move || {
         let e = failed.get()?;
-        if e.has_code(ErrorCode::InvalidPassword) {
-            let text = t_string!(i18n, wrong_password).to_string();
-            return Some(view! { <span class="visually-hidden">{text}</span> }.into_any());
+        if on_field() {
+            return Some(t_string!(i18n, wrong_password).to_string());
         }
         let shown = !e.has_code(ErrorCode::MfaRequired);
-        shown.then(|| failure_text(i18n, &e, &state.current_url(), Failed::Call).into_any())
+        shown.then(|| failure_text(i18n, &e, &state.current_url(), Failed::Call))
     };
     let submit = on_submit(action.pending(), move || {
         empty.set(password.with_untracked(String::is_empty));
@@ -170,7 +172,12 @@ pub fn ReauthenticationDialog() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(d) = dialog.get() {
             let _ = d.show_modal();
-            focus_by_id(PASSWORD_ID);
+            // At once, not at the next frame (`focus_by_id`): a key pressed meanwhile
+            // would have its focus taken back.
+            let password = document().get_element_by_id(PASSWORD_ID);
+            if let Some(input) = password.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = input.focus();
+            }
         }
     });
     // Gone without an answer (the session ended meanwhile): the waiting calls fail
@@ -200,7 +207,9 @@ pub fn ReauthenticationDialog() -> impl IntoView {
             <form novalidate on:submit=submit hidden=move || factors.with(Option::is_some)>
                 <PasswordInput id=PASSWORD_ID autocomplete="current-password" value=password
                     label=tr!(i18n, sign_in_password) error=password_error />
-                <div class="alert" role="alert">{alert}</div>
+                <div role="alert" class=move || if on_field() { "visually-hidden" } else { "alert" }>
+                    {alert}
+                </div>
                 <SubmitButton label=tr!(i18n, reauthentication_confirm)
                     pending_label=tr!(i18n, checking) pending=action.pending() />
             </form>
