@@ -24,6 +24,9 @@ pub struct AppState {
     unsaved: StoredValue<Option<Signal<bool>>>,
     /// Short messages for screen readers (`aria-live`).
     pub announcement: RwSignal<String>,
+    /// A sensitive change waits for the password again: the re-authentication dialog
+    /// is open (`api/reauthentication.rs`).
+    pub reauthentication_asked: RwSignal<bool>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             notice: RwSignal::new(None),
             unsaved: StoredValue::new(None),
             announcement: RwSignal::new(String::new()),
+            reauthentication_asked: RwSignal::new(false),
         }
     }
 

@@ -6,11 +6,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use account_contract::signing::{self, Algorithm, SigningKey};
-use account_contract::{ApiError, Call, CheckAuthenticationRequest, ErrorBody, ErrorCode};
+use account_contract::{
+    ApiError, Call, CheckAuthenticationRequest, CreateReauthenticationRequest, ErrorBody, ErrorCode,
+};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 
-use super::CallError;
+use super::{reauthentication, CallError};
 use crate::config::Endpoint;
 use crate::state::AppState;
 
@@ -89,13 +91,31 @@ impl<'a> Client<'a> {
         };
         let endpoint = state.endpoint_of(&session);
         let key = Credentials::Key { id: &session.access_key_id, secret: &session.secret_key };
-        let result = fetch(&endpoint, key, name, body).await;
-        // 401 code 1 is a dead session; 401 code 4 only a call this identity may not make,
-        // 401 code 13 a password check while the identity is locked, 401 code 1012 an
-        // activation code while the second factors are blocked (the session lives on).
+        let mut result = fetch(&endpoint, key, name, body.clone()).await;
+        // A sensitive change without a recent proof: the dialog asks for the password,
+        // then the change is made again.
+        let needs_proof = matches!(&result, Err(CallError::Api(e))
+            if e.has_code(ErrorCode::ReauthenticationRequired));
+        if needs_proof
+            && name != CreateReauthenticationRequest::NAME
+            && reauthentication::asked(state).await
+        {
+            result = fetch(&endpoint, key, name, body).await;
+        }
+        // 401 code 1 is a dead session. The session lives on after 401 code 4 (a call
+        // this identity may not make), 13 (a password check while locked), 1010 and 1011
+        // (a re-authentication's second factor), 1012 (a change that needs one) and 1013
+        // (second-factor codes blocked).
+        let lives_on = [
+            ErrorCode::UnauthorizedOperation,
+            ErrorCode::TemporarilyLocked,
+            ErrorCode::MfaRequired,
+            ErrorCode::MfaFailed,
+            ErrorCode::ReauthenticationRequired,
+            ErrorCode::MfaBlocked,
+        ];
         let session_refused = matches!(&result, Err(CallError::Api(e))
-            if e.status == 401 && ![ErrorCode::UnauthorizedOperation, ErrorCode::TemporarilyLocked, ErrorCode::MfaBlocked]
-                .iter().any(|c| e.has_code(*c)));
+            if e.status == 401 && !lives_on.into_iter().any(|c| e.has_code(c)));
         if session_refused && name != CheckAuthenticationRequest::NAME {
             state.session_expired();
         }

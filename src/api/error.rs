@@ -38,12 +38,24 @@ impl CallError {
     }
 
     /// Refused credentials: a 401 that is not the lockout (code 13, which says how
-    /// long to wait instead) nor about a second factor (the password was right).
+    /// long to wait instead) nor about a second factor (the password was right) nor a
+    /// change waiting for a re-authentication (1012).
     pub fn is_wrong_credentials(&self) -> bool {
         let second_factor = matches!(self, CallError::Api(e)
-            if [ErrorCode::MfaRequired, ErrorCode::MfaFailed, ErrorCode::MfaBlocked]
-                .iter().any(|c| e.has_code(*c)));
+            if [
+                ErrorCode::MfaRequired,
+                ErrorCode::MfaFailed,
+                ErrorCode::MfaBlocked,
+                ErrorCode::ReauthenticationRequired,
+            ]
+            .iter()
+            .any(|c| e.has_code(*c)));
         self.status() == Some(401) && self.locked_for().is_none() && !second_factor
+    }
+
+    /// Whether the API answered with this code.
+    pub fn has_code(&self, code: ErrorCode) -> bool {
+        matches!(self, CallError::Api(e) if e.has_code(code))
     }
 
     /// The errors that name a parameter, as (parameter, error).

@@ -3,9 +3,11 @@
 
 mod client;
 mod error;
+mod reauthentication;
 
 pub use client::{Api, Client, Credentials};
 pub use error::CallError;
+pub use reauthentication::reauthentication_answered;
 
 use account_contract::*;
 use leptos::prelude::*;

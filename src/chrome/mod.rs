@@ -5,5 +5,6 @@
 pub mod language;
 pub mod leave_guard;
 pub mod profile_menu;
+pub mod reauthentication;
 pub mod shell;
 pub mod theme;

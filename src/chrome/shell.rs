@@ -29,6 +29,9 @@ pub fn Shell(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main">{children()}</main>
+        <Show when=move || state.reauthentication_asked.get() && state.session.with(Option::is_some)>
+            <SignedIn part=SignedInPart::ReauthenticationDialog />
+        </Show>
         <div class="visually-hidden" role="status" aria-live="polite">
             {move || state.announcement.get()}
         </div>

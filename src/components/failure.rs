@@ -47,6 +47,10 @@ pub fn failure_text(
         CallError::Api(a) if a.has_code(ErrorCode::MfaBlocked) => {
             t_string!(i18n, error_mfa_blocked).to_string()
         }
+        // The re-authentication dialog was closed: nothing saved, nothing lost.
+        CallError::Api(a) if a.has_code(ErrorCode::ReauthenticationRequired) => {
+            t_string!(i18n, reauthentication_declined).to_string()
+        }
         // A saved form's session that ended: the app returns to sign-in.
         CallError::Api(a) if saving && a.status == 401 => String::new(),
         CallError::SecurityKey(e) => security_key_text(i18n, *e),

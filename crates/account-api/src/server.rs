@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// write it at most this often, never once per request.
     #[arg(long, env = "ACCOUNT_API_ACTIVITY_INTERVAL_SECS", default_value_t = 60)]
     pub activity_interval_secs: i64,
+    /// Seconds a session's proof of its password (its sign-in, or CreateReauthentication)
+    /// lets it make sensitive changes: the sign-in email, second factors, recovery codes...
+    #[arg(long, env = "ACCOUNT_API_REAUTHENTICATION_SECS", default_value_t = account_contract::REAUTHENTICATION_SECS)]
+    pub reauthentication_secs: i64,
     /// Host names (with port) that clients may sign besides the Host header received:
     /// set it behind a proxy that rewrites Host, such as `trunk serve`.
     #[arg(long = "public-host", env = "ACCOUNT_API_PUBLIC_HOSTS", value_delimiter = ',')]
@@ -161,6 +165,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         secrets,
         lockout: Lockout { unit_secs: options.lockout_unit_secs.max(1) },
         activity_interval_secs: options.activity_interval_secs.max(1),
+        reauthentication_secs: options.reauthentication_secs.max(1),
         public_hosts: Arc::new(options.public_hosts.clone()),
         throttle: Arc::new(throttle::PasswordThrottle::new(
             options.password_checks_per_sec,

@@ -45,6 +45,7 @@ macro_rules! with_calls {
             ReadSessions: $crate::ReadSessionsRequest => $crate::ReadSessionsResponse, basic: false;
             DeleteSession: $crate::DeleteSessionRequest => $crate::DeleteSessionResponse, basic: false;
             DeleteOtherSessions: $crate::DeleteOtherSessionsRequest => $crate::DeleteOtherSessionsResponse, basic: false;
+            CreateReauthentication: $crate::CreateReauthenticationRequest => $crate::CreateReauthenticationResponse, basic: false;
         }
     };
 }

@@ -88,7 +88,10 @@ error_codes! {
     /// Extension: too many wrong second-factor codes in a row (`MFA_FAILURES_MAX`): the
     /// authenticator apps and security keys are blocked until a recovery code or the
     /// operator unblocks them.
-    MfaBlocked = "1012", "AccessDenied", 401;
+    MfaBlocked = "1013", "AccessDenied", 401;
+    /// Extension: a sensitive change from a session needs the password (and the second
+    /// factor) proved within the last minutes (`CreateReauthentication`); the session lives on.
+    ReauthenticationRequired = "1012", "AccessDenied", 401;
     /// Request rate exceeded.
     Throttled = "25", "AccessDenied", 429;
     /// A parameter this call does not take.

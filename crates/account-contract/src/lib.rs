@@ -2,7 +2,7 @@
 //!
 //! Everything here follows the OUTSCALE API (OAPI) 1.40 spec: request and response
 //! shapes, the error body, the OSC4/AWS4 request signature. The additions (password
-//! change, multi-factor authentication, sessions as devices) are extensions, documented in `docs/API.md`.
+//! change, multi-factor authentication, sessions as devices, recent re-authentication) are extensions, documented in `docs/API.md`.
 //!
 //! This crate has no clock, no I/O and no randomness, so it builds for
 //! `wasm32-unknown-unknown` and its tests run natively in seconds.
@@ -16,6 +16,7 @@ pub mod fields;
 pub mod mfa;
 pub mod policy;
 pub mod problem;
+pub mod reauthentication;
 pub mod sessions;
 pub mod signing;
 pub mod types;
@@ -27,5 +28,6 @@ pub use fields::AccountField;
 pub use mfa::*;
 pub use policy::{PasswordPolicy, PasswordRule, PASSWORD_POLICY};
 pub use problem::Problem;
+pub use reauthentication::*;
 pub use sessions::*;
 pub use types::*;

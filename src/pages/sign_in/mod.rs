@@ -2,8 +2,8 @@
 //! signs everything after), then a second factor when the identity has MFA
 //! ([`SecondFactor`]); or an access key and its secret key.
 
-mod second_factor;
-mod session_key;
+pub(crate) mod second_factor;
+pub(crate) mod session_key;
 
 use account_contract::{ErrorCode, MfaDeviceType};
 use leptos::prelude::*;

@@ -24,9 +24,10 @@ pub(super) enum Method {
     Keys,
 }
 
-/// The second factor sent with the password, when the identity has MFA.
+/// The second factor sent with the password, when the identity has MFA (at a sign-in,
+/// or a re-authentication).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Factor {
+pub(crate) enum Factor {
     None,
     Code(String),
     RecoveryCode(String),

@@ -12,14 +12,20 @@
 //! reads `ctx.dry_run` only to skip work outside storage (hashing a new password) and
 //! to shape its answer (OAPI answers a dry run without the object).
 //!
-//! Rules that hold for some calls only (the next: "recently re-authenticated" for
-//! sensitive changes) belong here too, checked in the same transaction.
+//! Rules that hold for some calls only belong here too, checked in the same
+//! transaction: a request its call declares sensitive (`calls::Serve::sensitive`: the
+//! sign-in email, second factors, an EIM user's first password…) needs, from a
+//! session, a recent proof of the password and second factor ("sudo mode", GitHub's
+//! name: the sign-in, or `CreateReauthentication`, within `reauthentication_secs`);
+//! the dispatch sets `sensitive`, and every write of the call checks it
+//! (`Caller::recently_proved`). Permanent keys and Basic are not sessions: OUTSCALE's rules.
 
 use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
 
 use super::familiar::{Devices, Source};
 use super::AppState;
 use crate::store::access_keys::SessionOf;
+use crate::store::sessions;
 use crate::store::{self, Db, Owner, StoreError};
 
 /// One call in progress: who makes it, from where, when, under which request ID.
@@ -35,6 +41,9 @@ pub struct Ctx {
     pub now: i64,
     /// The request asked for a dry run: writes are rolled back.
     pub dry_run: bool,
+    /// The request makes a sensitive change: from a session, its writes need a recent
+    /// proof of the password (`Caller::recently_proved`).
+    pub sensitive: bool,
 }
 
 /// How a write through the door ends without committing.
@@ -60,6 +69,17 @@ impl Ctx {
         Source::new(self.client, self.devices.clone())
     }
 
+    /// Fails early, before any password work, when a sensitive request from a session
+    /// has no recent proof; the write checks it again in its transaction.
+    pub async fn check_sensitive(&self) -> Result<(), ApiError> {
+        if !self.sensitive || self.caller.session.is_none() {
+            return Ok(());
+        }
+        let (caller, now, window) =
+            (self.caller.clone(), self.now, self.state.reauthentication_secs);
+        self.read(move |c| caller.recently_proved(c, now, window)).await
+    }
+
     /// Reads for this call.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -70,19 +90,24 @@ impl Ctx {
     }
 
     /// Writes for this call, in one transaction: the caller's credentials checked
-    /// again first, then `f`; a dry run is rolled back (see the module's rule).
+    /// again first, and for a sensitive request its recent proof, then `f`; a dry run
+    /// is rolled back (see the module's rule).
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
     {
         let (caller, dry_run) = (self.caller.clone(), self.dry_run);
+        let proof = self.sensitive.then_some((self.now, self.state.reauthentication_secs));
         let written = self
             .state
             .store
             .0
             .write(move |tx| {
                 caller.still_valid(tx).map_err(Undone::Failed)?;
+                if let Some((now, window)) = proof {
+                    caller.recently_proved(tx, now, window).map_err(Undone::Failed)?;
+                }
                 let value = f(tx).map_err(Undone::Failed)?;
                 if dry_run {
                     return Err(Undone::DryRun(value));
@@ -111,7 +136,26 @@ pub struct Caller {
     pub password_hash: Option<String>,
 }
 
+/// What a sensitive change from a session without a recent proof answers.
+pub fn reauthentication_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::ReauthenticationRequired,
+        "Reauthentication required: this change needs the password (and the second factor) proved again in this session (CreateReauthentication).",
+    )
+}
+
 impl Caller {
+    /// Fails unless the caller may make a sensitive change now: it signs with a
+    /// permanent key or a password, or its session proved the password (and second
+    /// factor) less than `window` seconds ago.
+    pub fn recently_proved(&self, conn: &Db, now: i64, window: i64) -> Result<(), ApiError> {
+        let Some(session) = &self.session else { return Ok(()) };
+        match sessions::proved_at(conn, &session.id)? {
+            Some(at) if now - at < window => Ok(()),
+            _ => Err(reauthentication_required()),
+        }
+    }
+
     /// Fails unless the credentials this call was made with still hold, inside the
     /// write that acts on them: the signing key (and its session) still exist, or the
     /// password checked is still the identity's.

@@ -69,6 +69,9 @@ pub struct AppState {
     pub lockout: Lockout,
     /// Seconds between two records of a session's last activity.
     pub activity_interval_secs: i64,
+    /// Seconds a session's proof of its password lasts for sensitive changes
+    /// (`door.rs`, `Caller::recently_proved`).
+    pub reauthentication_secs: i64,
     /// Host names clients may sign besides the `Host` header received, for a server
     /// behind a proxy that rewrites it (such as `trunk serve`).
     pub public_hosts: std::sync::Arc<Vec<String>>,

@@ -1,12 +1,14 @@
 //! Password checks, one family: `check_login` (a login and its password: Basic
 //! sign-ins, `CheckAuthentication`), `check_current` (the signer's own password again,
-//! `CurrentPassword`, before a change), both built on `check_counted`, which counts
+//! `CurrentPassword`, before a change), `prove_again` (a session's password and second
+//! factor again, `CreateReauthentication`), all built on `check_counted`, which counts
 //! the attempt toward the lockout before the hash is checked, under the key its
 //! source's familiarity picks (`familiar.rs`).
 
 use account_contract::validation::{check_secret_input, normalize_login};
 use account_contract::{
-    ApiError, Call, CallInfo, CreateAccessKeyRequest, CreateMfaChallengeRequest, ErrorCode,
+    ApiError, Call, CallInfo, CreateAccessKeyRequest, CreateMfaChallengeRequest,
+    CreateReauthenticationRequest, ErrorCode,
 };
 use axum::http::HeaderMap;
 use base64::Engine;
@@ -17,7 +19,7 @@ use super::lockout::Pending;
 use super::{check_timestamp, denied, header_str, identity_of, resolve_login, second_factor};
 use super::{AppState, Authenticated, Identity};
 use crate::secrets;
-use crate::store::{self, Db, StoreError};
+use crate::store::{self, sessions, Db, StoreError};
 
 /// Email/password (Basic): only on the calls that accept it; for an identity with MFA,
 /// a sign-in (`CreateAccessKey`) goes on with a second factor. A browser's sign-in
@@ -66,7 +68,8 @@ pub(super) async fn basic(
     match (sign_in, verified.pending) {
         (Some(Ok(request)), Some(pending)) => {
             let new_device = pending.sign_in.new_device().cloned();
-            second_factor::verify(state, &verified.identity, &request, pending, now).await?;
+            let given = second_factor::Given::of_sign_in(&request);
+            second_factor::verify(state, &verified.identity, given, pending, now).await?;
             Ok(Authenticated { caller, new_device })
         }
         (Some(Ok(_)), None) => Err(second_factor::asked(state, &caller, now).await?),
@@ -120,29 +123,41 @@ pub async fn check_login(
 /// authentication failure: the request itself is properly signed. An identity
 /// without a password cannot have one checked (it has not set one up).
 pub async fn check_current(ctx: &Ctx, identity: &Identity, current: &str) -> Result<(), ApiError> {
+    check_again(ctx, identity, "CurrentPassword", current, false).await.map(drop)
+}
+
+/// The signer's password again, given as `field`, counted as a sign-in's attempt: with
+/// MFA and `second_factor_follows`, the attempt stays counted until the factor is
+/// checked (`Verified::pending`), as at a sign-in.
+pub(super) async fn check_again(
+    ctx: &Ctx,
+    identity: &Identity,
+    field: &str,
+    password: &str,
+    second_factor_follows: bool,
+) -> Result<Verified, ApiError> {
     if identity.password_hash().is_none() {
         return Err(ApiError::field(
             ErrorCode::InvalidParameterValue,
-            "CurrentPassword",
+            field,
             "this identity has no password yet: set one up first (UpdatePassword).",
         ));
     }
-    check_secret_input("CurrentPassword", current)?;
+    check_secret_input(field, password)?;
     let owner = identity.owner();
     check_counted(
         &ctx.state,
         &ctx.source(),
         identity.lockout_key(),
-        current,
+        password,
         ctx.now,
-        false,
+        second_factor_follows,
         move |c| identity_of(c, &owner),
     )
     .await
-    .map(drop)
     .map_err(|e| {
         if e.has_code(ErrorCode::AuthenticationFailed) {
-            ApiError::field(ErrorCode::InvalidPassword, "CurrentPassword", "is incorrect.")
+            ApiError::field(ErrorCode::InvalidPassword, field, "is incorrect.")
         } else {
             e
         }
@@ -234,4 +249,37 @@ async fn check_counted(
         }
         _ => Err(attempt.failed(denied("The login or password is incorrect."))),
     }
+}
+
+/// `CreateReauthentication`: the password of the session's identity again (counted as
+/// a sign-in's attempt, one argon2 hash) and, with MFA, a second factor (without one,
+/// `1010` names the factors, as at a sign-in); then the session's proof is recorded.
+/// Answers until when the proof lasts.
+pub async fn prove_again(
+    ctx: &Ctx,
+    identity: &Identity,
+    req: &CreateReauthenticationRequest,
+) -> Result<i64, ApiError> {
+    let session = match &ctx.caller.session {
+        Some(s) if ctx.caller.access_key_id.as_deref() == Some(s.id.as_str()) => s.id.clone(),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::UnauthorizedOperation,
+                "CreateReauthentication is signed by a session's own key (a sign-in's): permanent keys need none.",
+            ))
+        }
+    };
+    let given = second_factor::Given::of_reauthentication(req);
+    let verified = check_again(ctx, identity, "Password", &req.password, given.count > 0).await?;
+    if verified.has_mfa {
+        match verified.pending {
+            Some(pending) => {
+                second_factor::verify(&ctx.state, identity, given, pending, ctx.now).await?
+            }
+            None => return Err(second_factor::asked(&ctx.state, &ctx.caller, ctx.now).await?),
+        }
+    }
+    let now = ctx.now;
+    ctx.write(move |c| Ok(sessions::prove(c, &session, now)?)).await?;
+    Ok(now + ctx.state.reauthentication_secs)
 }

@@ -11,7 +11,8 @@
 
 use account_contract::mfa::normalize_recovery_code;
 use account_contract::{
-    ApiError, CreateAccessKeyRequest, ErrorCode, MfaDeviceType, SecondFactors, MFA_FAILURES_MAX,
+    ApiError, CreateAccessKeyRequest, CreateReauthenticationRequest, ErrorCode, MfaDeviceType,
+    PublicKeyJson, SecondFactors, MFA_FAILURES_MAX,
 };
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
@@ -21,6 +22,36 @@ use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
 use crate::store::{mfa, mfa_failures, Owner};
+
+/// The second factor a request gives: a sign-in's or a re-authentication's.
+#[derive(Clone, Copy)]
+pub struct Given<'a> {
+    pub mfa_code: Option<&'a str>,
+    pub recovery_code: Option<&'a str>,
+    pub web_authn_credential: Option<&'a PublicKeyJson>,
+    /// How many factors were given (one at most is taken).
+    pub count: usize,
+}
+
+impl<'a> Given<'a> {
+    pub fn of_sign_in(r: &'a CreateAccessKeyRequest) -> Self {
+        Given {
+            mfa_code: r.mfa_code.as_deref(),
+            recovery_code: r.recovery_code.as_deref(),
+            web_authn_credential: r.web_authn_credential.as_ref(),
+            count: r.second_factors(),
+        }
+    }
+
+    pub fn of_reauthentication(r: &'a CreateReauthenticationRequest) -> Self {
+        Given {
+            mfa_code: r.mfa_code.as_deref(),
+            recovery_code: r.recovery_code.as_deref(),
+            web_authn_credential: r.web_authn_credential.as_ref(),
+            count: r.second_factors(),
+        }
+    }
+}
 
 /// What a password alone answers for an identity with MFA.
 pub fn required() -> ApiError {
@@ -124,21 +155,21 @@ enum Check {
     Blocked,
 }
 
-/// Checks the second factor of a sign-in and settles its attempt: a right one clears
+/// Checks the second factor of a sign-in (or a re-authentication) and settles its attempt: a right one clears
 /// the identity's failure count (unless another attempt locked it meanwhile, `13`) and
 /// remembers the source as familiar, a wrong one leaves the attempt counted (`1011`,
 /// or `13` if it is the attempt that locks).
 pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
-    request: &CreateAccessKeyRequest,
+    request: Given<'_>,
     pending: Pending,
     now: i64,
 ) -> Result<(), ApiError> {
     let owner = identity.owner();
     let lockout = state.lockout;
     let Pending { lockout_key, attempt, sign_in } = pending;
-    if request.second_factors() > 1 {
+    if request.count > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
         return Err(ApiError::new(
@@ -146,8 +177,8 @@ pub(super) async fn verify(
             "Give one second factor: MfaCode, RecoveryCode or WebAuthnCredential.",
         ));
     }
-    let (field, check) = if let Some(code) = &request.mfa_code {
-        let (code, secrets, key) = (code.clone(), state.secrets.clone(), lockout_key.clone());
+    let (field, check) = if let Some(code) = request.mfa_code {
+        let (code, secrets, key) = (code.to_owned(), state.secrets.clone(), lockout_key.clone());
         let sign_in = sign_in.clone();
         let check = state
             .store
@@ -178,7 +209,7 @@ pub(super) async fn verify(
             })
             .await?;
         ("MfaCode", check)
-    } else if let Some(code) = &request.recovery_code {
+    } else if let Some(code) = request.recovery_code {
         let hash = state.secrets.code_hash(&normalize_recovery_code(code));
         // A recovery code is not counted in a row: it is the way out of a block (its
         // guesses are bounded by the lockout and its 50 bits).
@@ -196,7 +227,7 @@ pub(super) async fn verify(
             })
             .await?;
         ("RecoveryCode", check)
-    } else if let Some(json) = &request.web_authn_credential {
+    } else if let Some(json) = request.web_authn_credential {
         let counted = owner.clone();
         let check = if !state.store.write(move |c| count_code(c, &counted, now)).await? {
             Check::Blocked

@@ -26,10 +26,16 @@ pub trait Serve: Call {
     fn dry_run(&self) -> bool {
         false
     }
+
+    /// Whether the request makes a sensitive change: from a session, the door lets it
+    /// write only with a recent proof of the password (`auth::door`).
+    fn sensitive(&self) -> bool {
+        false
+    }
 }
 
 macro_rules! handlers {
-    ($($request:ident => $handler:path $(, $dry_run:ident)?;)*) => {
+    ($($request:ident => $handler:path $(, $dry_run:ident)? $(, sensitive_if $rule:expr)?;)*) => {
         $(
             impl Serve for account_contract::$request {
                 fn serve(
@@ -43,34 +49,46 @@ macro_rules! handlers {
                         self.dry_run == Some(true)
                     }
                 )?
+                $(
+                    fn sensitive(&self) -> bool {
+                        let rule: fn(&Self) -> bool = $rule;
+                        rule(self)
+                    }
+                )?
             }
         )*
     };
 }
 
+// `sensitive_if`: the changes a stolen session must not make alone (docs/API.md,
+// Recent re-authentication).
 handlers! {
     ReadAccountsRequest => accounts::read_accounts, dry_run;
-    UpdateAccountRequest => accounts::update_account, dry_run;
+    UpdateAccountRequest => accounts::update_account, dry_run, sensitive_if |r| r.email.is_some();
     CheckAuthenticationRequest => accounts::check_authentication;
     CreateAccessKeyRequest => access_keys::create, dry_run;
     ReadAccessKeysRequest => access_keys::read, dry_run;
-    UpdateAccessKeyRequest => access_keys::update, dry_run;
+    UpdateAccessKeyRequest => access_keys::update, dry_run,
+        sensitive_if |r| r.state == Some(account_contract::KeyState::Active);
     DeleteAccessKeyRequest => access_keys::delete, dry_run;
-    UpdatePasswordRequest => password::update_password, dry_run;
+    // Without `CurrentPassword`: an identity's first password (an EIM user's).
+    UpdatePasswordRequest => password::update_password, dry_run,
+        sensitive_if |r| r.current_password.is_none();
     CreateUserRequest => users::create, dry_run;
     ReadUsersRequest => users::read, dry_run;
     UpdateUserRequest => users::update, dry_run;
     DeleteUserRequest => users::delete, dry_run;
     ReadIdentityRequest => identity::read;
     ReadMfaDevicesRequest => mfa::read, dry_run;
-    CreateMfaDeviceRequest => mfa::create, dry_run;
+    CreateMfaDeviceRequest => mfa::create, dry_run, sensitive_if |_| true;
     ActivateMfaDeviceRequest => mfa::activate, dry_run;
-    DeleteMfaDeviceRequest => mfa::delete, dry_run;
-    CreateRecoveryCodesRequest => mfa::create_recovery_codes, dry_run;
+    DeleteMfaDeviceRequest => mfa::delete, dry_run, sensitive_if |_| true;
+    CreateRecoveryCodesRequest => mfa::create_recovery_codes, dry_run, sensitive_if |_| true;
     CreateMfaChallengeRequest => mfa::create_challenge, dry_run;
     ReadSessionsRequest => sessions::read;
     DeleteSessionRequest => sessions::delete, dry_run;
     DeleteOtherSessionsRequest => sessions::delete_others, dry_run;
+    CreateReauthenticationRequest => sessions::reauthenticate, dry_run;
 }
 
 /// Calls about the account itself and its users are the account's, not its EIM users'.

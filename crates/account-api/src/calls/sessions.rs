@@ -1,12 +1,15 @@
-//! ReadSessions, DeleteSession, DeleteOtherSessions: extensions (see docs/API.md,
-//! Sessions). An identity sees and ends its own sessions only.
+//! ReadSessions, DeleteSession, DeleteOtherSessions, CreateReauthentication:
+//! extensions (see docs/API.md, Sessions). An identity sees and ends its own sessions
+//! only, and proves its password again in its own session.
 
 use account_contract::{
-    ApiError, DeleteOtherSessionsRequest, DeleteOtherSessionsResponse, DeleteSessionRequest,
+    ApiError, CreateReauthenticationRequest, CreateReauthenticationResponse,
+    DeleteOtherSessionsRequest, DeleteOtherSessionsResponse, DeleteSessionRequest,
     DeleteSessionResponse, ErrorCode, ReadSessionsRequest, ReadSessionsResponse, SessionDevice,
 };
 
-use crate::auth::Ctx;
+use super::signer;
+use crate::auth::{password, Ctx};
 use crate::clock;
 use crate::store::{access_keys, sessions};
 
@@ -58,6 +61,20 @@ pub async fn delete_others(
     Ok(DeleteOtherSessionsResponse {
         // A dry run ends no session.
         logged_out_sessions: if ctx.dry_run { 0 } else { logged_out },
+        response_context: ctx.context(),
+    })
+}
+
+/// The password (and second factor) again, so the session may make sensitive changes
+/// for a while (`auth::door`).
+pub async fn reauthenticate(
+    ctx: &Ctx,
+    req: CreateReauthenticationRequest,
+) -> Result<CreateReauthenticationResponse, ApiError> {
+    let identity = signer(ctx).await?;
+    let until = password::prove_again(ctx, &identity, &req).await?;
+    Ok(CreateReauthenticationResponse {
+        expiration_date: clock::format(until),
         response_context: ctx.context(),
     })
 }

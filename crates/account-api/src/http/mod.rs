@@ -176,6 +176,7 @@ async fn serve(
         request_id: request_id.to_owned(),
         now,
         dry_run: false,
+        sensitive: false,
     };
     let answer = dispatch(call, ctx, &body).await;
     // The device is remembered once the sign-in is proved, whatever the call answers.
@@ -217,6 +218,8 @@ async fn dispatch(call: CallInfo, ctx: Ctx, body: &[u8]) -> Result<Response, Api
 async fn run<C: calls::Serve>(mut ctx: Ctx, body: &[u8]) -> Result<Response, ApiError> {
     let request = parse::<C>(body)?;
     ctx.dry_run = request.dry_run();
+    ctx.sensitive = request.sensitive();
+    ctx.check_sensitive().await?;
     let response: C::Response = request.serve(&ctx).await?;
     Ok(json_response(StatusCode::OK, &response))
 }

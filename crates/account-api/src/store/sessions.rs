@@ -1,6 +1,7 @@
 //! What is known of each session: its browser and operating system (`UserAgent`), the
-//! address it signed in from, and when it last signed a call. A row goes with its
-//! session (the foreign key deletes it when the session's key goes).
+//! address it signed in from, when it last signed a call, and when it last proved its
+//! password (recent re-authentication). A row goes with its session (the foreign key
+//! deletes it when the session's key goes).
 
 use super::sql::{args, Db};
 use super::{Owner, StoreError};
@@ -17,7 +18,8 @@ pub struct SessionRecord {
     pub expires_at: Option<i64>,
 }
 
-/// Notes the browser and system of a session that starts now.
+/// Notes the browser and system of a session that starts now; the sign-in proved the
+/// password (and the second factor) now.
 pub fn record(
     conn: &Db,
     session_id: &str,
@@ -26,8 +28,8 @@ pub fn record(
     now: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO session_devices (session_id, browser, os, client_ip, last_active_at)
-            VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO session_devices (session_id, browser, os, client_ip, last_active_at, proved_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         args![session_id, user_agent.browser, user_agent.os, client_ip, now],
     )
     .map(drop)
@@ -41,6 +43,27 @@ pub fn last_active(conn: &Db, session_id: &str) -> Result<Option<i64>, StoreErro
         args![session_id],
         |r| r.get(0),
     )
+}
+
+/// When the session last proved its password (and second factor), if ever recorded.
+pub fn proved_at(conn: &Db, session_id: &str) -> Result<Option<i64>, StoreError> {
+    let at: Option<Option<i64>> = conn.query_opt(
+        "SELECT proved_at FROM session_devices WHERE session_id = ?1",
+        args![session_id],
+        |r| r.get(0),
+    )?;
+    Ok(at.flatten())
+}
+
+/// Records that the session proved its password (and second factor) now; a session
+/// from before devices were recorded gets its row.
+pub fn prove(conn: &Db, session_id: &str, now: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO session_devices (session_id, last_active_at, proved_at) VALUES (?1, ?2, ?2)
+            ON CONFLICT(session_id) DO UPDATE SET proved_at = excluded.proved_at",
+        args![session_id, now],
+    )
+    .map(drop)
 }
 
 /// Records that the session signed a call now, unless it was recorded less than

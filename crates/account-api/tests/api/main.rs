@@ -18,6 +18,7 @@ mod mfa;
 mod mfa_bounds;
 mod password;
 mod password_cost;
+mod reauthentication;
 mod sessions;
 mod trust;
 mod users;

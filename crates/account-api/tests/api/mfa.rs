@@ -792,3 +792,33 @@ fn only_a_sign_in_with_its_second_factor_makes_a_source_familiar() {
     at("192.0.2.1", DEMO_PASSWORD, json!({"RecoveryCode": codes[1]})).err(401, "13");
     at("198.51.100.1", DEMO_PASSWORD, json!({"RecoveryCode": codes[1]})).ok();
 }
+
+/// Recent re-authentication with MFA on (issue 19, attack 6): a session whose sign-in
+/// proof lapsed proves the password and a second factor again before it removes a
+/// factor; the password alone hears which factors it can go on with (`1010`).
+#[test]
+fn a_session_proves_a_second_factor_again_before_removing_one() {
+    let server = Server::start_with(&["--demo", "--reauthentication-secs", "3"]);
+    let c = server.client();
+    let admin = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let (mut app, activated) = add_app(&c, &admin, DEMO_PASSWORD, "Phone");
+    let device = activated["MfaDevice"]["MfaDeviceId"].as_str().unwrap().to_owned();
+    let session =
+        key_of(&sign_in_with(&c, DEMO_EMAIL, DEMO_PASSWORD, json!({"MfaCode": app.fresh()})).ok());
+    std::thread::sleep(Duration::from_millis(3050));
+
+    let remove = json!({"CurrentPassword": DEMO_PASSWORD, "MfaDeviceId": device});
+    c.signed(&session, "DeleteMfaDevice", remove.clone()).err(401, "1012");
+    let proof = |factor: serde_json::Value| {
+        let mut body = json!({"Password": DEMO_PASSWORD});
+        body.as_object_mut().unwrap().extend(factor.as_object().unwrap().clone());
+        c.signed(&session, "CreateReauthentication", body)
+    };
+    let r = proof(json!({})).err(401, "1010");
+    assert_eq!(r.body["SecondFactors"]["MfaDeviceTypes"], json!(["TOTP"]));
+    proof(json!({"MfaCode": app.wrong()})).err(401, "1011");
+    c.signed(&session, "DeleteMfaDevice", remove.clone()).err(401, "1012");
+    proof(json!({"MfaCode": app.fresh()})).ok();
+    let r = c.signed(&session, "DeleteMfaDevice", remove).ok();
+    assert_eq!(r["MfaEnabled"], false);
+}

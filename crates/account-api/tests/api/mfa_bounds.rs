@@ -25,7 +25,7 @@ fn wait_out_the_lockout(db: &account_api::store::Store) {
 }
 
 fn assert_blocked(r: Reply) {
-    let r = r.err(401, "1012");
+    let r = r.err(401, "1013");
     assert!(r.details()[0].contains("recovery code"), "the way out is said: {:?}", r.details());
 }
 
@@ -86,7 +86,7 @@ fn activation_codes_count_toward_the_cap_and_the_operator_unblocks() {
         threads.into_iter().flat_map(|t| t.join().unwrap()).collect()
     });
     let checked = answers.iter().filter(|a| *a == "4047").count();
-    let blocked = answers.iter().filter(|a| *a == "1012").count();
+    let blocked = answers.iter().filter(|a| *a == "1013").count();
     assert_eq!((checked, blocked), (MFA_FAILURES_MAX as usize, 600 - MFA_FAILURES_MAX as usize));
     // The right code answers nothing more, to the thief or to the owner; the owner's
     // app no longer signs in.

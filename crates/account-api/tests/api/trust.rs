@@ -500,6 +500,7 @@ fn writes_in_flight_from_a_revoked_session_do_not_land() {
         request_id: "test".into(),
         now: time::OffsetDateTime::now_utc().unix_timestamp(),
         dry_run: false,
+        sensitive: false,
     };
     let revoked = |e: ApiError| assert_eq!((e.status, e.items[0].code.as_str()), (401, "1"));
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -133,6 +133,9 @@ pub const SQLITE: &[&str] = &[
         PRIMARY KEY (identity, kind, value)
      );
      CREATE INDEX familiar_sources_seen ON familiar_sources(last_seen);",
+    // 8: when the session last proved its password (and second factor): recent
+    // re-authentication. NULL: never since the server knew (a sign-in sets it).
+    "ALTER TABLE session_devices ADD COLUMN proved_at INTEGER;",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -260,4 +263,6 @@ pub const POSTGRES: &[&str] = &[
         PRIMARY KEY (identity, kind, value)
      );
      CREATE INDEX familiar_sources_seen ON familiar_sources(last_seen);",
+    // 8
+    "ALTER TABLE session_devices ADD COLUMN proved_at BIGINT;",
 ];
