@@ -167,7 +167,8 @@ pub fn ReauthenticationDialog() -> impl IntoView {
         });
         let endpoint_url = state.current_url();
         let pending = action.pending();
-        Some(view! { <SecondFactor kinds endpoint_url pending failed on_submit on_back /> })
+        Some(view! { <SecondFactor kinds endpoint_url pending failed on_submit on_back
+        pending_label=tr!(i18n, checking) /> })
     };
     Effect::new(move |_| {
         if let Some(d) = dialog.get() {

@@ -36,16 +36,6 @@ pub struct CreateReauthenticationRequest {
     pub dry_run: Option<bool>,
 }
 
-impl CreateReauthenticationRequest {
-    /// How many second factors the request carries (one at most).
-    pub fn second_factors(&self) -> usize {
-        [self.mfa_code.is_some(), self.recovery_code.is_some(), self.web_authn_credential.is_some()]
-            .into_iter()
-            .filter(|given| *given)
-            .count()
-    }
-}
-
 /// The answer of `CreateReauthentication`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -175,9 +175,8 @@ pub fn SignIn() -> impl IntoView {
             action.value().set(None);
         });
         let failed = Signal::derive(move || action.value().get().and_then(Result::err));
-        Some(
-            view! { <SecondFactor kinds=step.kinds endpoint_url pending failed on_submit on_back /> },
-        )
+        Some(view! { <SecondFactor kinds=step.kinds endpoint_url pending failed on_submit on_back
+        pending_label=tr!(i18n, sign_in_pending) /> })
     };
     let second_step_shown = move || mfa_step.with(Option::is_some);
 

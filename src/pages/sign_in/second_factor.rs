@@ -43,6 +43,9 @@ pub fn SecondFactor(
     /// The endpoint signed in to, named when it cannot be reached (there is no session
     /// yet to read it from).
     endpoint_url: String,
+    /// What the button says while the factor is checked (signing in, or confirming).
+    #[prop(into)]
+    pending_label: Signal<String>,
     on_submit: Callback<Factor>,
     on_back: Callback<()>,
 ) -> impl IntoView {
@@ -118,7 +121,7 @@ pub fn SecondFactor(
             </div>
             <div class="alert" role="alert">{alert}</div>
             <SubmitButton id="second-factor-submit" label=tr!(i18n, mfa_verify)
-                pending_label=tr!(i18n, sign_in_pending) pending />
+                pending_label pending />
             <div class="other-ways">
                 {other_way(Way::App, has_app, tr!(mfa_use_app))}
                 {other_way(Way::SecurityKey, has_key, tr!(mfa_use_key))}

@@ -270,7 +270,7 @@ pub async fn prove_again(
         }
     };
     let given = second_factor::Given::of_reauthentication(req);
-    let verified = check_again(ctx, identity, "Password", &req.password, given.count > 0).await?;
+    let verified = check_again(ctx, identity, "Password", &req.password, given.count() > 0).await?;
     if verified.has_mfa {
         match verified.pending {
             Some(pending) => {

@@ -29,8 +29,6 @@ pub struct Given<'a> {
     pub mfa_code: Option<&'a str>,
     pub recovery_code: Option<&'a str>,
     pub web_authn_credential: Option<&'a PublicKeyJson>,
-    /// How many factors were given (one at most is taken).
-    pub count: usize,
 }
 
 impl<'a> Given<'a> {
@@ -39,7 +37,6 @@ impl<'a> Given<'a> {
             mfa_code: r.mfa_code.as_deref(),
             recovery_code: r.recovery_code.as_deref(),
             web_authn_credential: r.web_authn_credential.as_ref(),
-            count: r.second_factors(),
         }
     }
 
@@ -48,8 +45,15 @@ impl<'a> Given<'a> {
             mfa_code: r.mfa_code.as_deref(),
             recovery_code: r.recovery_code.as_deref(),
             web_authn_credential: r.web_authn_credential.as_ref(),
-            count: r.second_factors(),
         }
+    }
+
+    /// How many factors were given (one at most is taken).
+    pub fn count(&self) -> usize {
+        [self.mfa_code.is_some(), self.recovery_code.is_some(), self.web_authn_credential.is_some()]
+            .into_iter()
+            .filter(|given| *given)
+            .count()
     }
 }
 
@@ -169,7 +173,7 @@ pub(super) async fn verify(
     let owner = identity.owner();
     let lockout = state.lockout;
     let Pending { lockout_key, attempt, sign_in } = pending;
-    if request.count > 1 {
+    if request.count() > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
         return Err(ApiError::new(
