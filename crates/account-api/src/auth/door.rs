@@ -72,7 +72,16 @@ impl Ctx {
     /// Fails early, before any password work, when a sensitive request from a session
     /// has no recent proof; the write checks it again in its transaction.
     pub async fn check_sensitive(&self) -> Result<(), ApiError> {
-        if !self.sensitive || self.caller.session.is_none() {
+        if !self.sensitive {
+            return Ok(());
+        }
+        self.recently_proved().await
+    }
+
+    /// Fails unless the caller may make a sensitive change now (`Caller::recently_proved`):
+    /// for a change a handler finds sensitive by what it asks, checked again in its write.
+    pub async fn recently_proved(&self) -> Result<(), ApiError> {
+        if self.caller.session.is_none() {
             return Ok(());
         }
         let (caller, now, window) =

@@ -62,7 +62,17 @@ pub async fn create(
         check_tag("Tag", tag)?;
     }
     let requested = req.expiration_date.as_deref().map(|d| expiration(d, ctx.now)).transpose()?;
-    let expires_at = within_session(&ctx.caller, requested)?;
+    // A key asked to outlive the session it is made in is a lasting credential: made
+    // only with the session's recent proof, and not ended with the session.
+    let end = ctx.caller.session.as_ref().and_then(|s| s.expires_at);
+    let lasting = matches!((requested, end), (Some(at), Some(end)) if at > end);
+    let expires_at = match lasting {
+        true => requested,
+        false => within_session(&ctx.caller, requested)?,
+    };
+    if lasting {
+        ctx.recently_proved().await?;
+    }
     let now = ctx.now;
     let access_key_id = ids::access_key_id();
     let secret = ids::secret_key();
@@ -72,6 +82,7 @@ pub async fn create(
     let starts_session = ctx.caller.access_key_id.is_none() && expires_at.is_some();
     let session_id = match &ctx.caller.session {
         _ if starts_session => Some(access_key_id.clone()),
+        _ if lasting => None,
         session => session.as_ref().map(|s| s.id.clone()),
     };
     // A sign-in notes its browser and system (off the async threads: the first one
@@ -98,7 +109,11 @@ pub async fn create(
         )
     };
     let stored = record.clone();
+    let proof = lasting.then(|| (ctx.caller.clone(), ctx.state.reauthentication_secs));
     ctx.write(move |c| {
+        if let Some((caller, window)) = &proof {
+            caller.recently_proved(c, now, *window)?;
+        }
         access_keys::purge_expired(c, &owner.account_id, now)?;
         let full = |c: &Db| -> Result<bool, ApiError> {
             Ok(access_keys::count_of_owner(c, &owner, now)? >= MAX_KEYS_PER_ACCOUNT)

@@ -120,6 +120,15 @@ fn attack_6_a_stolen_session_mints_no_credentials_that_outlive_sign_out() {
     c.signed(&stolen, "CreateRecoveryCodes", codes).err(401, "1012");
     let remove = json!({"CurrentPassword": DEMO_PASSWORD, "MfaDeviceId": "mfa-unknown"});
     c.signed(&stolen, "DeleteMfaDevice", remove).err(401, "1012");
+    // A key that outlives the session.
+    let lasting = json!({"ExpirationDate": "2099-01-01"});
+    c.signed(&stolen, "CreateAccessKey", lasting.clone()).err(401, "1012");
+    c.signed(
+        &stolen,
+        "CreateAccessKey",
+        json!({"UserName": "backdoor", "ExpirationDate": "2099-01-01"}),
+    )
+    .err(401, "1012");
 
     // The owner signs the other devices out: nothing the thief made still works.
     c.signed(&victim, "DeleteOtherSessions", json!({})).ok();
@@ -136,12 +145,23 @@ fn attack_6_a_stolen_session_mints_no_credentials_that_outlive_sign_out() {
     c.signed(&builder, "UpdatePassword", first).ok();
     c.signed(&victim, "UpdateAccessKey", json!({"AccessKeyId": api_key.id, "State": "ACTIVE"}))
         .ok();
-    // Creating a key that outlives the session: not even with a proof. A key made in a
-    // session ends with it (docs/API.md, Recent re-authentication).
-    c.signed(&victim, "CreateAccessKey", json!({"ExpirationDate": "2099-01-01"})).err(400, "4047");
+    // A key that outlives the session, with the proof: a lasting credential, which the
+    // session's end does not take with it. Without an ExpirationDate, a key made in a
+    // session still ends with it.
+    let lasting = key_of(&c.signed(&victim, "CreateAccessKey", lasting).ok());
     let made = c.signed(&victim, "CreateAccessKey", json!({})).ok();
     let own = json!({"Filters": {"AccessKeyIds": [victim.id]}});
     let end =
         c.signed(&victim, "ReadAccessKeys", own).ok()["AccessKeys"][0]["ExpirationDate"].clone();
     assert_eq!(made["AccessKey"]["ExpirationDate"], end, "{made}");
+    let within = key_of(&made);
+    c.signed(&victim, "DeleteAccessKey", json!({"AccessKeyId": victim.id})).ok();
+    c.signed(&within, "ReadAccounts", json!({})).err(401, "1");
+    let read = c
+        .signed(&lasting, "ReadAccessKeys", json!({"Filters": {"AccessKeyIds": [lasting.id]}}))
+        .ok();
+    assert!(
+        read["AccessKeys"][0]["ExpirationDate"].as_str().unwrap().starts_with("2099-01-01"),
+        "{read}"
+    );
 }
