@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect, signIn, DEMO_ACCOUNT, expectNoAxeViolations, setColorScheme } from '../fixtures';
 import { startServer } from '../server.mjs';
-import { demoKey, firstStep, MFA_TEXT, recordCalls, signedCall, totp } from './helpers';
+import { demoKey, firstStep, MFA_TEXT, recordCalls, signedCall, totp, withSecurityKey } from './helpers';
 
 const PROOF_SECS = 3;
 
@@ -196,6 +196,40 @@ test('new recovery codes with MFA on: the dialog asks for the password, then the
     expect(calls.slice(0, 5)).toEqual([
       'CreateRecoveryCodes', 'CreateReauthentication', 'CreateReauthentication', 'CreateReauthentication', 'CreateRecoveryCodes',
     ]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('with a security key, the dialog\'s second step uses the key, then saves (en, keyboard only)', async ({ page, request }) => {
+  const t = TEXT.en;
+  const server = await shortProofServer();
+  try {
+    // The demo account with a virtual security key, at an address WebAuthn accepts.
+    const { base } = await withSecurityKey(page, request, server);
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await firstStep(page, base, MFA_TEXT.en);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/personal-space/);
+    await proofLapses(page);
+
+    const calls = recordCalls(page);
+    await editEmail(page, t, 'jean@example.com', 'Nantes');
+    const dialog = page.getByRole('dialog', { name: t.dialog });
+    await expect(dialog.getByLabel(t.password, { exact: true })).toBeFocused();
+    await page.keyboard.type(DEMO_ACCOUNT.password);
+    await page.keyboard.press('Enter');
+    // Only a key: the step offers it, with the challenge the password's answer brought.
+    await expect(dialog.getByRole('heading', { name: MFA_TEXT.en.step })).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Use an authenticator app' })).toBeHidden();
+    await expectNoAxeViolations(page, 'reauthentication dialog, security key (en)');
+    await dialog.getByRole('button', { name: 'Verify' }).focus();
+    await page.keyboard.press('Enter');
+
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole('status').filter({ hasText: t.saved })).toBeVisible();
+    await expect(page.getByText('jean@example.com')).toBeVisible();
+    expect(calls).toEqual(['UpdateAccount', 'CreateReauthentication', 'CreateReauthentication', 'UpdateAccount']);
   } finally {
     await server.stop();
   }
