@@ -22,7 +22,7 @@
 
 use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
 
-use super::familiar::{Devices, Source};
+use super::familiar::Source;
 use super::AppState;
 use crate::store::access_keys::SessionOf;
 use crate::store::sessions;
@@ -32,9 +32,9 @@ use crate::store::{self, Db, Owner, StoreError};
 pub struct Ctx {
     pub state: AppState,
     pub caller: Caller,
-    pub client: std::net::IpAddr,
-    /// The device cookies the request carries (`familiar.rs`).
-    pub devices: Devices,
+    /// Where the call comes from: the client's address and the device cookies it
+    /// carries, as the lockout and the cap on password checks tell clients apart.
+    pub source: Source,
     /// The client's User-Agent (read for sign-ins only).
     pub user_agent: Option<String>,
     pub request_id: String,
@@ -64,11 +64,6 @@ impl Ctx {
         ResponseContext { request_id: self.request_id.clone() }
     }
 
-    /// Where the call comes from, as the lockout tells sources apart.
-    pub fn source(&self) -> Source {
-        Source::new(self.client, self.devices.clone())
-    }
-
     /// Fails early, before any password work, when a sensitive request from a session
     /// has no recent proof; the write checks it again in its transaction.
     pub async fn check_sensitive(&self) -> Result<(), ApiError> {
@@ -78,9 +73,8 @@ impl Ctx {
         self.recently_proved().await
     }
 
-    /// Fails unless the caller may make a sensitive change now (`Caller::recently_proved`):
-    /// for a change a handler finds sensitive by what it asks, checked again in its write.
-    pub async fn recently_proved(&self) -> Result<(), ApiError> {
+    /// Fails unless the caller may make a sensitive change now (`Caller::recently_proved`).
+    async fn recently_proved(&self) -> Result<(), ApiError> {
         if self.caller.session.is_none() {
             return Ok(());
         }
@@ -106,8 +100,28 @@ impl Ctx {
         T: Send + 'static,
         F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
     {
+        self.write_proving(self.sensitive, f).await
+    }
+
+    /// `write`, for a change its handler finds sensitive by what it asks rather than by
+    /// its call's rule (a key asked to outlive its session): the recent proof is
+    /// checked first, and again inside the write.
+    pub async fn write_sensitive<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        self.recently_proved().await?;
+        self.write_proving(true, f).await
+    }
+
+    async fn write_proving<T, F>(&self, sensitive: bool, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
         let (caller, dry_run) = (self.caller.clone(), self.dry_run);
-        let proof = self.sensitive.then_some((self.now, self.state.reauthentication_secs));
+        let proof = sensitive.then_some((self.now, self.state.reauthentication_secs));
         let written = self
             .state
             .store

@@ -147,7 +147,7 @@ pub(super) async fn check_again(
     let owner = identity.owner();
     check_counted(
         &ctx.state,
-        &ctx.source(),
+        &ctx.source,
         identity.lockout_key(),
         password,
         ctx.now,

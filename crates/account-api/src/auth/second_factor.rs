@@ -17,11 +17,11 @@ use account_contract::{
 use webauthn_rs::prelude::{Passkey, PasskeyAuthentication, PublicKeyCredential};
 
 use super::door::Caller;
-use super::lockout::Pending;
+use super::lockout::{Lockout, Pending};
 use super::webauthn::{self as ceremony, base64url, challenge_of};
 use super::{otp, AppState, Identity};
 use crate::failure::internal;
-use crate::store::{mfa, mfa_failures, Owner};
+use crate::store::{mfa, mfa_failures, Db, Owner};
 
 /// The second factor a request gives: a sign-in's or a re-authentication's.
 #[derive(Clone, Copy)]
@@ -122,7 +122,7 @@ pub fn blocked() -> ApiError {
 
 /// Counts a code of an authenticator app or a security key before it is checked:
 /// `false` once the identity's codes are blocked (this one is not checked).
-fn count_code(conn: &crate::store::Db, owner: &Owner, now: i64) -> Result<bool, ApiError> {
+fn count_code(conn: &Db, owner: &Owner, now: i64) -> Result<bool, ApiError> {
     Ok(mfa_failures::count(conn, owner, now)? <= MFA_FAILURES_MAX)
 }
 
@@ -151,6 +151,21 @@ pub async fn count_activation_code(
         .await
 }
 
+/// A right second factor settles its sign-in, in the write that found it right: the
+/// attempt succeeds (unless another attempt locked the identity meanwhile, `13`), the
+/// wrong codes in a row are cleared, and the source is familiar from now on.
+fn proved(
+    c: &Db,
+    lockout: Lockout,
+    pending: &Pending,
+    owner: &Owner,
+    now: i64,
+) -> Result<(), ApiError> {
+    lockout.succeed(c, &pending.lockout_key, pending.attempt, now)?;
+    mfa_failures::clear(c, owner)?;
+    Ok(pending.sign_in.remember(c, now)?)
+}
+
 /// How a second factor turned out.
 enum Check {
     Right,
@@ -159,10 +174,9 @@ enum Check {
     Blocked,
 }
 
-/// Checks the second factor of a sign-in (or a re-authentication) and settles its attempt: a right one clears
-/// the identity's failure count (unless another attempt locked it meanwhile, `13`) and
-/// remembers the source as familiar, a wrong one leaves the attempt counted (`1011`,
-/// or `13` if it is the attempt that locks).
+/// Checks the second factor of a sign-in (or a re-authentication) and settles its
+/// attempt: a right one as `proved` says, a wrong one leaves the attempt counted
+/// (`1011`, or `13` if it is the attempt that locks).
 pub(super) async fn verify(
     state: &AppState,
     identity: &Identity,
@@ -172,7 +186,7 @@ pub(super) async fn verify(
 ) -> Result<(), ApiError> {
     let owner = identity.owner();
     let lockout = state.lockout;
-    let Pending { lockout_key, attempt, sign_in } = pending;
+    let (lockout_key, attempt) = (pending.lockout_key.clone(), pending.attempt);
     if request.count() > 1 {
         // Not a guess: this attempt is forgiven, as one without a factor.
         state.store.write(move |c| lockout.forgive(c, &lockout_key, attempt, now)).await?;
@@ -182,8 +196,7 @@ pub(super) async fn verify(
         ));
     }
     let (field, check) = if let Some(code) = request.mfa_code {
-        let (code, secrets, key) = (code.to_owned(), state.secrets.clone(), lockout_key.clone());
-        let sign_in = sign_in.clone();
+        let (code, secrets, pending) = (code.to_owned(), state.secrets.clone(), pending.clone());
         let check = state
             .store
             .write(move |c| {
@@ -203,9 +216,7 @@ pub(super) async fn verify(
                         if !mfa::accept_totp_step(c, &d.mfa_device_id, step, now)? {
                             return Ok(Check::Wrong);
                         }
-                        lockout.succeed(c, &key, attempt, now)?;
-                        mfa_failures::clear(c, &owner)?;
-                        sign_in.remember(c, now)?;
+                        proved(c, lockout, &pending, &owner, now)?;
                         return Ok(Check::Right);
                     }
                 }
@@ -217,16 +228,14 @@ pub(super) async fn verify(
         let hash = state.secrets.code_hash(&normalize_recovery_code(code));
         // A recovery code is not counted in a row: it is the way out of a block (its
         // guesses are bounded by the lockout and its 50 bits).
-        let (key, sign_in) = (lockout_key.clone(), sign_in.clone());
+        let pending = pending.clone();
         let check = state
             .store
             .write(move |c| {
                 if !mfa::use_recovery_code(c, &owner, &hash)? {
                     return Ok(Check::Wrong);
                 }
-                lockout.succeed(c, &key, attempt, now)?;
-                mfa_failures::clear(c, &owner)?;
-                sign_in.remember(c, now)?;
+                proved(c, lockout, &pending, &owner, now)?;
                 Ok(Check::Right)
             })
             .await?;
@@ -237,13 +246,10 @@ pub(super) async fn verify(
             Check::Blocked
         } else {
             match serde_json::from_str::<PublicKeyCredential>(json.get()) {
-                Ok(credential) => {
-                    let pending = Pending { lockout_key: lockout_key.clone(), attempt, sign_in };
-                    match webauthn(state, owner, credential, pending, now).await? {
-                        true => Check::Right,
-                        false => Check::Wrong,
-                    }
-                }
+                Ok(credential) => match webauthn(state, owner, credential, pending, now).await? {
+                    true => Check::Right,
+                    false => Check::Wrong,
+                },
                 Err(_) => Check::Wrong,
             }
         };
@@ -305,9 +311,7 @@ async fn webauthn(
                 .ok_or_else(|| internal("a stored WebAuthn credential does not read"))?;
             passkey.update_credential(&result);
             let passkey = serde_json::to_string(&passkey).map_err(internal)?;
-            lockout.succeed(c, &pending.lockout_key, pending.attempt, now)?;
-            mfa_failures::clear(c, &owner)?;
-            pending.sign_in.remember(c, now)?;
+            proved(c, lockout, &pending, &owner, now)?;
             mfa::save_passkey(c, &factor.mfa_device_id, &passkey, now)?;
             Ok(true)
         })

@@ -70,9 +70,6 @@ pub async fn create(
         true => requested,
         false => within_session(&ctx.caller, requested)?,
     };
-    if lasting {
-        ctx.recently_proved().await?;
-    }
     let now = ctx.now;
     let access_key_id = ids::access_key_id();
     let secret = ids::secret_key();
@@ -91,7 +88,7 @@ pub async fn create(
         true => {
             let ua = ctx.user_agent.clone();
             let parsed = tokio::task::spawn_blocking(move || UserAgent::of(ua.as_deref()));
-            Some((parsed.await.map_err(internal)?, ctx.client.to_string()))
+            Some((parsed.await.map_err(internal)?, ctx.source.address.to_string()))
         }
         false => None,
     };
@@ -109,11 +106,7 @@ pub async fn create(
         )
     };
     let stored = record.clone();
-    let proof = lasting.then(|| (ctx.caller.clone(), ctx.state.reauthentication_secs));
-    ctx.write(move |c| {
-        if let Some((caller, window)) = &proof {
-            caller.recently_proved(c, now, *window)?;
-        }
+    let write = move |c: &Db| {
         access_keys::purge_expired(c, &owner.account_id, now)?;
         let full = |c: &Db| -> Result<bool, ApiError> {
             Ok(access_keys::count_of_owner(c, &owner, now)? >= MAX_KEYS_PER_ACCOUNT)
@@ -129,8 +122,11 @@ pub async fn create(
             sessions::record(c, &stored.access_key_id, user_agent, ip, now)?;
         }
         Ok(())
-    })
-    .await?;
+    };
+    match lasting {
+        true => ctx.write_sensitive(write).await?,
+        false => ctx.write(write).await?,
+    }
     if ctx.dry_run {
         return Ok(CreateAccessKeyResponse { access_key: None, response_context: ctx.context() });
     }

@@ -79,7 +79,7 @@ pub async fn check_authentication(
             "must be the caller's own login.",
         ));
     }
-    password::check_login(&ctx.state, &ctx.source(), &req.login, &req.password, ctx.now, false)
+    password::check_login(&ctx.state, &ctx.source, &req.login, &req.password, ctx.now, false)
         .await?;
     Ok(CheckAuthenticationResponse { response_context: ctx.context() })
 }

@@ -30,7 +30,7 @@ pub async fn update_password(
     // before it is computed, so a change costs the client what as many sign-ins would
     // (issue 19, attack 8): `CurrentPassword`'s check above, the new password's hash
     // (or a dry run's strength check) here, and the remembered ones in `check_policy`.
-    ctx.state.throttle.take(ctx.client)?;
+    ctx.state.throttle.take(ctx.source.address)?;
     check_policy(ctx, &identity, &req.new_password).await?;
 
     // A dry run stops before the new hash: the checks above are all it would learn.
@@ -78,7 +78,7 @@ async fn check_policy(ctx: &Ctx, identity: &Identity, new_password: &str) -> Res
             .read(move |c| Ok(passwords::recent_hashes(c, &owner, PASSWORD_POLICY.history)?))
             .await?;
         // A hash per remembered password (up to 10): charged before they are computed.
-        ctx.state.throttle.charge(ctx.client, recent.len())?;
+        ctx.state.throttle.charge(ctx.source.address, recent.len())?;
         let words = own_words(identity);
         let password = new_password.to_owned();
         let (weak, reused, hashed) = ctx

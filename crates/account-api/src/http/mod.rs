@@ -170,8 +170,7 @@ async fn serve(
     let ctx = Ctx {
         state,
         caller,
-        client,
-        devices: source.devices,
+        source,
         user_agent,
         request_id: request_id.to_owned(),
         now,

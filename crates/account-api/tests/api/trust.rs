@@ -475,6 +475,7 @@ fn setting_up_a_first_password_is_capped_like_a_sign_in() {
 /// out, as if the sign-out landed while the call waited for its write.
 #[test]
 fn writes_in_flight_from_a_revoked_session_do_not_land() {
+    use account_api::auth::familiar::Source;
     use account_api::auth::{Caller, Ctx};
     use account_api::calls::{accounts, users};
     use account_api::store::Owner;
@@ -494,8 +495,7 @@ fn writes_in_flight_from_a_revoked_session_do_not_land() {
             session: None,
             password_hash: None,
         },
-        client: std::net::Ipv4Addr::LOCALHOST.into(),
-        devices: Default::default(),
+        source: Source::new(std::net::Ipv4Addr::LOCALHOST.into(), Default::default()),
         user_agent: None,
         request_id: "test".into(),
         now: time::OffsetDateTime::now_utc().unix_timestamp(),
