@@ -103,19 +103,13 @@ impl<'a> Client<'a> {
             result = fetch(&endpoint, key, name, body).await;
         }
         // 401 code 1 is a dead session. The session lives on after 401 code 4 (a call
-        // this identity may not make), 13 (a password check while locked), 1010 and 1011
-        // (a re-authentication's second factor), 1012 (a change that needs one) and 1013
-        // (second-factor codes blocked).
-        let lives_on = [
-            ErrorCode::UnauthorizedOperation,
-            ErrorCode::TemporarilyLocked,
-            ErrorCode::MfaRequired,
-            ErrorCode::MfaFailed,
-            ErrorCode::ReauthenticationRequired,
-            ErrorCode::MfaBlocked,
-        ];
-        let session_refused = matches!(&result, Err(CallError::Api(e))
-            if e.status == 401 && !lives_on.into_iter().any(|c| e.has_code(c)));
+        // this identity may not make), 13 (a password check while locked) and the
+        // second step's codes (a re-authentication's, `CallError::is_second_step`).
+        let session_refused = matches!(&result, Err(e @ CallError::Api(a))
+            if a.status == 401
+                && !a.has_code(ErrorCode::UnauthorizedOperation)
+                && !a.has_code(ErrorCode::TemporarilyLocked)
+                && !e.is_second_step());
         if session_refused && name != CheckAuthenticationRequest::NAME {
             state.session_expired();
         }

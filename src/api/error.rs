@@ -38,19 +38,23 @@ impl CallError {
     }
 
     /// Refused credentials: a 401 that is not the lockout (code 13, which says how
-    /// long to wait instead) nor about a second factor (the password was right) nor a
-    /// change waiting for a re-authentication (1012).
+    /// long to wait instead) nor of the second step (the password was right).
     pub fn is_wrong_credentials(&self) -> bool {
-        let second_factor = matches!(self, CallError::Api(e)
-            if [
-                ErrorCode::MfaRequired,
-                ErrorCode::MfaFailed,
-                ErrorCode::MfaBlocked,
-                ErrorCode::ReauthenticationRequired,
-            ]
-            .iter()
-            .any(|c| e.has_code(*c)));
-        self.status() == Some(401) && self.locked_for().is_none() && !second_factor
+        self.status() == Some(401) && self.locked_for().is_none() && !self.is_second_step()
+    }
+
+    /// A 401 of the second step, after a right password or a live session: a second
+    /// factor asked (1010), wrong (1011) or blocked (1013), or a recent proof asked for
+    /// a sensitive change (1012).
+    pub fn is_second_step(&self) -> bool {
+        [
+            ErrorCode::MfaRequired,
+            ErrorCode::MfaFailed,
+            ErrorCode::MfaBlocked,
+            ErrorCode::ReauthenticationRequired,
+        ]
+        .into_iter()
+        .any(|c| self.has_code(c))
     }
 
     /// Whether the API answered with this code.

@@ -21,7 +21,6 @@ use crate::i18n::*;
 use crate::pages::sign_in::second_factor::SecondFactor;
 use crate::pages::sign_in::session_key::Factor;
 use crate::state::AppState;
-use crate::webauthn;
 
 const PASSWORD_ID: &str = "reauthentication-password";
 
@@ -33,25 +32,20 @@ async fn prove(
     factor: Factor,
     options: Option<PublicKeyJson>,
 ) -> Result<(), CallError> {
-    let mut req = CreateReauthenticationRequest { password, ..Default::default() };
-    match factor {
-        Factor::None => {}
-        Factor::Code(code) => req.mfa_code = Some(code),
-        Factor::RecoveryCode(code) => req.recovery_code = Some(code),
-        Factor::SecurityKey(_) => {
-            let options = match options {
-                Some(options) => options,
-                None => api
-                    .call(&CreateMfaChallengeRequest::default())
-                    .await?
-                    .public_key_options
-                    .ok_or(CallError::Unexpected(200))?,
-            };
-            let credential =
-                webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
-            req.web_authn_credential = PublicKeyJson::from_text(credential);
-        }
-    }
+    // The second step asks a key to sign the password's answer's challenge, if any.
+    let factor = match factor {
+        Factor::SecurityKey(_) => Factor::SecurityKey(options),
+        other => other,
+    };
+    let challenge = async { api.call(&CreateMfaChallengeRequest::default()).await };
+    let factor = factor.fields(challenge).await?;
+    let req = CreateReauthenticationRequest {
+        password,
+        mfa_code: factor.mfa_code,
+        recovery_code: factor.recovery_code,
+        web_authn_credential: factor.web_authn_credential,
+        ..Default::default()
+    };
     api.call_for_effect(&req).await
 }
 

@@ -17,7 +17,8 @@ pub enum Failed {
 
 /// A failed call in the reader's language: locked (with the time to wait),
 /// unreachable (with the URL), a server fault (with its status), second factors
-/// blocked (with the way out), or the API's own words. Empty for a session that ended (the app returns to sign-in).
+/// blocked (with the way out), or the API's own words. Empty for a session that
+/// ended (the app returns to sign-in).
 pub fn failure_text(
     i18n: leptos_i18n::I18nContext<Locale>,
     e: &CallError,

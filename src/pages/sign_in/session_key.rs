@@ -9,8 +9,8 @@
 
 use account_contract::{
     AccessKey, Account, ApiError, CreateAccessKeyRequest, CreateAccessKeyResponse,
-    CreateMfaChallengeRequest, ErrorCode, MfaDeviceType, PublicKeyJson, ReadAccessKeysRequest,
-    ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
+    CreateMfaChallengeRequest, CreateMfaChallengeResponse, ErrorCode, MfaDeviceType, PublicKeyJson,
+    ReadAccessKeysRequest, ReadAccountsRequest, ReadIdentityRequest, ReadIdentityResponse,
 };
 
 use crate::api::{deactivate_key, delete_key, CallError, Client, Credentials, CONSOLE_TAG};
@@ -34,6 +34,45 @@ pub(crate) enum Factor {
     /// A security key: it signs these options (a fresh challenge, [`KeyOptions`]), or
     /// with `None` a new challenge asked for with CreateMfaChallenge.
     SecurityKey(Option<PublicKeyJson>),
+}
+
+/// A factor as `CreateAccessKey` and `CreateReauthentication` both take it.
+#[derive(Default)]
+pub(crate) struct FactorFields {
+    pub mfa_code: Option<String>,
+    pub recovery_code: Option<String>,
+    pub web_authn_credential: Option<PublicKeyJson>,
+}
+
+impl Factor {
+    /// The request's fields for this factor. A security key signs the options it
+    /// holds, else those of `challenge` (`CreateMfaChallenge`, awaited only then).
+    pub(crate) async fn fields(
+        self,
+        challenge: impl std::future::Future<Output = Result<CreateMfaChallengeResponse, CallError>>,
+    ) -> Result<FactorFields, CallError> {
+        Ok(match self {
+            Factor::None => FactorFields::default(),
+            Factor::Code(code) => FactorFields { mfa_code: Some(code), ..Default::default() },
+            Factor::RecoveryCode(code) => {
+                FactorFields { recovery_code: Some(code), ..Default::default() }
+            }
+            Factor::SecurityKey(given) => {
+                let options = match given {
+                    Some(options) => options,
+                    None => {
+                        challenge.await?.public_key_options.ok_or(CallError::Unexpected(200))?
+                    }
+                };
+                let credential =
+                    webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
+                FactorFields {
+                    web_authn_credential: PublicKeyJson::from_text(credential),
+                    ..Default::default()
+                }
+            }
+        })
+    }
 }
 
 /// How long a challenge is used after it came: valid 5 minutes on the server, less a
@@ -127,28 +166,16 @@ async fn create_session_key(form: &SignInForm) -> Result<CreateAccessKeyResponse
         &form.endpoint,
         Credentials::Password { login: &form.login, password: &form.secret },
     );
-    let mut req = CreateAccessKeyRequest {
+    let challenge = async { api.call(&CreateMfaChallengeRequest::default()).await };
+    let factor = form.factor.clone().fields(challenge).await?;
+    let req = CreateAccessKeyRequest {
         expiration_date: Some(expiration_in(form.session_seconds)),
         tag: Some(CONSOLE_TAG.into()),
+        mfa_code: factor.mfa_code,
+        recovery_code: factor.recovery_code,
+        web_authn_credential: factor.web_authn_credential,
         ..Default::default()
     };
-    match &form.factor {
-        Factor::None => {}
-        Factor::Code(code) => req.mfa_code = Some(code.clone()),
-        Factor::RecoveryCode(code) => req.recovery_code = Some(code.clone()),
-        Factor::SecurityKey(given) => {
-            let options = match given.clone() {
-                Some(options) => options,
-                None => {
-                    let challenge = api.call(&CreateMfaChallengeRequest::default()).await?;
-                    challenge.public_key_options.ok_or(CallError::Unexpected(200))?
-                }
-            };
-            let credential =
-                webauthn::assert(options.get()).await.map_err(CallError::SecurityKey)?;
-            req.web_authn_credential = PublicKeyJson::from_text(credential);
-        }
-    }
     match api.call(&req).await {
         Err(CallError::Api(e)) if e.has_code(ErrorCode::TooManyAccessKeys) => {
             let read =
