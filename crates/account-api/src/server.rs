@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::auth::verified_keys::VerifiedKeys;
 use crate::auth::{password_work, throttle, AppState, BehindDoor, Lockout};
 use crate::http::{service, Options, Service};
 use crate::secrets::SecretBox;
@@ -160,6 +161,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
             storage.database()
         ));
     }
+    let verified_keys = Arc::new(VerifiedKeys::new(store.revocations().clone()));
     let state = AppState {
         store: BehindDoor::new(store),
         secrets,
@@ -175,6 +177,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         region: options.region.as_str().into(),
         trusted_proxies: Arc::new(trusted_proxies),
         webauthn: Arc::new(webauthn),
+        verified_keys,
     };
     let service =
         service(state.clone(), &Options { cors_origins, console_dir: options.console_dir.clone() });

@@ -20,7 +20,7 @@
 //! the dispatch sets `sensitive`, and every write of the call checks it
 //! (`Caller::recently_proved`). Permanent keys and Basic are not sessions: OUTSCALE's rules.
 
-use account_contract::{ApiError, ErrorCode, KeyState, ResponseContext};
+use account_contract::{ApiError, ErrorCode, ResponseContext};
 
 use super::familiar::Source;
 use super::AppState;
@@ -190,12 +190,9 @@ impl Caller {
             )
         };
         if let Some(key_id) = &self.access_key_id {
-            let key = store::access_keys::by_id(conn, key_id)?.ok_or_else(gone)?;
-            if key.state != KeyState::Active {
+            let session = self.session.as_ref().map(|s| s.id.as_str());
+            if !store::access_keys::still_active(conn, key_id, session)? {
                 return Err(gone());
-            }
-            if let Some(session) = &self.session {
-                store::access_keys::by_id(conn, &session.id)?.ok_or_else(gone)?;
             }
         }
         if let Some(checked) = &self.password_hash {

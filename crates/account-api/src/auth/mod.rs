@@ -18,6 +18,7 @@ pub mod password_work;
 pub mod second_factor;
 pub mod signature;
 pub mod throttle;
+pub mod verified_keys;
 pub mod webauthn;
 
 pub use door::{Caller, Ctx};
@@ -85,6 +86,8 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
     /// The WebAuthn relying party: its ID and the origins its ceremonies may come from.
     pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
+    /// Access keys verified lately, valid until storage hears of a revocation.
+    pub verified_keys: std::sync::Arc<verified_keys::VerifiedKeys>,
 }
 
 /// Who a login and password belong to: the account (email login) or one of its

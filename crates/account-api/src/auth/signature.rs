@@ -1,13 +1,17 @@
-//! Signed requests (OSC4 or AWS4 form): the access key, its secret, the signature,
-//! and a session's last activity, recorded at most once per interval.
+//! Signed requests (OSC4 or AWS4 form): the access key (from memory once verified,
+//! `verified_keys.rs`), the signature, and a session's last activity, recorded at
+//! most once per interval.
+
+use std::sync::Arc;
 
 use account_contract::signing::{self, Authorization, CanonicalRequest};
 use account_contract::{ApiError, KeyState};
 use axum::http::request::Parts;
 
 use super::door::Caller;
+use super::verified_keys::VerifiedKey;
 use super::{check_timestamp, denied, header_str, AppState};
-use crate::store::{self, Owner};
+use crate::store;
 
 pub(super) async fn signed(
     state: &AppState,
@@ -38,32 +42,14 @@ pub(super) async fn signed(
         )));
     }
 
-    let key_id = auth.access_key.clone();
-    let (key, session, last_active) = state
-        .store
-        .read(move |c| {
-            let (key, session) = store::access_keys::with_session(c, &key_id)?;
-            let last_active = match &session {
-                Some(s) => store::sessions::last_active(c, &s.id)?,
-                None => None,
-            };
-            Ok((key, session, last_active))
-        })
-        .await?;
-    let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
-    if key.state != KeyState::Active {
-        return Err(denied("The access key is inactive."));
-    }
+    let key = match state.verified_keys.get(&auth.access_key) {
+        Some(key) => key,
+        None => verify_key(state, &auth.access_key, now).await?,
+    };
     if key.is_expired(now) {
         return Err(denied("The access key has expired."));
     }
-    let secret =
-        state.secrets.open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed).ok_or_else(
-            || crate::failure::internal("an access key secret does not open with the server key"),
-        )?;
-
-    let signing_key =
-        signing::signing_key(auth.algorithm, &secret, &auth.date, &auth.region, &auth.service);
+    let signing_key = key.signing_key(auth.algorithm, &auth.date, &auth.region, &auth.service);
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -94,13 +80,15 @@ pub(super) async fn signed(
         .text(&auth.signed_headers);
         let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
         if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
-            if let (Some(session), Some(at)) = (&session, last_active) {
-                note_activity(state, &session.id, at, now);
+            if let Some(session) = &key.session {
+                if key.activity_due(now, state.activity_interval_secs) {
+                    note_activity(state, &session.id, now);
+                }
             }
             return Ok(Caller {
-                owner: Owner { account_id: key.account_id, user_id: key.user_id },
-                access_key_id: Some(key.access_key_id),
-                session,
+                owner: key.owner.clone(),
+                access_key_id: Some(key.access_key_id.clone()),
+                session: key.session.clone(),
                 password_hash: None,
             });
         }
@@ -108,14 +96,44 @@ pub(super) async fn signed(
     Err(denied("The request signature does not match."))
 }
 
-/// Records that a session signed a call, at most once per `activity_interval_secs`:
-/// a request only reads the last record (with its key), and writes, without waiting
-/// for it, when that record is older.
-fn note_activity(state: &AppState, session_id: &str, last_active: i64, now: i64) {
-    let interval = state.activity_interval_secs;
-    if now - last_active < interval {
-        return;
+/// Reads a key that is not in memory: it must exist, be active and not expired; its
+/// secret is opened with the server key. Kept for the next calls
+/// (`VerifiedKeys::keep`) unless a revocation happened during the read.
+async fn verify_key(state: &AppState, key_id: &str, now: i64) -> Result<Arc<VerifiedKey>, ApiError> {
+    let epoch = state.verified_keys.epoch();
+    let id = key_id.to_owned();
+    let (key, session, last_active) = state
+        .store
+        .read(move |c| {
+            let (key, session) = store::access_keys::with_session(c, &id)?;
+            let last_active = match &session {
+                Some(s) => store::sessions::last_active(c, &s.id)?,
+                None => None,
+            };
+            Ok((key, session, last_active))
+        })
+        .await?;
+    let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
+    if key.state != KeyState::Active {
+        return Err(denied("The access key is inactive."));
     }
+    if key.is_expired(now) {
+        return Err(denied("The access key has expired."));
+    }
+    let secret =
+        state.secrets.open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed).ok_or_else(
+            || crate::failure::internal("an access key secret does not open with the server key"),
+        )?;
+    let owner = key.owner();
+    let verified =
+        VerifiedKey::new(epoch, key.access_key_id, owner, key.expires_at, session, last_active, secret);
+    Ok(state.verified_keys.keep(verified))
+}
+
+/// Records that a session signed a call now, without waiting for it (the caller
+/// asks once per `activity_interval_secs`, `VerifiedKey::activity_due`).
+fn note_activity(state: &AppState, session_id: &str, now: i64) {
+    let interval = state.activity_interval_secs;
     let (store, id) = (state.store.clone(), session_id.to_owned());
     tokio::spawn(async move {
         // A failed record is logged by the store; the call itself goes on.

@@ -13,6 +13,7 @@ pub mod meta;
 pub mod mfa;
 pub mod mfa_failures;
 pub mod passwords;
+pub mod revocations;
 pub mod sessions;
 pub mod sql;
 pub mod users;
@@ -132,28 +133,38 @@ impl Store {
         Ok(Self { engine: Arc::new(engine) })
     }
 
-    /// Runs a read off the async threads: on a pooled SQLite connection, or on a
-    /// PostgreSQL connection with each statement in its own transaction.
+    /// Runs a read: on SQLite on a pooled connection, on the caller's thread (an
+    /// indexed read in a local file takes less than a hand-off to another thread); on
+    /// PostgreSQL off the async threads (a round trip), each statement in its own
+    /// transaction.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Db) -> Result<T, E> + Send + 'static,
     {
-        let engine = self.engine.clone();
-        let slot = match &*engine {
-            Engine::Postgres(pg) => Some(pg.slot().await?),
-            Engine::Sqlite(_) => None,
+        let pg_slot = match &*self.engine {
+            Engine::Sqlite(db) => return db.read(f),
+            Engine::Postgres(pg) => pg.slot().await?,
         };
+        let engine = self.engine.clone();
         tokio::task::spawn_blocking(move || {
-            let _slot = slot;
+            let _slot = pg_slot;
             match &*engine {
-                Engine::Sqlite(db) => db.read(f),
                 Engine::Postgres(pg) => pg.read(f),
+                Engine::Sqlite(_) => unreachable!("the engine does not change"),
             }
         })
         .await
         .map_err(|e| E::from(StoreError::internal(e)))?
+    }
+
+    /// What storage tells caches of revoked keys (`revocations.rs`).
+    pub fn revocations(&self) -> &Arc<revocations::Revocations> {
+        match &*self.engine {
+            Engine::Sqlite(db) => db.revocations(),
+            Engine::Postgres(pg) => pg.revocations(),
+        }
     }
 
     /// Runs a write in a transaction of its own (SQLite: the writer's next one, in a

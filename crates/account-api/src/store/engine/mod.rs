@@ -2,6 +2,7 @@
 //! thread) and PostgreSQL (a pool, serializable transactions), and their migrations.
 
 pub mod pg;
+mod pg_watch;
 mod pg_tls;
 pub mod schema;
 pub(crate) mod sqlite;

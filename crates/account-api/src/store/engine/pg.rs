@@ -7,9 +7,15 @@
 //!
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
+//!
+//! Revoked keys (`store/revocations.rs`): a write whose transaction revoked one (the
+//! triggers note it in `account_api.revoked`) voids this instance's caches once it
+//! commits, before its call answers; other instances hear it through their watch
+//! (`pg_watch.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,7 +24,8 @@ use postgres::{Client, Statement};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::schema;
+use super::{pg_watch, schema};
+use crate::store::revocations::Revocations;
 use crate::store::sql::{Db, DbError, Row, Sql, Value};
 use crate::store::StoreError;
 
@@ -40,6 +47,9 @@ pub struct Postgres {
     tls: MakeRustlsConnect,
     idle: Mutex<Vec<Conn>>,
     slots: Arc<Semaphore>,
+    revocations: Arc<Revocations>,
+    /// Tells the revocation watch to end.
+    closing: Arc<AtomicBool>,
 }
 
 /// One connection, with the statements prepared on it.
@@ -63,6 +73,8 @@ struct Lent {
     conflict: Cell<bool>,
     /// The connection itself failed: do not keep it.
     broken: Cell<bool>,
+    /// A committed transaction revoked a key (migration 9's triggers).
+    revoked: Cell<bool>,
 }
 
 /// The right to use one connection of the pool.
@@ -86,11 +98,19 @@ impl Postgres {
             tls,
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(Semaphore::new(pool_size.max(1))),
+            revocations: Arc::new(Revocations::default()),
+            closing: Arc::new(AtomicBool::new(false)),
         };
         let mut conn = pg.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         migrate(&mut conn.client)
             .map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         pg.idle.lock().expect("pool").push(conn);
+        pg_watch::start(
+            pg.config.clone(),
+            pg.tls.clone(),
+            pg.revocations.clone(),
+            pg.closing.clone(),
+        );
         tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
     }
@@ -102,6 +122,10 @@ impl Postgres {
             DbError::Unavailable(format!("{e}{why}"))
         })?;
         Ok(Conn { client, statements: HashMap::new(), idle_since: std::time::Instant::now() })
+    }
+
+    pub fn revocations(&self) -> &Arc<Revocations> {
+        &self.revocations
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
@@ -150,10 +174,14 @@ impl Postgres {
             failed: Cell::new(false),
             conflict: Cell::new(false),
             broken: Cell::new(false),
+            revoked: Cell::new(false),
         })
     }
 
     fn give_back(&self, lent: Lent) {
+        if lent.revoked.get() {
+            self.revocations.revoked();
+        }
         let mut conn = lent.conn.into_inner();
         conn.idle_since = std::time::Instant::now();
         if lent.broken.get() || conn.client.is_closed() {
@@ -245,6 +273,7 @@ impl Lent {
 /// pool's connections are closed on a thread of their own.
 impl Drop for Postgres {
     fn drop(&mut self) {
+        self.closing.store(true, Ordering::Release);
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
         if !idle.is_empty() {
             let _ = std::thread::spawn(move || drop(idle)).join();
@@ -269,7 +298,7 @@ impl Lent {
                 Err(StoreError::internal("a write went on after one of its statements failed")
                     .into())
             }
-            Ok(value) => match self.batch("COMMIT") {
+            Ok(value) => match self.commit() {
                 Ok(()) => Ok(value),
                 Err(e) => {
                     self.rollback();
@@ -281,6 +310,23 @@ impl Lent {
                 Err(e)
             }
         }
+    }
+
+    /// Commits, reading in the same round trip whether the transaction revoked a key.
+    fn commit(&self) -> Result<(), DbError> {
+        let answer = self
+            .conn
+            .borrow_mut()
+            .client
+            .simple_query("SELECT current_setting('account_api.revoked', true); COMMIT");
+        let answer = answer.map_err(|e| self.note(e))?;
+        let revoked = answer.iter().any(|m| {
+            matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes"))
+        });
+        if revoked {
+            self.revoked.set(true);
+        }
+        Ok(())
     }
 
     fn rollback(&self) {

@@ -136,6 +136,22 @@ pub const SQLITE: &[&str] = &[
     // 8: when the session last proved its password (and second factor): recent
     // re-authentication. NULL: never since the server knew (a sign-in sets it).
     "ALTER TABLE session_devices ADD COLUMN proved_at INTEGER;",
+    // 9: revocations of access keys, told to the caches above storage
+    // (`store/revocations.rs`): whatever deletes a key (a session ended, a user
+    // deleted, by this server or the command line) or changes its state or expiry
+    // moves a counter the server watches. On PostgreSQL the triggers notify instead
+    // (the table is kept on both so that the engines have the same tables).
+    "CREATE TABLE key_revocations (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL
+     );
+     INSERT INTO key_revocations (id, generation) VALUES (1, 0);
+     CREATE TRIGGER access_key_deleted AFTER DELETE ON access_keys
+     BEGIN UPDATE key_revocations SET generation = generation + 1; END;
+     CREATE TRIGGER access_key_changed AFTER UPDATE OF state, expires_at, session_id ON access_keys
+        WHEN OLD.state IS NOT NEW.state OR OLD.expires_at IS NOT NEW.expires_at
+            OR OLD.session_id IS NOT NEW.session_id
+     BEGIN UPDATE key_revocations SET generation = generation + 1; END;",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -265,4 +281,25 @@ pub const POSTGRES: &[&str] = &[
      CREATE INDEX familiar_sources_seen ON familiar_sources(last_seen);",
     // 8
     "ALTER TABLE session_devices ADD COLUMN proved_at BIGINT;",
+    // 9: every instance LISTENs on `account_api_revocations` (`engine/pg_watch.rs`);
+    // the writing transaction notes it in `account_api.revoked` for its own instance,
+    // which reads it with its COMMIT.
+    "CREATE TABLE key_revocations (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        generation BIGINT NOT NULL
+     );
+     INSERT INTO key_revocations (id, generation) VALUES (1, 0);
+     CREATE FUNCTION account_api_key_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+        PERFORM pg_notify('account_api_revocations', '');
+        PERFORM set_config('account_api.revoked', 'yes', true);
+        RETURN NULL;
+     END $$;
+     CREATE TRIGGER access_key_deleted AFTER DELETE ON access_keys
+        FOR EACH ROW EXECUTE FUNCTION account_api_key_revoked();
+     CREATE TRIGGER access_key_changed AFTER UPDATE OF state, expires_at, session_id ON access_keys
+        FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state
+            OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
+            OR OLD.session_id IS DISTINCT FROM NEW.session_id)
+        EXECUTE FUNCTION account_api_key_revoked();",
 ];

@@ -1,14 +1,24 @@
 //! SQLite: WAL, a pool of read connections and one writer thread that commits
 //! concurrent writes together (group commit), so every acknowledged write is on disk
 //! (`synchronous=FULL`) without one fsync each.
+//!
+//! Reads run on the caller's thread, async or not: an indexed read of one identity's
+//! rows takes microseconds, less than handing it to another thread and back.
+//!
+//! Revoked keys (`store/revocations.rs`): the triggers' counter is read by the writer
+//! after each commit, so this server's own revocations void the caches before the call
+//! that made them answers, and by a watch thread every `CONFIRM_EVERY`, for the
+//! changes other processes make to the file (the command line).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
 use super::schema;
 use super::writer::Writer;
+use crate::store::revocations::{Revocations, CONFIRM_EVERY};
 use crate::store::sql::Db;
 use crate::store::StoreError;
 
@@ -16,6 +26,9 @@ pub struct Sqlite {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
     writer: Writer,
+    revocations: Arc<Revocations>,
+    /// Tells the watch thread to end.
+    closing: Arc<AtomicBool>,
 }
 
 fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -76,14 +89,37 @@ impl Sqlite {
         let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         private_files(path).map_err(|e| format!("cannot chmod 600 {}: {e}", path.display()))?;
         migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+        let revocations = Arc::new(Revocations::default());
+        let heard = Arc::new(Heard {
+            generation: AtomicI64::new(
+                generation(&conn).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            ),
+            revocations: revocations.clone(),
+        });
+        let closing = Arc::new(AtomicBool::new(false));
+        watch(path.to_owned(), heard.clone(), closing.clone());
+        let after_commit = move |conn: &Connection| match generation(conn) {
+            Ok(g) => heard.note(g),
+            // Unknown: void the caches rather than guess.
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the revocation counter");
+                heard.revocations.revoked()
+            }
+        };
         Ok(Self {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
-            writer: Writer::start(conn),
+            writer: Writer::start(conn, Box::new(after_commit)),
+            revocations,
+            closing,
         })
     }
 
-    /// Runs `f` on a pooled read connection (the caller is off the async threads).
+    pub fn revocations(&self) -> &Arc<Revocations> {
+        &self.revocations
+    }
+
+    /// Runs `f` on a pooled read connection, on the caller's thread.
     pub fn read<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> Result<T, E>,
@@ -114,6 +150,62 @@ impl Sqlite {
         F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
         self.writer.run_blocking(move |c: &Connection| f(c))
+    }
+}
+
+impl Drop for Sqlite {
+    fn drop(&mut self) {
+        self.closing.store(true, Ordering::Release);
+    }
+}
+
+/// The revocation counter (migration 9), as far as this process has heard it.
+struct Heard {
+    generation: AtomicI64,
+    revocations: Arc<Revocations>,
+}
+
+impl Heard {
+    /// The counter read now: a higher one than heard means revocations.
+    fn note(&self, generation: i64) {
+        if self.generation.fetch_max(generation, Ordering::AcqRel) < generation {
+            self.revocations.revoked();
+        }
+    }
+}
+
+fn generation(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT generation FROM key_revocations WHERE id = 1", [], |r| r.get(0))
+}
+
+/// Reads the counter every `CONFIRM_EVERY` on a connection of its own, for the
+/// changes of other processes; each read that answers confirms what came before it.
+fn watch(path: PathBuf, heard: Arc<Heard>, closing: Arc<AtomicBool>) {
+    let spawned = std::thread::Builder::new().name("sqlite-revocations".into()).spawn(move || {
+        let mut conn = None;
+        while !closing.load(Ordering::Acquire) {
+            let mark = heard.revocations.mark();
+            if conn.is_none() {
+                conn = open(&path).map_err(|e| tracing::error!(error = %e, "revocation watch")).ok();
+            }
+            if let Some(c) = &conn {
+                match generation(c) {
+                    Ok(g) => {
+                        heard.note(g);
+                        heard.revocations.confirm(mark);
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "revocation watch: cannot read the counter");
+                        conn = None;
+                    }
+                }
+            }
+            std::thread::sleep(CONFIRM_EVERY);
+        }
+    });
+    if let Err(e) = spawned {
+        // Without its watch, nothing is ever confirmed: caches always read the database.
+        tracing::error!(error = %e, "cannot start the revocation watch");
     }
 }
 

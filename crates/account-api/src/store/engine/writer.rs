@@ -65,12 +65,15 @@ pub struct Writer {
     queue: mpsc::Sender<Box<dyn Job>>,
 }
 
+/// What the writer does after each commit, before the jobs' callers hear of it.
+pub type AfterCommit = Box<dyn Fn(&Connection) + Send>;
+
 impl Writer {
-    pub fn start(conn: Connection) -> Self {
+    pub fn start(conn: Connection, after_commit: AfterCommit) -> Self {
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, jobs))
+            .spawn(move || run(conn, jobs, after_commit))
             .expect("spawn the writer thread");
         Self { queue }
     }
@@ -118,7 +121,7 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
+fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>, after_commit: AfterCommit) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -132,9 +135,11 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
             // Alone, a job that cannot commit fails by itself; the others go through.
             for job in &mut batch {
                 let alone = commit(&conn, std::slice::from_mut(job));
+                after_commit(&conn);
                 job.finish(alone);
             }
         } else {
+            after_commit(&conn);
             for job in &mut batch {
                 job.finish(committed.clone());
             }
@@ -167,7 +172,7 @@ mod tests {
              CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id));",
         )
         .unwrap();
-        (dir, Writer::start(conn))
+        (dir, Writer::start(conn, Box::new(|_| {})))
     }
 
     fn insert(

@@ -1,0 +1,204 @@
+//! Access keys this instance has read lately, kept in memory so that a signed call
+//! needs no database read (and no thread hand-off) to know who signs it: the key's
+//! owner, expiry and session, its opened secret, and its signing keys (one per day,
+//! algorithm and service: four HMACs each, made once).
+//!
+//! Only active keys are kept. Whatever may revoke one (a key deleted, deactivated or
+//! given a new expiry, a session ended, a user deleted) moves storage's epoch, on this
+//! instance before the revoking call answers, on the others through their watch
+//! (`store/revocations.rs`); a key read under an older epoch, or while the watch
+//! cannot vouch for what it heard, is read again. Expiry is checked at each call.
+//! Writes still check their credentials in their own transaction (`door.rs`).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use account_contract::signing::{self, Algorithm};
+
+use crate::store::access_keys::SessionOf;
+use crate::store::revocations::Revocations;
+use crate::store::Owner;
+
+/// Most keys kept; past it the cache starts again empty (a key is one read away).
+const MAX_KEYS: usize = 50_000;
+/// Signing keys kept per access key (day × algorithm × service).
+const MAX_SIGNING_KEYS: usize = 4;
+/// `last_active` of a session with no activity recorded yet.
+const NEVER: i64 = i64::MIN;
+
+/// An active access key as read from the database, with its secret opened.
+pub struct VerifiedKey {
+    epoch: u64,
+    pub access_key_id: String,
+    pub owner: Owner,
+    pub expires_at: Option<i64>,
+    /// The session the key belongs to, if any.
+    pub session: Option<SessionOf>,
+    /// When its session last signed a call, as this instance last read or wrote it.
+    last_active: AtomicI64,
+    secret: String,
+    signing_keys: Mutex<Vec<SigningKey>>,
+}
+
+/// A signing key, and the scope it signs for.
+struct SigningKey {
+    algorithm: Algorithm,
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+impl VerifiedKey {
+    /// `epoch`: storage's, taken before the read (`VerifiedKeys::epoch`).
+    pub fn new(
+        epoch: u64,
+        access_key_id: String,
+        owner: Owner,
+        expires_at: Option<i64>,
+        session: Option<SessionOf>,
+        last_active: Option<i64>,
+        secret: String,
+    ) -> Self {
+        Self {
+            epoch,
+            access_key_id,
+            owner,
+            expires_at,
+            session,
+            last_active: AtomicI64::new(last_active.unwrap_or(NEVER)),
+            secret,
+            signing_keys: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+
+    /// The key that signs for `date` (`YYYYMMDD`) in `region`, for `service`.
+    pub fn signing_key(
+        &self,
+        algorithm: Algorithm,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> [u8; 32] {
+        let mut known = self.signing_keys.lock().expect("signing keys");
+        let found = known.iter().find(|k| {
+            k.algorithm == algorithm && k.date == date && k.region == region && k.service == service
+        });
+        if let Some(k) = found {
+            return k.key;
+        }
+        let key = signing::signing_key(algorithm, &self.secret, date, region, service);
+        if known.len() >= MAX_SIGNING_KEYS {
+            known.remove(0);
+        }
+        let (date, region, service) = (date.to_owned(), region.to_owned(), service.to_owned());
+        known.push(SigningKey { algorithm, date, region, service, key });
+        key
+    }
+
+    /// Whether the session's activity should be recorded now, once per `interval`:
+    /// `true` for one call of this instance per interval (the record itself is a
+    /// write that also skips a record made lately by another instance).
+    pub fn activity_due(&self, now: i64, interval: i64) -> bool {
+        let last = self.last_active.load(Ordering::Acquire);
+        if last == NEVER || now - last < interval {
+            return false;
+        }
+        self.last_active.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    }
+}
+
+/// The keys this instance has verified, valid while storage's epoch holds.
+pub struct VerifiedKeys {
+    revocations: Arc<Revocations>,
+    keys: RwLock<HashMap<String, Arc<VerifiedKey>>>,
+}
+
+impl VerifiedKeys {
+    pub fn new(revocations: Arc<Revocations>) -> Self {
+        Self { revocations, keys: RwLock::new(HashMap::new()) }
+    }
+
+    /// Take it before reading a key the cache will keep.
+    pub fn epoch(&self) -> u64 {
+        self.revocations.epoch()
+    }
+
+    /// The key, if read under the current epoch and the watch vouches for it.
+    pub fn get(&self, access_key_id: &str) -> Option<Arc<VerifiedKey>> {
+        let key = self.keys.read().expect("verified keys").get(access_key_id).cloned()?;
+        self.revocations.still_holds(key.epoch).then_some(key)
+    }
+
+    /// Keeps a key read under its epoch; one read under an epoch already gone is
+    /// given back unkept (it serves its own call only).
+    pub fn keep(&self, key: VerifiedKey) -> Arc<VerifiedKey> {
+        let key = Arc::new(key);
+        if key.epoch != self.revocations.epoch() {
+            return key;
+        }
+        let mut keys = self.keys.write().expect("verified keys");
+        if keys.len() >= MAX_KEYS {
+            keys.clear();
+        }
+        keys.insert(key.access_key_id.clone(), key.clone());
+        key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(keys: &VerifiedKeys) -> VerifiedKey {
+        VerifiedKey::new(
+            keys.epoch(),
+            "AK".into(),
+            Owner::account("123456789012"),
+            None,
+            None,
+            None,
+            "secret".into(),
+        )
+    }
+
+    #[test]
+    fn a_key_read_before_a_revocation_is_never_served_after_it() {
+        let revocations = Arc::new(Revocations::default());
+        revocations.confirm(revocations.mark());
+        let keys = VerifiedKeys::new(revocations.clone());
+        keys.keep(key(&keys));
+        assert!(keys.get("AK").is_some());
+        revocations.revoked();
+        assert!(keys.get("AK").is_none(), "kept before the revocation");
+        // Read before a revocation, kept after it: a read that raced the revocation.
+        let raced = key(&keys);
+        revocations.revoked();
+        keys.keep(raced);
+        assert!(keys.get("AK").is_none(), "a read that raced a revocation is not kept");
+    }
+
+    #[test]
+    fn one_call_per_interval_records_the_activity() {
+        let k = VerifiedKey::new(1, "AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
+        assert!(!k.activity_due(130, 60));
+        assert!(k.activity_due(160, 60));
+        assert!(!k.activity_due(161, 60), "recorded by the call before");
+        assert!(k.activity_due(220, 60));
+    }
+
+    #[test]
+    fn signing_keys_are_made_once_per_day_and_match_the_contract() {
+        let k = VerifiedKey::new(1, "AK".into(), Owner::account("1"), None, None, None, "s".into());
+        let expected = signing::signing_key(Algorithm::Osc4, "s", "20261207", "eu-west-2", "api");
+        assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);
+        assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);
+        assert_ne!(k.signing_key(Algorithm::Osc4, "20261208", "eu-west-2", "api"), expected);
+        assert_eq!(k.signing_keys.lock().unwrap().len(), 2);
+    }
+}
