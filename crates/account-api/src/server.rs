@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::auth::verified_keys::VerifiedKeys;
 use crate::auth::{password_work, throttle, AppState, BehindDoor, Lockout};
 use crate::http::{service, Options, Service};
 use crate::secrets::SecretBox;
+use crate::store::changes::{EpochCache, Watched};
 use crate::store::{Database, Store};
 use crate::{provision, store};
 
@@ -117,6 +117,9 @@ pub struct Prepared {
     pub notes: Vec<String>,
 }
 
+/// Most accounts' rows kept in memory (a few kilobytes each).
+const MAX_CACHED_ACCOUNTS: usize = 10_000;
+
 /// Checks the options, opens the data, creates the demo account if asked.
 pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, String> {
     let cors_origins = cors_origins(&options.cors_origins)?;
@@ -161,7 +164,9 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
             storage.database()
         ));
     }
-    let verified_keys = Arc::new(VerifiedKeys::new(store.revocations().clone()));
+    let changes = store.changes().clone();
+    let verified_keys = Arc::new(crate::auth::verified_keys::verified_keys(changes.clone()));
+    let accounts = Arc::new(EpochCache::new(changes, Watched::Accounts, MAX_CACHED_ACCOUNTS));
     let state = AppState {
         store: BehindDoor::new(store),
         secrets,
@@ -178,6 +183,7 @@ pub fn prepare(storage: &Storage, options: &ServeArgs) -> Result<Prepared, Strin
         trusted_proxies: Arc::new(trusted_proxies),
         webauthn: Arc::new(webauthn),
         verified_keys,
+        accounts,
     };
     let service =
         service(state.clone(), &Options { cors_origins, console_dir: options.console_dir.clone() });

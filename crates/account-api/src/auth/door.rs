@@ -20,13 +20,15 @@
 //! the dispatch sets `sensitive`, and every write of the call checks it
 //! (`Caller::recently_proved`). Permanent keys and Basic are not sessions: OUTSCALE's rules.
 
+use std::sync::Arc;
+
 use account_contract::{ApiError, ErrorCode, ResponseContext};
 
 use super::familiar::Source;
 use super::AppState;
 use crate::store::access_keys::SessionOf;
 use crate::store::sessions;
-use crate::store::{self, Db, Owner, StoreError};
+use crate::store::{self, AccountRecord, Db, Owner, StoreError};
 
 /// One call in progress: who makes it, from where, when, under which request ID.
 pub struct Ctx {
@@ -81,6 +83,18 @@ impl Ctx {
         let (caller, now, window) =
             (self.caller.clone(), self.now, self.state.reauthentication_secs);
         self.read(move |c| caller.recently_proved(c, now, window)).await
+    }
+
+    /// The account's row, from memory while storage vouches for it (`AppState::accounts`).
+    pub async fn account(&self, account_id: &str) -> Result<Option<Arc<AccountRecord>>, ApiError> {
+        let accounts = &self.state.accounts;
+        if let Some(found) = accounts.get(account_id) {
+            return Ok(Some(found));
+        }
+        let epoch = accounts.epoch();
+        let id = account_id.to_owned();
+        let found = self.read(move |c| Ok(store::accounts::by_id(c, &id)?)).await?;
+        Ok(found.map(|record| accounts.keep(account_id, epoch, record)))
     }
 
     /// Reads for this call.

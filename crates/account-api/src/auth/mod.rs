@@ -88,6 +88,9 @@ pub struct AppState {
     pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
     /// Access keys verified lately, valid until storage hears of a revocation.
     pub verified_keys: std::sync::Arc<verified_keys::VerifiedKeys>,
+    /// Accounts' rows read lately, valid until storage hears of a change (on SQLite;
+    /// PostgreSQL reads them each time: `store/changes.rs`).
+    pub accounts: std::sync::Arc<store::changes::EpochCache<AccountRecord>>,
 }
 
 /// Who a login and password belong to: the account (email login) or one of its

@@ -98,7 +98,7 @@ pub(super) async fn signed(
 
 /// Reads a key that is not in memory: it must exist, be active and not expired; its
 /// secret is opened with the server key. Kept for the next calls
-/// (`VerifiedKeys::keep`) unless a revocation happened during the read.
+/// (`EpochCache::keep`) unless a revocation happened during the read.
 async fn verify_key(state: &AppState, key_id: &str, now: i64) -> Result<Arc<VerifiedKey>, ApiError> {
     let epoch = state.verified_keys.epoch();
     let id = key_id.to_owned();
@@ -124,10 +124,9 @@ async fn verify_key(state: &AppState, key_id: &str, now: i64) -> Result<Arc<Veri
         state.secrets.open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed).ok_or_else(
             || crate::failure::internal("an access key secret does not open with the server key"),
         )?;
-    let owner = key.owner();
-    let verified =
-        VerifiedKey::new(epoch, key.access_key_id, owner, key.expires_at, session, last_active, secret);
-    Ok(state.verified_keys.keep(verified))
+    let (id, owner) = (key.access_key_id.clone(), key.owner());
+    let verified = VerifiedKey::new(id, owner, key.expires_at, session, last_active, secret);
+    Ok(state.verified_keys.keep(&key.access_key_id, epoch, verified))
 }
 
 /// Records that a session signed a call now, without waiting for it (the caller

@@ -6,18 +6,17 @@
 //! Only active keys are kept. Whatever may revoke one (a key deleted, deactivated or
 //! given a new expiry, a session ended, a user deleted) moves storage's epoch, on this
 //! instance before the revoking call answers, on the others through their watch
-//! (`store/revocations.rs`); a key read under an older epoch, or while the watch
-//! cannot vouch for what it heard, is read again. Expiry is checked at each call.
-//! Writes still check their credentials in their own transaction (`door.rs`).
+//! (`store/changes.rs`); a key read under an older epoch, or while the watch cannot
+//! vouch for what it heard, is read again. Expiry is checked at each call. Writes
+//! still check their credentials in their own transaction (`door.rs`).
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use account_contract::signing::{self, Algorithm};
 
 use crate::store::access_keys::SessionOf;
-use crate::store::revocations::Revocations;
+use crate::store::changes::{Changes, EpochCache, Watched};
 use crate::store::Owner;
 
 /// Most keys kept; past it the cache starts again empty (a key is one read away).
@@ -29,7 +28,6 @@ const NEVER: i64 = i64::MIN;
 
 /// An active access key as read from the database, with its secret opened.
 pub struct VerifiedKey {
-    epoch: u64,
     pub access_key_id: String,
     pub owner: Owner,
     pub expires_at: Option<i64>,
@@ -51,9 +49,7 @@ struct SigningKey {
 }
 
 impl VerifiedKey {
-    /// `epoch`: storage's, taken before the read (`VerifiedKeys::epoch`).
     pub fn new(
-        epoch: u64,
         access_key_id: String,
         owner: Owner,
         expires_at: Option<i64>,
@@ -62,7 +58,6 @@ impl VerifiedKey {
         secret: String,
     ) -> Self {
         Self {
-            epoch,
             access_key_id,
             owner,
             expires_at,
@@ -113,79 +108,20 @@ impl VerifiedKey {
     }
 }
 
-/// The keys this instance has verified, valid while storage's epoch holds.
-pub struct VerifiedKeys {
-    revocations: Arc<Revocations>,
-    keys: RwLock<HashMap<String, Arc<VerifiedKey>>>,
-}
+/// The keys this instance has verified, by access key ID.
+pub type VerifiedKeys = EpochCache<VerifiedKey>;
 
-impl VerifiedKeys {
-    pub fn new(revocations: Arc<Revocations>) -> Self {
-        Self { revocations, keys: RwLock::new(HashMap::new()) }
-    }
-
-    /// Take it before reading a key the cache will keep.
-    pub fn epoch(&self) -> u64 {
-        self.revocations.epoch()
-    }
-
-    /// The key, if read under the current epoch and the watch vouches for it.
-    pub fn get(&self, access_key_id: &str) -> Option<Arc<VerifiedKey>> {
-        let key = self.keys.read().expect("verified keys").get(access_key_id).cloned()?;
-        self.revocations.still_holds(key.epoch).then_some(key)
-    }
-
-    /// Keeps a key read under its epoch; one read under an epoch already gone is
-    /// given back unkept (it serves its own call only).
-    pub fn keep(&self, key: VerifiedKey) -> Arc<VerifiedKey> {
-        let key = Arc::new(key);
-        if key.epoch != self.revocations.epoch() {
-            return key;
-        }
-        let mut keys = self.keys.write().expect("verified keys");
-        if keys.len() >= MAX_KEYS {
-            keys.clear();
-        }
-        keys.insert(key.access_key_id.clone(), key.clone());
-        key
-    }
+pub fn verified_keys(changes: Arc<Changes>) -> VerifiedKeys {
+    EpochCache::new(changes, Watched::Keys, MAX_KEYS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key(keys: &VerifiedKeys) -> VerifiedKey {
-        VerifiedKey::new(
-            keys.epoch(),
-            "AK".into(),
-            Owner::account("123456789012"),
-            None,
-            None,
-            None,
-            "secret".into(),
-        )
-    }
-
-    #[test]
-    fn a_key_read_before_a_revocation_is_never_served_after_it() {
-        let revocations = Arc::new(Revocations::default());
-        revocations.confirm(revocations.mark());
-        let keys = VerifiedKeys::new(revocations.clone());
-        keys.keep(key(&keys));
-        assert!(keys.get("AK").is_some());
-        revocations.revoked();
-        assert!(keys.get("AK").is_none(), "kept before the revocation");
-        // Read before a revocation, kept after it: a read that raced the revocation.
-        let raced = key(&keys);
-        revocations.revoked();
-        keys.keep(raced);
-        assert!(keys.get("AK").is_none(), "a read that raced a revocation is not kept");
-    }
-
     #[test]
     fn one_call_per_interval_records_the_activity() {
-        let k = VerifiedKey::new(1, "AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
+        let k = VerifiedKey::new("AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
         assert!(!k.activity_due(130, 60));
         assert!(k.activity_due(160, 60));
         assert!(!k.activity_due(161, 60), "recorded by the call before");
@@ -194,7 +130,7 @@ mod tests {
 
     #[test]
     fn signing_keys_are_made_once_per_day_and_match_the_contract() {
-        let k = VerifiedKey::new(1, "AK".into(), Owner::account("1"), None, None, None, "s".into());
+        let k = VerifiedKey::new("AK".into(), Owner::account("1"), None, None, None, "s".into());
         let expected = signing::signing_key(Algorithm::Osc4, "s", "20261207", "eu-west-2", "api");
         assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);
         assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);

@@ -23,10 +23,9 @@ pub async fn read_accounts(
     if ctx.dry_run {
         return Ok(ReadAccountsResponse { accounts: None, response_context: ctx.context() });
     }
-    let account_id = ctx.caller.owner.account_id.clone();
-    let record = ctx.read(move |c| Ok(accounts::by_id(c, &account_id)?)).await?.ok_or_else(gone)?;
+    let record = ctx.account(&ctx.caller.owner.account_id).await?.ok_or_else(gone)?;
     Ok(ReadAccountsResponse {
-        accounts: Some(vec![record.account]),
+        accounts: Some(vec![record.account.clone()]),
         response_context: ctx.context(),
     })
 }

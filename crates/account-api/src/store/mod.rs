@@ -12,8 +12,8 @@ pub mod familiar_sources;
 pub mod meta;
 pub mod mfa;
 pub mod mfa_failures;
+pub mod changes;
 pub mod passwords;
-pub mod revocations;
 pub mod sessions;
 pub mod sql;
 pub mod users;
@@ -159,11 +159,11 @@ impl Store {
         .map_err(|e| E::from(StoreError::internal(e)))?
     }
 
-    /// What storage tells caches of revoked keys (`revocations.rs`).
-    pub fn revocations(&self) -> &Arc<revocations::Revocations> {
+    /// What storage tells the caches above it (`changes.rs`).
+    pub fn changes(&self) -> &Arc<changes::Changes> {
         match &*self.engine {
-            Engine::Sqlite(db) => db.revocations(),
-            Engine::Postgres(pg) => pg.revocations(),
+            Engine::Sqlite(db) => db.changes(),
+            Engine::Postgres(pg) => pg.changes(),
         }
     }
 

@@ -8,7 +8,7 @@
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
 //!
-//! Revoked keys (`store/revocations.rs`): a write whose transaction revoked one (the
+//! Revoked keys (`store/changes.rs`): a write whose transaction revoked one (the
 //! triggers note it in `account_api.revoked`) voids this instance's caches once it
 //! commits, before its call answers; other instances hear it through their watch
 //! (`pg_watch.rs`).
@@ -25,7 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{pg_watch, schema};
-use crate::store::revocations::Revocations;
+use crate::store::changes::{Changes, Watched};
 use crate::store::sql::{Db, DbError, Row, Sql, Value};
 use crate::store::StoreError;
 
@@ -47,7 +47,7 @@ pub struct Postgres {
     tls: MakeRustlsConnect,
     idle: Mutex<Vec<Conn>>,
     slots: Arc<Semaphore>,
-    revocations: Arc<Revocations>,
+    changes: Arc<Changes>,
     /// Tells the revocation watch to end.
     closing: Arc<AtomicBool>,
 }
@@ -98,7 +98,8 @@ impl Postgres {
             tls,
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(Semaphore::new(pool_size.max(1))),
-            revocations: Arc::new(Revocations::default()),
+            // Accounts' changes are not notified (see `store/changes.rs`).
+            changes: Arc::new(Changes::new(false)),
             closing: Arc::new(AtomicBool::new(false)),
         };
         let mut conn = pg.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
@@ -108,7 +109,7 @@ impl Postgres {
         pg_watch::start(
             pg.config.clone(),
             pg.tls.clone(),
-            pg.revocations.clone(),
+            pg.changes.clone(),
             pg.closing.clone(),
         );
         tracing::info!(link = protection, "PostgreSQL");
@@ -124,8 +125,8 @@ impl Postgres {
         Ok(Conn { client, statements: HashMap::new(), idle_since: std::time::Instant::now() })
     }
 
-    pub fn revocations(&self) -> &Arc<Revocations> {
-        &self.revocations
+    pub fn changes(&self) -> &Arc<Changes> {
+        &self.changes
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
@@ -180,7 +181,7 @@ impl Postgres {
 
     fn give_back(&self, lent: Lent) {
         if lent.revoked.get() {
-            self.revocations.revoked();
+            self.changes.changed(Watched::Keys);
         }
         let mut conn = lent.conn.into_inner();
         conn.idle_since = std::time::Instant::now();

@@ -6,9 +6,9 @@
 //! nothing either. So every `CONFIRM_EVERY` the watch notifies a channel of its own
 //! and waits for the echo. PostgreSQL delivers notifications in commit order, so once
 //! the echo of a beat sent at moment M is back, every revocation committed before M
-//! has been heard (`Revocations::confirm`). A beat that does not come back within
+//! has been heard (`Changes::confirm`). A beat that does not come back within
 //! `TRUST`, or any error, drops the link: caches stop trusting what they hold
-//! (`Revocations::still_holds`) until a new link listens again.
+//! (`Changes::still_holds`) until a new link listens again.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use std::time::Instant;
 use postgres::fallible_iterator::FallibleIterator;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::store::revocations::{Revocations, CONFIRM_EVERY, TRUST};
+use crate::store::changes::{Changes, Watched, CONFIRM_EVERY, TRUST};
 
 /// The channel the triggers notify (migration 9).
 pub const CHANNEL: &str = "account_api_revocations";
@@ -28,13 +28,13 @@ pub const APPLICATION_NAME: &str = "account-api revocation watch";
 pub fn start(
     mut config: postgres::Config,
     tls: MakeRustlsConnect,
-    revocations: Arc<Revocations>,
+    changes: Arc<Changes>,
     closing: Arc<AtomicBool>,
 ) {
     config.application_name(APPLICATION_NAME);
     let spawned = std::thread::Builder::new()
         .name("pg-revocations".into())
-        .spawn(move || watch(&config, tls, &revocations, &closing));
+        .spawn(move || watch(&config, tls, &changes, &closing));
     if let Err(e) = spawned {
         // Without its watch, nothing is ever confirmed: caches always read the database.
         tracing::error!(error = %e, "cannot start the revocation watch");
@@ -44,7 +44,7 @@ pub fn start(
 fn watch(
     config: &postgres::Config,
     tls: MakeRustlsConnect,
-    revocations: &Revocations,
+    changes: &Changes,
     closing: &AtomicBool,
 ) {
     // This instance's own beat channel, so that it waits for its own echo only.
@@ -59,12 +59,12 @@ fn watch(
         let why = match link {
             Ok(mut client) => {
                 // What was revoked while nobody listened is unknown: void it all.
-                revocations.revoked();
+                changes.all_changed();
                 if lost {
                     tracing::info!("revocation watch: listening again");
                 }
-                let why = follow(&mut client, &beats, revocations, closing);
-                revocations.revoked();
+                let why = follow(&mut client, &beats, changes, closing);
+                changes.all_changed();
                 why
             }
             Err(e) => Err(e),
@@ -83,13 +83,13 @@ fn watch(
 fn follow(
     client: &mut postgres::Client,
     beats: &str,
-    revocations: &Revocations,
+    changes: &Changes,
     closing: &AtomicBool,
 ) -> Result<(), String> {
     let mut beat: u64 = 0;
     while !closing.load(Ordering::Acquire) {
         beat += 1;
-        let mark = revocations.mark();
+        let mark = changes.mark();
         let sent = Instant::now();
         client.batch_execute(&format!("NOTIFY {beats}, '{beat}'")).map_err(|e| e.to_string())?;
         let mut echoed = false;
@@ -106,9 +106,9 @@ fn follow(
                 return Err(format!("no echo of a beat within {TRUST:?}"));
             }
             match client.notifications().timeout_iter(wait).next() {
-                Ok(Some(n)) if n.channel() == CHANNEL => revocations.revoked(),
+                Ok(Some(n)) if n.channel() == CHANNEL => changes.changed(Watched::Keys),
                 Ok(Some(n)) if n.payload() == beat.to_string() => {
-                    revocations.confirm(mark);
+                    changes.confirm(mark);
                     echoed = true;
                 }
                 // The echo of an older beat.

@@ -136,22 +136,27 @@ pub const SQLITE: &[&str] = &[
     // 8: when the session last proved its password (and second factor): recent
     // re-authentication. NULL: never since the server knew (a sign-in sets it).
     "ALTER TABLE session_devices ADD COLUMN proved_at INTEGER;",
-    // 9: revocations of access keys, told to the caches above storage
-    // (`store/revocations.rs`): whatever deletes a key (a session ended, a user
-    // deleted, by this server or the command line) or changes its state or expiry
-    // moves a counter the server watches. On PostgreSQL the triggers notify instead
-    // (the table is kept on both so that the engines have the same tables).
-    "CREATE TABLE key_revocations (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
+    // 9: changes the caches above storage must hear of (`store/changes.rs`): whatever
+    // deletes an access key (a session ended, a user deleted, by this server or the
+    // command line) or changes its state or expiry, and whatever changes an account's
+    // row, moves a counter the server watches. On PostgreSQL the key triggers notify
+    // instead, and accounts are not cached (the table is kept on both so that the
+    // engines have the same tables).
+    "CREATE TABLE cache_changes (
+        what TEXT PRIMARY KEY,
         generation INTEGER NOT NULL
      );
-     INSERT INTO key_revocations (id, generation) VALUES (1, 0);
+     INSERT INTO cache_changes (what, generation) VALUES ('access_keys', 0), ('accounts', 0);
      CREATE TRIGGER access_key_deleted AFTER DELETE ON access_keys
-     BEGIN UPDATE key_revocations SET generation = generation + 1; END;
+     BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'access_keys'; END;
      CREATE TRIGGER access_key_changed AFTER UPDATE OF state, expires_at, session_id ON access_keys
         WHEN OLD.state IS NOT NEW.state OR OLD.expires_at IS NOT NEW.expires_at
             OR OLD.session_id IS NOT NEW.session_id
-     BEGIN UPDATE key_revocations SET generation = generation + 1; END;",
+     BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'access_keys'; END;
+     CREATE TRIGGER account_changed AFTER UPDATE ON accounts
+     BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;
+     CREATE TRIGGER account_deleted AFTER DELETE ON accounts
+     BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -284,11 +289,11 @@ pub const POSTGRES: &[&str] = &[
     // 9: every instance LISTENs on `account_api_revocations` (`engine/pg_watch.rs`);
     // the writing transaction notes it in `account_api.revoked` for its own instance,
     // which reads it with its COMMIT.
-    "CREATE TABLE key_revocations (
-        id BIGINT PRIMARY KEY CHECK (id = 1),
+    "CREATE TABLE cache_changes (
+        what TEXT PRIMARY KEY,
         generation BIGINT NOT NULL
      );
-     INSERT INTO key_revocations (id, generation) VALUES (1, 0);
+     INSERT INTO cache_changes (what, generation) VALUES ('access_keys', 0), ('accounts', 0);
      CREATE FUNCTION account_api_key_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
         PERFORM pg_notify('account_api_revocations', '');

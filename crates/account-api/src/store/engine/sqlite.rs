@@ -5,10 +5,10 @@
 //! Reads run on the caller's thread, async or not: an indexed read of one identity's
 //! rows takes microseconds, less than handing it to another thread and back.
 //!
-//! Revoked keys (`store/revocations.rs`): the triggers' counter is read by the writer
-//! after each commit, so this server's own revocations void the caches before the call
-//! that made them answers, and by a watch thread every `CONFIRM_EVERY`, for the
-//! changes other processes make to the file (the command line).
+//! Caches (`store/changes.rs`): the triggers' counters are read by the writer after
+//! each commit, so this server's own changes void the caches before the call that made
+//! them answers, and by a watch thread every `CONFIRM_EVERY`, for the changes other
+//! processes make to the file (the command line).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -18,7 +18,7 @@ use rusqlite::Connection;
 
 use super::schema;
 use super::writer::Writer;
-use crate::store::revocations::{Revocations, CONFIRM_EVERY};
+use crate::store::changes::{Changes, Watched, CONFIRM_EVERY};
 use crate::store::sql::Db;
 use crate::store::StoreError;
 
@@ -26,7 +26,7 @@ pub struct Sqlite {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
     writer: Writer,
-    revocations: Arc<Revocations>,
+    changes: Arc<Changes>,
     /// Tells the watch thread to end.
     closing: Arc<AtomicBool>,
 }
@@ -89,34 +89,35 @@ impl Sqlite {
         let mut conn = open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         private_files(path).map_err(|e| format!("cannot chmod 600 {}: {e}", path.display()))?;
         migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
-        let revocations = Arc::new(Revocations::default());
+        // One process writes the file (and the command line, heard by the watch):
+        // accounts' changes are heard too.
+        let changes = Arc::new(Changes::new(true));
         let heard = Arc::new(Heard {
-            generation: AtomicI64::new(
-                generation(&conn).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-            ),
-            revocations: revocations.clone(),
+            keys: AtomicI64::new(0),
+            accounts: AtomicI64::new(0),
+            changes: changes.clone(),
         });
+        heard.note(&conn).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let closing = Arc::new(AtomicBool::new(false));
         watch(path.to_owned(), heard.clone(), closing.clone());
-        let after_commit = move |conn: &Connection| match generation(conn) {
-            Ok(g) => heard.note(g),
-            // Unknown: void the caches rather than guess.
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read the revocation counter");
-                heard.revocations.revoked()
+        let after_commit = move |conn: &Connection| {
+            if let Err(e) = heard.note(conn) {
+                // Unknown: void the caches rather than guess.
+                tracing::error!(error = %e, "cannot read the cache counters");
+                heard.changes.all_changed();
             }
         };
         Ok(Self {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
             writer: Writer::start(conn, Box::new(after_commit)),
-            revocations,
+            changes,
             closing,
         })
     }
 
-    pub fn revocations(&self) -> &Arc<Revocations> {
-        &self.revocations
+    pub fn changes(&self) -> &Arc<Changes> {
+        &self.changes
     }
 
     /// Runs `f` on a pooled read connection, on the caller's thread.
@@ -159,43 +160,48 @@ impl Drop for Sqlite {
     }
 }
 
-/// The revocation counter (migration 9), as far as this process has heard it.
+/// The triggers' counters (migration 9), as far as this process has heard them.
 struct Heard {
-    generation: AtomicI64,
-    revocations: Arc<Revocations>,
+    keys: AtomicI64,
+    accounts: AtomicI64,
+    changes: Arc<Changes>,
 }
 
 impl Heard {
-    /// The counter read now: a higher one than heard means revocations.
-    fn note(&self, generation: i64) {
-        if self.generation.fetch_max(generation, Ordering::AcqRel) < generation {
-            self.revocations.revoked();
+    /// Reads the counters: a higher one than heard means changes.
+    fn note(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut statement = conn.prepare_cached("SELECT what, generation FROM cache_changes")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let (what, generation): (String, i64) = (row.get(0)?, row.get(1)?);
+            let (heard, watched) = match what.as_str() {
+                "access_keys" => (&self.keys, Watched::Keys),
+                "accounts" => (&self.accounts, Watched::Accounts),
+                _ => continue,
+            };
+            if heard.fetch_max(generation, Ordering::AcqRel) < generation {
+                self.changes.changed(watched);
+            }
         }
+        Ok(())
     }
 }
 
-fn generation(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT generation FROM key_revocations WHERE id = 1", [], |r| r.get(0))
-}
-
-/// Reads the counter every `CONFIRM_EVERY` on a connection of its own, for the
+/// Reads the counters every `CONFIRM_EVERY` on a connection of its own, for the
 /// changes of other processes; each read that answers confirms what came before it.
 fn watch(path: PathBuf, heard: Arc<Heard>, closing: Arc<AtomicBool>) {
-    let spawned = std::thread::Builder::new().name("sqlite-revocations".into()).spawn(move || {
+    let spawned = std::thread::Builder::new().name("sqlite-changes".into()).spawn(move || {
         let mut conn = None;
         while !closing.load(Ordering::Acquire) {
-            let mark = heard.revocations.mark();
+            let mark = heard.changes.mark();
             if conn.is_none() {
-                conn = open(&path).map_err(|e| tracing::error!(error = %e, "revocation watch")).ok();
+                conn = open(&path).map_err(|e| tracing::error!(error = %e, "cache watch")).ok();
             }
             if let Some(c) = &conn {
-                match generation(c) {
-                    Ok(g) => {
-                        heard.note(g);
-                        heard.revocations.confirm(mark);
-                    }
+                match heard.note(c) {
+                    Ok(()) => heard.changes.confirm(mark),
                     Err(e) => {
-                        tracing::error!(error = %e, "revocation watch: cannot read the counter");
+                        tracing::error!(error = %e, "cache watch: cannot read the counters");
                         conn = None;
                     }
                 }
@@ -205,7 +211,7 @@ fn watch(path: PathBuf, heard: Arc<Heard>, closing: Arc<AtomicBool>) {
     });
     if let Err(e) = spawned {
         // Without its watch, nothing is ever confirmed: caches always read the database.
-        tracing::error!(error = %e, "cannot start the revocation watch");
+        tracing::error!(error = %e, "cannot start the cache watch");
     }
 }
 
