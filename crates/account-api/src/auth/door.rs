@@ -92,8 +92,7 @@ impl Ctx {
             return Ok(Some(found));
         }
         let epoch = accounts.epoch();
-        let id = account_id.to_owned();
-        let found = self.read(move |c| Ok(store::accounts::by_id(c, &id)?)).await?;
+        let found = store::accounts::read_now(&self.state.store.0, account_id).await?;
         Ok(found.map(|record| accounts.keep(account_id, epoch, record)))
     }
 

@@ -99,7 +99,11 @@ pub(super) async fn signed(
 /// Reads a key that is not in memory: it must exist, be active and not expired; its
 /// secret is opened with the server key. Kept for the next calls
 /// (`EpochCache::keep`) unless a revocation happened during the read.
-async fn verify_key(state: &AppState, key_id: &str, now: i64) -> Result<Arc<VerifiedKey>, ApiError> {
+async fn verify_key(
+    state: &AppState,
+    key_id: &str,
+    now: i64,
+) -> Result<Arc<VerifiedKey>, ApiError> {
     let epoch = state.verified_keys.epoch();
     let id = key_id.to_owned();
     let (key, session, last_active) = state

@@ -121,7 +121,8 @@ mod tests {
 
     #[test]
     fn one_call_per_interval_records_the_activity() {
-        let k = VerifiedKey::new("AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
+        let k =
+            VerifiedKey::new("AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
         assert!(!k.activity_due(130, 60));
         assert!(k.activity_due(160, 60));
         assert!(!k.activity_due(161, 60), "recorded by the call before");

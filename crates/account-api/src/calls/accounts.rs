@@ -51,8 +51,7 @@ pub async fn update_account(
                     "Email",
                     "is already used by another account.",
                 )
-            })?;
-            Ok(accounts::by_id(c, &account_id)?)
+            })
         })
         .await?
         .ok_or_else(gone)?;

@@ -1,7 +1,7 @@
 //! Accounts (their passwords and history: `passwords.rs`).
 
 use super::sql::{args, Db, DbError, Row, Value};
-use super::StoreError;
+use super::{Store, StoreError};
 use account_contract::validation::normalize_login;
 use account_contract::{Account, AccountField, UpdateAccountRequest};
 
@@ -24,10 +24,16 @@ fn column(field: AccountField) -> &'static str {
     }
 }
 
-const SELECT: &str =
-    "SELECT account_id, customer_id, additional_emails, outscale_login_allowed, password_hash,
-    email, first_name, last_name, job_title, phone_number, mobile_number, company_name, vat_number,
-    city, zip_code, state_province, country FROM accounts";
+/// The columns `from_row` reads (a macro, for `concat!`).
+macro_rules! columns {
+    () => {
+        "account_id, customer_id, additional_emails, outscale_login_allowed, password_hash,
+        email, first_name, last_name, job_title, phone_number, mobile_number, company_name,
+        vat_number, city, zip_code, state_province, country"
+    };
+}
+
+const SELECT: &str = concat!("SELECT ", columns!(), " FROM accounts");
 
 /// An account as stored: what the API shows, plus its password hash.
 #[derive(Debug, Clone)]
@@ -64,6 +70,15 @@ pub fn by_id(conn: &Db, account_id: &str) -> Result<Option<AccountRecord>, Store
     conn.query_opt(&format!("{SELECT} WHERE account_id = ?1"), args![account_id], from_row)
 }
 
+/// `by_id`, as one statement read now on the async threads (`Store::fetch`).
+pub async fn read_now(
+    store: &Store,
+    account_id: &str,
+) -> Result<Option<AccountRecord>, StoreError> {
+    let rows = store.fetch(&format!("{SELECT} WHERE account_id = ?1"), args![account_id]).await?;
+    Ok(rows.first().map(from_row).transpose()?)
+}
+
 pub fn by_email(conn: &Db, email: &str) -> Result<Option<AccountRecord>, StoreError> {
     conn.query_opt(
         &format!("{SELECT} WHERE email_key = ?1"),
@@ -77,12 +92,13 @@ pub fn count(conn: &Db) -> Result<u64, StoreError> {
 }
 
 /// Applies the fields an update carries; the others stay as they are. An email
-/// another account uses is `StoreError::Duplicate`.
+/// another account uses is `StoreError::Duplicate`. Answers the account as it is now
+/// (from the UPDATE itself: one round trip on PostgreSQL).
 pub fn update(
     conn: &Db,
     account_id: &str,
     update: &UpdateAccountRequest,
-) -> Result<(), StoreError> {
+) -> Result<Option<AccountRecord>, StoreError> {
     let mut sets: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     for field in AccountField::ALL {
@@ -100,12 +116,16 @@ pub fn update(
         sets.push(format!("additional_emails = ?{}", values.len()));
     }
     if sets.is_empty() {
-        return Ok(());
+        return by_id(conn, account_id);
     }
     values.push(Value::Text(account_id.to_owned()));
-    let sql =
-        format!("UPDATE accounts SET {} WHERE account_id = ?{}", sets.join(", "), values.len());
-    conn.execute(&sql, &values).map(drop)
+    let sql = format!(
+        "UPDATE accounts SET {} WHERE account_id = ?{} RETURNING {}",
+        sets.join(", "),
+        values.len(),
+        columns!()
+    );
+    conn.query_opt(&sql, &values, from_row)
 }
 
 /// What a new account is made of.
@@ -130,5 +150,5 @@ pub fn insert(conn: &Db, new: &NewAccount) -> Result<(), StoreError> {
         args![new.account_id, new.customer_id, new.email, normalize_login(&new.email), new.password_hash, new.now],
     )
     ?;
-    update(conn, &new.account_id, &new.profile)
+    update(conn, &new.account_id, &new.profile).map(drop)
 }

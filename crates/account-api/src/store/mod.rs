@@ -7,12 +7,12 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod changes;
 pub mod engine;
 pub mod familiar_sources;
 pub mod meta;
 pub mod mfa;
 pub mod mfa_failures;
-pub mod changes;
 pub mod passwords;
 pub mod sessions;
 pub mod sql;
@@ -157,6 +157,16 @@ impl Store {
         })
         .await
         .map_err(|e| E::from(StoreError::internal(e)))?
+    }
+
+    /// The rows of one statement, read now, on the async threads: a SQLite read (see
+    /// `read`), or a query pipelined on PostgreSQL's shared read connections
+    /// (`engine/pg_reads.rs`). For the one read a signed call makes in the steady state.
+    pub async fn fetch(&self, sql: &str, args: &[sql::Value]) -> Result<Vec<sql::Row>, StoreError> {
+        match &*self.engine {
+            Engine::Sqlite(db) => db.read(|c| Ok(c.fetch(sql, args)?)),
+            Engine::Postgres(pg) => pg.fetch(sql, args).await,
+        }
     }
 
     /// What storage tells the caches above it (`changes.rs`).

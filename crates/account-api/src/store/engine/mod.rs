@@ -2,8 +2,9 @@
 //! thread) and PostgreSQL (a pool, serializable transactions), and their migrations.
 
 pub mod pg;
-mod pg_watch;
+mod pg_reads;
 mod pg_tls;
+mod pg_watch;
 pub mod schema;
 pub(crate) mod sqlite;
 mod writer;

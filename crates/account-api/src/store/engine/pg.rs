@@ -50,6 +50,8 @@ pub struct Postgres {
     changes: Arc<Changes>,
     /// Tells the revocation watch to end.
     closing: Arc<AtomicBool>,
+    /// One-statement reads from the async threads (`pg_reads.rs`).
+    reads: super::pg_reads::AsyncReads,
 }
 
 /// One connection, with the statements prepared on it.
@@ -83,16 +85,21 @@ pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
 impl Postgres {
     /// Connects, checks the server, and brings the schema up to date.
     pub fn open(url: &str, pool_size: usize) -> Result<Self, String> {
-        let super::pg_tls::Link { mut config, tls, protection } = super::pg_tls::link(url)?;
-        config
+        let super::pg_tls::Link { config: mut settings, tls, protection } =
+            super::pg_tls::link(url)?;
+        settings
             .connect_timeout(CONNECT_TIMEOUT)
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .application_name("account-api")
-            // PostgreSQL's notices ("already exists, skipping") are for debugging only.
-            .notice_callback(|notice| tracing::debug!(notice = notice.message(), "postgres notice"))
             // A statement stuck behind a lock, or a transaction left open, is given up.
             .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
+        let reads = super::pg_reads::AsyncReads::new(settings.clone(), tls.clone());
+        let mut config = postgres::Config::from(settings);
+        // PostgreSQL's notices ("already exists, skipping") are for debugging only.
+        config.notice_callback(|notice| {
+            tracing::debug!(notice = notice.message(), "postgres notice")
+        });
         let pg = Self {
             config,
             tls,
@@ -101,17 +108,13 @@ impl Postgres {
             // Accounts' changes are not notified (see `store/changes.rs`).
             changes: Arc::new(Changes::new(false)),
             closing: Arc::new(AtomicBool::new(false)),
+            reads,
         };
         let mut conn = pg.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         migrate(&mut conn.client)
             .map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         pg.idle.lock().expect("pool").push(conn);
-        pg_watch::start(
-            pg.config.clone(),
-            pg.tls.clone(),
-            pg.changes.clone(),
-            pg.closing.clone(),
-        );
+        pg_watch::start(pg.config.clone(), pg.tls.clone(), pg.changes.clone(), pg.closing.clone());
         tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
     }
@@ -127,6 +130,11 @@ impl Postgres {
 
     pub fn changes(&self) -> &Arc<Changes> {
         &self.changes
+    }
+
+    /// One statement's rows, from the async threads (`pg_reads.rs`).
+    pub async fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        self.reads.fetch(sql, args).await
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
@@ -321,9 +329,9 @@ impl Lent {
             .client
             .simple_query("SELECT current_setting('account_api.revoked', true); COMMIT");
         let answer = answer.map_err(|e| self.note(e))?;
-        let revoked = answer.iter().any(|m| {
-            matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes"))
-        });
+        let revoked = answer.iter().any(
+            |m| matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes")),
+        );
         if revoked {
             self.revoked.set(true);
         }
@@ -382,20 +390,21 @@ impl Sql for Lent {
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let result = self.conn.borrow_mut().client.query(&statement, &params);
         let rows = result.map_err(|e| self.note(e))?;
-        rows.iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|i| row.try_get::<_, Value>(i))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
-                    .map_err(DbError::Postgres)
-            })
-            .collect()
+        rows.iter().map(row_of).collect()
     }
 }
 
+/// A row as the storage functions read it.
+pub(super) fn row_of(row: &postgres::Row) -> Result<Row, DbError> {
+    (0..row.len())
+        .map(|i| row.try_get::<_, Value>(i))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Row)
+        .map_err(DbError::Postgres)
+}
+
 /// SQLite's numbered placeholders (`?1`) as PostgreSQL's (`$1`).
-fn placeholders(sql: &str) -> String {
+pub(super) fn placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {

@@ -10,7 +10,6 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use postgres::config::{Host, SslMode};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
@@ -19,6 +18,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
+use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How the link is protected (libpq's `sslmode`).
@@ -63,7 +63,7 @@ enum Check {
 
 /// The connection settings and the TLS connector that go with them.
 pub struct Link {
-    pub config: postgres::Config,
+    pub config: tokio_postgres::Config,
     pub tls: MakeRustlsConnect,
     /// How the link is protected, for the start-up log.
     pub protection: String,
@@ -72,7 +72,7 @@ pub struct Link {
 /// Reads `url`: its PostgreSQL settings, and how to protect the link.
 pub fn link(url: &str) -> Result<Link, String> {
     let (rest, sslmode, rootcert) = take_tls_params(url)?;
-    let mut config: postgres::Config =
+    let mut config: tokio_postgres::Config =
         rest.parse().map_err(|e| format!("--db: not a PostgreSQL URL ({e})"))?;
     let mode = match (sslmode, network_host(&config)) {
         (Some(mode), _) => mode,
@@ -159,7 +159,7 @@ fn take_tls_params(url: &str) -> Result<(String, Option<Mode>, Option<String>), 
 /// The first host the link would reach over the network: not the local socket, not a
 /// loopback address, not `localhost`. Any other name counts: where it leads can change
 /// after start-up.
-fn network_host(config: &postgres::Config) -> Option<String> {
+fn network_host(config: &tokio_postgres::Config) -> Option<String> {
     let local_name = |name: &str| {
         name.eq_ignore_ascii_case("localhost")
             || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
