@@ -3,13 +3,19 @@
 //! behind nginx (deploy/nginx.conf) survive `kill -9` of one under load; an instance
 //! with another server key refuses to start; a database that goes away is a 503, and
 //! the instance serves again once it is back; the link to PostgreSQL is encrypted as the
-//! URL's `sslmode` says (instances/tls.rs). Always on PostgreSQL (a throwaway cluster:
+//! URL's `sslmode` says (instances/tls.rs); a key revoked on one instance is refused on
+//! the others within a second, even when their link to the database breaks
+//! (instances/revocation.rs). Always on PostgreSQL (a throwaway cluster:
 //! see api/common/cluster.rs).
 
 // Shared with the API suite (tests/api/): each binary uses a part of it.
 #[allow(dead_code)]
 #[path = "api/common/mod.rs"]
 mod common;
+#[path = "instances/proxy.rs"]
+mod proxy;
+#[path = "instances/revocation.rs"]
+mod revocation;
 #[path = "instances/tls.rs"]
 mod tls;
 

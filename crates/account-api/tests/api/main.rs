@@ -19,6 +19,7 @@ mod mfa_bounds;
 mod password;
 mod password_cost;
 mod reauthentication;
+mod revocation;
 mod sessions;
 mod trust;
 mod users;

@@ -100,6 +100,13 @@ impl Client {
         Self { base: base.to_owned(), transport: Transport::Http(reqwest::blocking::Client::new()) }
     }
 
+    /// A client that talks HTTP to `base` and gives up on an answer after `timeout` (a
+    /// server that may hang).
+    pub fn over_http_within(base: &str, timeout: std::time::Duration) -> Self {
+        let http = reqwest::blocking::Client::builder().timeout(timeout).build().expect("client");
+        Self { base: base.to_owned(), transport: Transport::Http(http) }
+    }
+
     /// A client that hands its requests to `service` on `runtime`, naming `base`. Once
     /// the server stops (its runtime dropped), its requests fail as a refused connection.
     pub fn in_process(base: &str, service: InProcess, runtime: tokio::runtime::Handle) -> Self {

@@ -174,10 +174,33 @@ impl Server {
     /// PostgreSQL), with these `serve` arguments: the binary, or in this process on a
     /// port (instances are tried behind a proxy).
     pub fn another(&self, args: &[&str], process: bool) -> Self {
+        self.another_at(&self.db, args, process)
+    }
+
+    /// Another server on this one's database reached at `url` (another route to the
+    /// same database: a proxy the test can break), as `another`.
+    pub fn another_at(&self, url: &str, args: &[&str], process: bool) -> Self {
         assert!(cluster::wanted(), "two instances share a PostgreSQL database");
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(self.key_file(), dir.path().join("api.key")).unwrap();
-        Self::launch(dir, self.db.clone(), args, if process { spawn } else { listening })
+        Self::launch(dir, url.to_owned(), args, if process { spawn } else { listening })
+    }
+
+    /// Has `key` serve calls here until this server (in this process) keeps it in
+    /// memory: a revocation tested afterwards must void the cache, not just a read.
+    /// Its watch may be a beat late to vouch for the cache on a busy machine.
+    #[track_caller]
+    pub fn cache(&self, key: &Key) {
+        let c = self.client();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        loop {
+            c.signed(key, "ReadAccessKeys", serde_json::json!({})).ok();
+            if self.state().verified_keys.get(&key.id).is_some() {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{} is never kept in memory", key.id);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// Whether the servers of this test process store in PostgreSQL.
