@@ -3,6 +3,7 @@
 
 pub mod pg;
 mod pg_reads;
+mod pg_rows;
 mod pg_tls;
 mod pg_watch;
 pub mod schema;

@@ -19,11 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use postgres::types::{FromSql, IsNull, ToSql, Type};
+use postgres::types::ToSql;
 use postgres::{Client, Statement};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_rows::{placeholders, row_of};
 use super::{pg_watch, schema};
 use crate::store::changes::{Changes, Watched};
 use crate::store::sql::{Db, DbError, Row, Sql, Value};
@@ -394,29 +395,6 @@ impl Sql for Lent {
     }
 }
 
-/// A row as the storage functions read it.
-pub(super) fn row_of(row: &postgres::Row) -> Result<Row, DbError> {
-    (0..row.len())
-        .map(|i| row.try_get::<_, Value>(i))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Row)
-        .map_err(DbError::Postgres)
-}
-
-/// SQLite's numbered placeholders (`?1`) as PostgreSQL's (`$1`).
-pub(super) fn placeholders(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('$');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Brings the schema up to date under an advisory lock: an instance that starts while
 /// another migrates waits for it, then finds nothing left to do.
 fn migrate(client: &mut Client) -> Result<(), String> {
@@ -460,59 +438,6 @@ fn migrate_locked(client: &mut Client) -> Result<(), String> {
     Ok(())
 }
 
-/// A parameter takes the type PostgreSQL inferred for its placeholder: the integers
-/// of the shared SQL may be BIGINT, INTEGER or BOOLEAN there.
-impl ToSql for Value {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut bytes::BytesMut,
-    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        match self {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Int(i) => match *ty {
-                Type::INT8 => i.to_sql(ty, out),
-                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
-                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
-                Type::BOOL => (*i != 0).to_sql(ty, out),
-                _ => Err(format!("an integer for a {ty} parameter").into()),
-            },
-            Value::Text(s) => s.as_str().to_sql(ty, out),
-            Value::Blob(b) => b.as_slice().to_sql(ty, out),
-        }
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-
-    postgres::types::to_sql_checked!();
-}
-
-impl<'a> FromSql<'a> for Value {
-    fn from_sql(
-        ty: &Type,
-        raw: &'a [u8],
-    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(match *ty {
-            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
-            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
-            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
-            Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
-            Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
-            _ => Value::Text(String::from_sql(ty, raw)?),
-        })
-    }
-
-    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Value::Null)
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
 /// The URL without its password, for messages.
 pub fn redacted(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -530,15 +455,6 @@ pub fn redacted(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_the_postgresql_way() {
-        assert_eq!(
-            placeholders("a = ?1 AND b IS NOT DISTINCT FROM ?12"),
-            "a = $1 AND b IS NOT DISTINCT FROM $12"
-        );
-        assert_eq!(placeholders("SELECT '?' "), "SELECT '?' ");
-    }
 
     #[test]
     fn passwords_stay_out_of_messages() {

@@ -12,7 +12,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::pg::{placeholders, row_of};
+use super::pg_rows::{placeholders, row_of};
 use crate::store::sql::{DbError, Row, Value};
 use crate::store::StoreError;
 
