@@ -185,3 +185,33 @@ fn an_instance_whose_link_is_frozen_never_serves_a_key_revoked_meanwhile() {
 fn an_instance_whose_link_is_cut_never_serves_a_key_revoked_meanwhile() {
     no_revoked_key_served_while_the_link_is_broken(Outage::Cut);
 }
+
+/// A frozen link is a 503 for ReadAccounts within seconds (its read gives up after 5 s
+/// and drops the silent connection), not a request left hanging until its 30 s deadline;
+/// once the link is back, the account is read again.
+#[test]
+fn a_read_over_a_frozen_link_answers_503_within_seconds() {
+    cluster::force();
+    let a = Server::listen();
+    let proxy = Proxy::start(([127, 0, 0, 1], cluster::shared().port).into());
+    let b = a.another_at(&proxy.url(&a.db, cluster::shared().port), &[], false);
+    let _resume = ResumeOnDrop(&proxy);
+    let on_b = Client::over_http_within(&b.base, Duration::from_secs(15));
+    let key = a.client().permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    on_b.signed(&key, "ReadAccounts", json!({})).ok();
+
+    proxy.freeze();
+    let frozen = Instant::now();
+    let answer = on_b.try_signed(&key, "ReadAccounts", json!({}));
+    let took = frozen.elapsed();
+    eprintln!("frozen link: ReadAccounts answered {answer:?} after {took:?}");
+    assert_eq!(answer.map(|(status, _)| status), Ok(503));
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    proxy.resume();
+    let resumed = Instant::now();
+    while on_b.try_signed(&key, "ReadAccounts", json!({})).map(|(s, _)| s) != Ok(200) {
+        assert!(resumed.elapsed() < Duration::from_secs(10), "B reads the account again");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -18,6 +18,9 @@ use crate::store::StoreError;
 
 /// Connections shared by the reads.
 const LINKS: usize = 4;
+/// How long a read may wait for its answer: past it, its link is dropped (a link that
+/// went silent) and the call answers 503 rather than waiting for the request's deadline.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct AsyncReads {
     config: tokio_postgres::Config,
@@ -40,7 +43,21 @@ impl AsyncReads {
 
     /// The rows of one statement.
     pub async fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let link = self.link().await?;
+        let (slot, link) = self.link().await?;
+        match tokio::time::timeout(ANSWER_WITHIN, Self::query(&link, sql, args)).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                tracing::error!("database unavailable: a read got no answer in {ANSWER_WITHIN:?}");
+                let mut kept = self.links[slot].lock().expect("links");
+                if kept.as_ref().is_some_and(|l| Arc::ptr_eq(l, &link)) {
+                    *kept = None;
+                }
+                Err(StoreError::Unavailable)
+            }
+        }
+    }
+
+    async fn query(link: &Link, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
         let prepared = link.statements.lock().expect("statements").get(sql).cloned();
         let statement = match prepared {
             Some(s) => s,
@@ -55,17 +72,26 @@ impl AsyncReads {
         Ok(rows.iter().map(row_of).collect::<Result<_, _>>()?)
     }
 
-    /// The next connection in turn, opened again if it closed (the server went away).
-    async fn link(&self) -> Result<Arc<Link>, StoreError> {
-        let slot = &self.links[self.next.fetch_add(1, Ordering::Relaxed) % LINKS];
+    /// The next connection in turn (and its place), opened again if it closed (the
+    /// server went away) or was dropped.
+    async fn link(&self) -> Result<(usize, Arc<Link>), StoreError> {
+        let at = self.next.fetch_add(1, Ordering::Relaxed) % LINKS;
+        let slot = &self.links[at];
         if let Some(link) = slot.lock().expect("links").clone() {
             if !link.client.is_closed() {
-                return Ok(link);
+                return Ok((at, link));
             }
         }
-        let (client, connection) = self.config.connect(self.tls.clone()).await.map_err(|e| {
-            StoreError::from(DbError::Unavailable(format!("error connecting to server: {e}")))
-        })?;
+        let connect = tokio::time::timeout(ANSWER_WITHIN, self.config.connect(self.tls.clone()));
+        let (client, connection) = match connect.await {
+            Ok(connected) => connected.map_err(|e| {
+                StoreError::from(DbError::Unavailable(format!("error connecting to server: {e}")))
+            })?,
+            Err(_) => {
+                tracing::error!("database unavailable: no connection in {ANSWER_WITHIN:?}");
+                return Err(StoreError::Unavailable);
+            }
+        };
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "a read connection ended");
@@ -73,6 +99,6 @@ impl AsyncReads {
         });
         let link = Arc::new(Link { client, statements: Mutex::new(HashMap::new()) });
         *slot.lock().expect("links") = Some(link.clone());
-        Ok(link)
+        Ok((at, link))
     }
 }
