@@ -44,7 +44,7 @@ pub(super) async fn signed(
 
     let key = match state.verified_keys.get(&auth.access_key) {
         Some(key) => key,
-        None => verify_key(state, &auth.access_key, now).await?,
+        None => verify_key(state, &auth.access_key).await?,
     };
     if key.is_expired(now) {
         return Err(denied("The access key has expired."));
@@ -96,14 +96,11 @@ pub(super) async fn signed(
     Err(denied("The request signature does not match."))
 }
 
-/// Reads a key that is not in memory: it must exist, be active and not expired; its
-/// secret is opened with the server key. Kept for the next calls
+/// Reads a key that is not in memory: it must exist and be active (its expiry is
+/// checked by the caller, for a key from memory as for one read now); its secret is
+/// opened with the server key. Kept for the next calls
 /// (`EpochCache::keep`) unless a revocation happened during the read.
-async fn verify_key(
-    state: &AppState,
-    key_id: &str,
-    now: i64,
-) -> Result<Arc<VerifiedKey>, ApiError> {
+async fn verify_key(state: &AppState, key_id: &str) -> Result<Arc<VerifiedKey>, ApiError> {
     let epoch = state.verified_keys.epoch();
     let id = key_id.to_owned();
     let (key, session, last_active) = state
@@ -120,9 +117,6 @@ async fn verify_key(
     let key = key.ok_or_else(|| denied("The access key ID does not exist."))?;
     if key.state != KeyState::Active {
         return Err(denied("The access key is inactive."));
-    }
-    if key.is_expired(now) {
-        return Err(denied("The access key has expired."));
     }
     let secret =
         state.secrets.open(&key.access_key_id, &key.secret_nonce, &key.secret_sealed).ok_or_else(

@@ -34,6 +34,8 @@ macro_rules! columns {
 }
 
 const SELECT: &str = concat!("SELECT ", columns!(), " FROM accounts");
+/// One account by its ID: `by_id` and `read_now` read the same row the same way.
+const BY_ID: &str = concat!("SELECT ", columns!(), " FROM accounts WHERE account_id = ?1");
 
 /// An account as stored: what the API shows, plus its password hash.
 #[derive(Debug, Clone)]
@@ -67,7 +69,7 @@ fn from_row(row: &Row) -> Result<AccountRecord, DbError> {
 }
 
 pub fn by_id(conn: &Db, account_id: &str) -> Result<Option<AccountRecord>, StoreError> {
-    conn.query_opt(&format!("{SELECT} WHERE account_id = ?1"), args![account_id], from_row)
+    conn.query_opt(BY_ID, args![account_id], from_row)
 }
 
 /// `by_id`, as one statement read now on the async threads (`Store::fetch`).
@@ -75,7 +77,7 @@ pub async fn read_now(
     store: &Store,
     account_id: &str,
 ) -> Result<Option<AccountRecord>, StoreError> {
-    let rows = store.fetch(&format!("{SELECT} WHERE account_id = ?1"), args![account_id]).await?;
+    let rows = store.fetch(BY_ID, args![account_id]).await?;
     Ok(rows.first().map(from_row).transpose()?)
 }
 
