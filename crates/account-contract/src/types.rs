@@ -157,6 +157,12 @@ pub struct AccessKey {
     pub state: Option<String>,
     /// The tag added to the access key.
     pub tag: Option<String>,
+    /// Extension: when the key last signed a call (UTC), recorded at most once a minute;
+    /// absent until its first use, and from OUTSCALE's API.
+    pub last_used_date: Option<String>,
+    /// Extension: the client address of that call (behind a trusted proxy, the address
+    /// it forwarded for).
+    pub last_used_client_ip: Option<String>,
 }
 
 /// An access key with its secret: returned once, by `CreateAccessKey`.

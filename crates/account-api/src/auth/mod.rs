@@ -207,7 +207,7 @@ pub async fn authenticate(
         return password::basic(state, call, &parts.headers, body, credentials, source, now).await;
     }
     let caller = match Authorization::parse(value) {
-        Some(auth) => signature::signed(state, parts, body, auth, now).await,
+        Some(auth) => signature::signed(state, parts, body, auth, source.address, now).await,
         None if value.starts_with("OSC4-HMAC-SHA256 ")
             || value.starts_with("AWS4-HMAC-SHA256 ") =>
         {

@@ -1,7 +1,8 @@
 //! Signed requests (OSC4 or AWS4 form): the access key (from memory once verified,
-//! `verified_keys.rs`), the signature, and a session's last activity, recorded at
-//! most once per interval.
+//! `verified_keys.rs`), the signature, and the key's last use and its session's last
+//! activity, recorded at most once per interval.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use account_contract::signing::{self, Authorization, CanonicalRequest};
@@ -18,6 +19,7 @@ pub(super) async fn signed(
     parts: &Parts,
     body: &[u8],
     auth: Authorization,
+    client: IpAddr,
     now: i64,
 ) -> Result<Caller, ApiError> {
     let date_header = auth.algorithm.date_header();
@@ -80,10 +82,11 @@ pub(super) async fn signed(
         .text(&auth.signed_headers);
         let to_sign = signing::string_to_sign(auth.algorithm, date_time, &auth.scope(), &canonical);
         if signing::signatures_match(&signing::signature(&signing_key, &to_sign), &auth.signature) {
-            if let Some(session) = &key.session {
-                if key.activity_due(now, state.activity_interval_secs) {
-                    note_activity(state, &session.id, now);
-                }
+            let interval = state.activity_interval_secs;
+            let key_due = key.use_due(now, interval);
+            let session_due = key.session.is_some() && key.activity_due(now, interval);
+            if key_due || session_due {
+                note_use(state, &key, (key_due, session_due), client, now);
             }
             return Ok(Caller {
                 owner: key.owner.clone(),
@@ -123,17 +126,41 @@ async fn verify_key(state: &AppState, key_id: &str) -> Result<Arc<VerifiedKey>, 
             || crate::failure::internal("an access key secret does not open with the server key"),
         )?;
     let (id, owner) = (key.access_key_id.clone(), key.owner());
-    let verified = VerifiedKey::new(id, owner, key.expires_at, session, last_active, secret);
+    let last_used = key.last_use.as_ref().map(|(at, _)| *at);
+    let verified =
+        VerifiedKey::new(id, owner, key.expires_at, session, last_active, last_used, secret);
     Ok(state.verified_keys.keep(&key.access_key_id, epoch, verified))
 }
 
-/// Records that a session signed a call now, without waiting for it (the caller
-/// asks once per `activity_interval_secs`, `VerifiedKey::activity_due`).
-fn note_activity(state: &AppState, session_id: &str, now: i64) {
+/// Records, in one write and without waiting for it, what is due: that the key signed
+/// a call now from `client`, that its session did. The caller asks once per
+/// `activity_interval_secs` (`VerifiedKey::use_due`, `activity_due`); the write itself
+/// skips a record another instance made within the interval.
+fn note_use(
+    state: &AppState,
+    key: &VerifiedKey,
+    (key_due, session_due): (bool, bool),
+    client: IpAddr,
+    now: i64,
+) {
     let interval = state.activity_interval_secs;
-    let (store, id) = (state.store.clone(), session_id.to_owned());
+    let store = state.store.clone();
+    let key_id = key_due.then(|| key.access_key_id.clone());
+    let session_id = key.session.as_ref().filter(|_| session_due).map(|s| s.id.clone());
+    let client = client.to_string();
+    tracing::debug!(key_due, session_due, "recording a key's use");
     tokio::spawn(async move {
         // A failed record is logged by the store; the call itself goes on.
-        let _ = store.write(move |c| Ok(store::sessions::touch(c, &id, now, interval)?)).await;
+        let _ = store
+            .write(move |c| {
+                if let Some(id) = &key_id {
+                    store::access_keys::note_use(c, id, &client, now, interval)?;
+                }
+                if let Some(id) = &session_id {
+                    store::sessions::touch(c, id, now, interval)?;
+                }
+                Ok(())
+            })
+            .await;
     });
 }

@@ -23,7 +23,8 @@ use crate::store::Owner;
 const MAX_KEYS: usize = 50_000;
 /// Signing keys kept per access key (day × algorithm × service).
 const MAX_SIGNING_KEYS: usize = 4;
-/// `last_active` of a session with no activity recorded yet.
+/// `last_active` of a session with no activity recorded yet, `last_used` of a key
+/// never used.
 const NEVER: i64 = i64::MIN;
 
 /// An active access key as read from the database, with its secret opened.
@@ -35,6 +36,8 @@ pub struct VerifiedKey {
     pub session: Option<SessionOf>,
     /// When its session last signed a call, as this instance last read or wrote it.
     last_active: AtomicI64,
+    /// When the key itself last signed a call, as this instance last read or wrote it.
+    last_used: AtomicI64,
     secret: String,
     signing_keys: Mutex<Vec<SigningKey>>,
 }
@@ -55,6 +58,7 @@ impl VerifiedKey {
         expires_at: Option<i64>,
         session: Option<SessionOf>,
         last_active: Option<i64>,
+        last_used: Option<i64>,
         secret: String,
     ) -> Self {
         Self {
@@ -63,6 +67,7 @@ impl VerifiedKey {
             expires_at,
             session,
             last_active: AtomicI64::new(last_active.unwrap_or(NEVER)),
+            last_used: AtomicI64::new(last_used.unwrap_or(NEVER)),
             secret,
             signing_keys: Mutex::new(Vec::new()),
         }
@@ -100,12 +105,26 @@ impl VerifiedKey {
     /// `true` for one call of this instance per interval (the record itself is a
     /// write that also skips a record made lately by another instance).
     pub fn activity_due(&self, now: i64, interval: i64) -> bool {
-        let last = self.last_active.load(Ordering::Acquire);
-        if last == NEVER || now - last < interval {
-            return false;
-        }
-        self.last_active.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
+        // A session from before activity was recorded has no row to update.
+        self.last_active.load(Ordering::Acquire) != NEVER
+            && once_per_interval(&self.last_active, now, interval)
     }
+
+    /// Whether the key's own use should be recorded now (its first, or once per
+    /// `interval`): `true` for one call of this instance per interval, as
+    /// `activity_due`.
+    pub fn use_due(&self, now: i64, interval: i64) -> bool {
+        once_per_interval(&self.last_used, now, interval)
+    }
+}
+
+/// Moves `last` to `now` if it is `interval` old (or `NEVER`): of racing calls, one wins.
+fn once_per_interval(last: &AtomicI64, now: i64, interval: i64) -> bool {
+    let seen = last.load(Ordering::Acquire);
+    if seen != NEVER && now - seen < interval {
+        return false;
+    }
+    last.compare_exchange(seen, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
 }
 
 /// The keys this instance has verified, by access key ID.
@@ -121,8 +140,15 @@ mod tests {
 
     #[test]
     fn one_call_per_interval_records_the_activity() {
-        let k =
-            VerifiedKey::new("AK".into(), Owner::account("1"), None, None, Some(100), "s".into());
+        let k = VerifiedKey::new(
+            "AK".into(),
+            Owner::account("1"),
+            None,
+            None,
+            Some(100),
+            None,
+            "s".into(),
+        );
         assert!(!k.activity_due(130, 60));
         assert!(k.activity_due(160, 60));
         assert!(!k.activity_due(161, 60), "recorded by the call before");
@@ -130,8 +156,30 @@ mod tests {
     }
 
     #[test]
+    fn a_key_use_is_recorded_at_first_then_once_per_interval() {
+        let k =
+            VerifiedKey::new("AK".into(), Owner::account("1"), None, None, None, None, "s".into());
+        assert!(!k.activity_due(100, 60), "no session row to update");
+        assert!(k.use_due(100, 60), "the first use");
+        assert!(!k.use_due(100, 60));
+        assert!(!k.use_due(159, 60));
+        assert!(k.use_due(160, 60));
+        let read = VerifiedKey::new(
+            "AK".into(),
+            Owner::account("1"),
+            None,
+            None,
+            None,
+            Some(100),
+            "s".into(),
+        );
+        assert!(!read.use_due(130, 60), "recorded lately, as read from storage");
+    }
+
+    #[test]
     fn signing_keys_are_made_once_per_day_and_match_the_contract() {
-        let k = VerifiedKey::new("AK".into(), Owner::account("1"), None, None, None, "s".into());
+        let k =
+            VerifiedKey::new("AK".into(), Owner::account("1"), None, None, None, None, "s".into());
         let expected = signing::signing_key(Algorithm::Osc4, "s", "20261207", "eu-west-2", "api");
         assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);
         assert_eq!(k.signing_key(Algorithm::Osc4, "20261207", "eu-west-2", "api"), expected);

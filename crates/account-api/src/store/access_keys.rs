@@ -35,6 +35,9 @@ pub struct KeyRecord {
     /// The account deactivated this EIM user's key or set its expiration: the user
     /// may not undo it.
     pub account_controlled: bool,
+    /// When the key last signed a call, and from which client address, as recorded
+    /// (at most once a minute, `note_use`); `None` until its first use.
+    pub last_use: Option<(i64, String)>,
 }
 
 impl KeyRecord {
@@ -65,6 +68,7 @@ impl KeyRecord {
             modified_at: now,
             session_id: None,
             account_controlled: false,
+            last_use: None,
         }
     }
 
@@ -77,6 +81,8 @@ impl KeyRecord {
             last_modification_date: Some(clock::format(self.modified_at)),
             state: Some(self.state.as_str().to_owned()),
             tag: self.tag.clone(),
+            last_used_date: self.last_use.as_ref().map(|(at, _)| clock::format(*at)),
+            last_used_client_ip: self.last_use.as_ref().map(|(_, ip)| ip.clone()),
         }
     }
 
@@ -91,9 +97,12 @@ impl KeyRecord {
     }
 }
 
+/// A key with its last use, if any: `k.` names the key's columns.
 const SELECT: &str =
-    "SELECT access_key_id, account_id, secret_nonce, secret_sealed, state, tag, expires_at,
-    created_at, modified_at, user_id, session_id, account_controlled FROM access_keys";
+    "SELECT k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state, k.tag,
+    k.expires_at, k.created_at, k.modified_at, k.user_id, k.session_id, k.account_controlled,
+    u.last_used_at, u.client_ip
+    FROM access_keys k LEFT JOIN access_key_uses u ON u.access_key_id = k.access_key_id";
 
 /// A stored state; anything else is a corrupt row.
 fn state_of(text: &str) -> Result<KeyState, DbError> {
@@ -114,11 +123,15 @@ fn from_row(row: &Row) -> Result<KeyRecord, DbError> {
         user_id: row.get(9)?,
         session_id: row.get(10)?,
         account_controlled: row.get(11)?,
+        last_use: match (row.get::<Option<i64>>(12)?, row.get::<Option<String>>(13)?) {
+            (Some(at), Some(ip)) => Some((at, ip)),
+            _ => None,
+        },
     })
 }
 
 pub fn by_id(conn: &Db, access_key_id: &str) -> Result<Option<KeyRecord>, StoreError> {
-    conn.query_opt(&format!("{SELECT} WHERE access_key_id = ?1"), args![access_key_id], from_row)
+    conn.query_opt(&format!("{SELECT} WHERE k.access_key_id = ?1"), args![access_key_id], from_row)
 }
 
 /// A key and the session it belongs to. A key whose session is gone is no key.
@@ -161,8 +174,8 @@ pub fn of_owner(conn: &Db, owner: &Owner) -> Result<Vec<KeyRecord>, StoreError> 
     let (account_id, user_id) = (owner.account_id.as_str(), owner.user());
     conn.query(
         &format!(
-            "{SELECT} WHERE account_id = ?1 AND user_id IS NOT DISTINCT FROM ?2
-                ORDER BY created_at, access_key_id COLLATE \"C\""
+            "{SELECT} WHERE k.account_id = ?1 AND k.user_id IS NOT DISTINCT FROM ?2
+                ORDER BY k.created_at, k.access_key_id COLLATE \"C\""
         ),
         args![account_id, user_id],
         from_row,
@@ -189,6 +202,26 @@ pub fn insert(conn: &Db, k: &KeyRecord) -> Result<(), StoreError> {
             k.access_key_id, k.account_id, k.secret_nonce, k.secret_sealed, k.state.as_str(), k.tag, k.expires_at,
             k.created_at, k.modified_at, k.user_id, k.session_id, k.account_controlled
         ],
+    )
+    .map(drop)
+}
+
+/// Records that the key signed a call now from `client_ip`, unless a use was recorded
+/// less than `interval` seconds ago (by another request or instance meanwhile); a key
+/// deleted meanwhile records nothing.
+pub fn note_use(
+    conn: &Db,
+    access_key_id: &str,
+    client_ip: &str,
+    now: i64,
+    interval: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO access_key_uses (access_key_id, last_used_at, client_ip)
+            SELECT access_key_id, CAST(?2 AS BIGINT), CAST(?3 AS TEXT) FROM access_keys WHERE access_key_id = ?1
+            ON CONFLICT (access_key_id) DO UPDATE SET last_used_at = excluded.last_used_at, client_ip = excluded.client_ip
+            WHERE access_key_uses.last_used_at <= excluded.last_used_at - CAST(?4 AS BIGINT)",
+        args![access_key_id, now, client_ip, interval],
     )
     .map(drop)
 }

@@ -13,6 +13,7 @@ mod accounts;
 mod auth;
 mod durability;
 mod errors;
+mod last_use;
 mod lockout;
 mod mfa;
 mod mfa_bounds;

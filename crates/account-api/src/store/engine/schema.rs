@@ -157,6 +157,15 @@ pub const SQLITE: &[&str] = &[
      BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;
      CREATE TRIGGER account_deleted AFTER DELETE ON accounts
      BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;",
+    // 10: when each access key last signed a call, and from which client address
+    // (`ReadAccessKeys`' `LastUsedDate`, `LastUsedClientIp`), written at most once a
+    // minute. A table of its own: the write touches no row that a call's credential
+    // check reads, and moves none of the triggers above.
+    "CREATE TABLE access_key_uses (
+        access_key_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
+        last_used_at INTEGER NOT NULL,
+        client_ip TEXT NOT NULL
+     );",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -307,4 +316,10 @@ pub const POSTGRES: &[&str] = &[
             OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
             OR OLD.session_id IS DISTINCT FROM NEW.session_id)
         EXECUTE FUNCTION account_api_key_revoked();",
+    // 10
+    "CREATE TABLE access_key_uses (
+        access_key_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
+        last_used_at BIGINT NOT NULL,
+        client_ip TEXT NOT NULL
+     );",
 ];
