@@ -49,6 +49,7 @@ fn Console(config: ConsoleConfig) -> impl IntoView {
                         path=path!("/authentication-settings")
                         view=|| view! { <RequireSession><SignedIn part=SignedInPart::AuthenticationSettings /></RequireSession> }
                     />
+                    <Route path=path!("/access-keys") view=|| view! { <RequireSession><SignedIn part=SignedInPart::AccessKeys /></RequireSession> } />
                     <Route path=path!("/") view=|| view! { <Redirect path="/personal-space" /> } />
                 </Routes>
             </Shell>

@@ -1,6 +1,8 @@
 //! Everything that talks to the API: the client (`client.rs`: `Api`, one signed
-//! fetch), how a call fails (`error.rs`), and the calls the pages name.
+//! fetch), how a call fails (`error.rs`), and the calls the pages name (the access
+//! keys' in `access_keys.rs`).
 
+mod access_keys;
 mod client;
 mod error;
 mod reauthentication;

@@ -1,5 +1,5 @@
 //! The profile button (top right) and its menu: Espace personnel, Paramètres
-//! d'authentification, Se déconnecter. The menu's behaviour is the kit's
+//! d'authentification, Clés d'accès, Se déconnecter. The menu's behaviour is the kit's
 //! [`MenuButton`]; signing out is [`AppState::end_session`].
 
 use leptos::ev;
@@ -36,6 +36,7 @@ pub fn ProfileMenu() -> impl IntoView {
         }
     };
     let go_personal_space = go.clone();
+    let go_settings = go.clone();
     let sign_out = move |_| {
         if !may_leave() {
             return;
@@ -64,9 +65,13 @@ pub fn ProfileMenu() -> impl IntoView {
                     {tr!(i18n, menu_personal_space)}
                 </a>
             </Show>
-            <a role="menuitem" tabindex="-1" href="/authentication-settings" on:click=go("/authentication-settings")>
+            <a role="menuitem" tabindex="-1" href="/authentication-settings" on:click=go_settings("/authentication-settings")>
                 <Icon path=icons::SECURITY />
                 {tr!(i18n, menu_authentication_settings)}
+            </a>
+            <a role="menuitem" tabindex="-1" href="/access-keys" on:click=go("/access-keys")>
+                <Icon path=icons::ACCESS_KEYS />
+                {tr!(i18n, menu_access_keys)}
             </a>
             <button role="menuitem" tabindex="-1" type="button" on:click=sign_out>
                 <Icon path=icons::SIGN_OUT />

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{reauthentication_answered, use_api, Api, CallError};
+use crate::components::dialog::keep_tab_inside;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
 use crate::components::text::tr;
@@ -47,25 +48,6 @@ async fn prove(
         ..Default::default()
     };
     api.call_for_effect(&req).await
-}
-
-/// Keeps Tab and Shift+Tab among the dialog's own visible controls.
-fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, e: &web_sys::KeyboardEvent) {
-    let Ok(list) = dialog.query_selector_all("input, button, a[href]") else { return };
-    let controls: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .filter(|c| c.offset_parent().is_some())
-        .collect();
-    let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
-    let active = document().active_element();
-    let at = |c: &web_sys::HtmlElement| active.as_ref() == Some(c.unchecked_ref());
-    let to = match e.shift_key() {
-        true if at(first) => last,
-        false if at(last) => first,
-        _ => return,
-    };
-    e.prevent_default();
-    let _ = to.focus();
 }
 
 #[component]

@@ -12,6 +12,8 @@ pub const PERSONAL_SPACE: &str =
     "M3 5h18v14H3zM9 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM6 16c.5-2 5.5-2 6 0M14 9h4M14 13h4";
 /// Paramètres d'authentification (IconUserSecurity): a shield.
 pub const SECURITY: &str = "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4";
+/// Clés d'accès (IconAccessKeys): a key.
+pub const ACCESS_KEYS: &str = "M8 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 12h9M18 12v3M21 12v2";
 /// Se déconnecter: out of the door.
 pub const SIGN_OUT: &str = "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10";
 /// Modifier (IconEdit): a pencil.

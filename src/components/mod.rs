@@ -1,6 +1,7 @@
 //! Widgets shared by the pages (the app's own frame is `crate::chrome`).
 
 pub mod copy_button;
+pub mod dialog;
 pub mod failure;
 pub mod form;
 pub mod icons;

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod access_keys;
 pub mod authentication_settings;
 pub mod not_found;
 pub mod personal_space;
@@ -7,4 +8,5 @@ pub mod sign_in;
 
 /// The paths of the signed-in pages, as the router (`app.rs`) routes them: the only
 /// places a sign-in goes on to (`?next=`).
-pub const SIGNED_IN_PAGES: [&str; 2] = ["/personal-space", "/authentication-settings"];
+pub const SIGNED_IN_PAGES: [&str; 3] =
+    ["/personal-space", "/authentication-settings", "/access-keys"];
