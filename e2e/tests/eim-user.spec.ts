@@ -1,17 +1,10 @@
 // EIM users: a user signs in with its keys, sets up a password, signs in with
 // ACCOUNT_ID/username, changes it and signs out its other devices and sessions.
-import { expect, expectNoAxeViolations, setColorScheme, test, type Server } from '../fixtures';
+import { expect, expectNoAxeViolations, setColorScheme, test } from '../fixtures';
+import { demoUser } from './helpers';
 
 const FIRST = 'Green-Valley-Compass-82';
 const SECOND = 'Other-Valley-Compass-83';
-
-/** The demo EIM user the server printed when it made the database. */
-function demoUser(server: Server) {
-  const line = server.output().split('\n').find((l) => l.startsWith('Created the demo EIM user '));
-  const m = line?.match(/user (\S+) \(no password yet\): access key (\S+) \/ secret key (\S+)/);
-  if (!m) throw new Error(`no demo user line in the server output:\n${server.output()}`);
-  return { login: m[1], accessKey: m[2], secretKey: m[3] };
-}
 
 test('an EIM user sets up a password, signs in with it, and changes it', async ({ page, browser, freshServer }) => {
   const base = freshServer.baseURL;
@@ -27,7 +20,7 @@ test('an EIM user sets up a password, signs in with it, and changes it', async (
   const profile = page.getByRole('button', { name: `Menu du profil ${user.login}`, exact: true });
   await expect(profile).toBeVisible();
   await profile.click();
-  await expect(page.getByRole('menuitem')).toHaveText(["Paramètres d'authentification", 'Se déconnecter']);
+  await expect(page.getByRole('menuitem')).toHaveText(["Paramètres d'authentification", "Clés d'accès", 'Se déconnecter']);
   await page.keyboard.press('Escape');
 
   // "Créer un mot de passe": no current-password step.

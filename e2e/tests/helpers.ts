@@ -20,6 +20,14 @@ export function createAccount(server: Server, email: string, password: string): 
   });
 }
 
+/** The demo EIM user the server printed when it made the database. */
+export function demoUser(server: Server) {
+  const line = server.output().split('\n').find((l) => l.startsWith('Created the demo EIM user '));
+  const m = line?.match(/user (\S+) \(no password yet\): access key (\S+) \/ secret key (\S+)/);
+  if (!m) throw new Error(`no demo user line in the server output:\n${server.output()}`);
+  return { login: m[1], accessKey: m[2], secretKey: m[3] };
+}
+
 /** The session the tab keeps in sessionStorage, or null. */
 export async function sessionOf(page: Page): Promise<{ access_key_id: string; login: string } | null> {
   const raw = await page.evaluate(() => sessionStorage.getItem('osc-console.session'));
