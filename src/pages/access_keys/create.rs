@@ -37,13 +37,14 @@ pub fn CreateKey(
     let past = RwSignal::new(false);
     // The secret goes to the section alone; the action keeps only whether it worked.
     let action = Action::new_local(move |expiration: &Option<String>| {
-        let expiration = expiration.clone();
+        let (expiration, user) = (expiration.clone(), user_name.get_value());
         async move {
-            match api.create_access_key(user_name.get_value(), expiration).await {
+            match api.create_access_key(user, expiration).await {
                 Ok(key) => {
                     open.set(false);
                     date.set(String::new());
-                    on_created.run(key);
+                    // `try_`: the page may be gone when the answer comes.
+                    on_created.try_run(key);
                     Ok(())
                 }
                 Err(e) => {

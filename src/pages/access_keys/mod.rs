@@ -92,9 +92,12 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
     let owner = StoredValue::new(user_name);
 
     let listed = RwSignal::new(None::<Result<Vec<AccessKey>, CallError>>);
+    // The owner is read before any answer: the page may be gone by then (a signal's
+    // `set` is then a no-op, a stored value's read would panic).
     let load = move || {
+        let user = owner.get_value();
         leptos::task::spawn_local(async move {
-            listed.set(Some(api.read_access_keys(owner.get_value()).await));
+            listed.set(Some(api.read_access_keys(user).await));
         });
     };
     load();
@@ -105,6 +108,7 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
     let refuse_in_use = in_use.clone();
     let change = Action::new_local(move |change: &Change| {
         let (change, in_use) = (change.clone(), refuse_in_use.clone());
+        let user = owner.get_value();
         async move {
             let id = change.key_id().to_owned();
             let deactivates = !matches!(change, Change::Activate(_));
@@ -112,20 +116,19 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                 focus_by_id(&list::button_id(&id, &change));
                 return Err((id, Refusal::InUse));
             }
-            let user = owner.get_value();
             let done = match &change {
                 Change::Activate(k) => {
-                    api.set_access_key_state(user, k.clone(), KeyState::Active).await
+                    api.set_access_key_state(user.clone(), k.clone(), KeyState::Active).await
                 }
                 Change::Deactivate(k) => {
-                    api.set_access_key_state(user, k.clone(), KeyState::Inactive).await
+                    api.set_access_key_state(user.clone(), k.clone(), KeyState::Inactive).await
                 }
                 Change::Delete { id, active } => {
-                    api.delete_access_key_of(user, id.clone(), *active).await
+                    api.delete_access_key_of(user.clone(), id.clone(), *active).await
                 }
             };
             // Read again whatever the answer: a deletion may have deactivated first.
-            listed.set(Some(api.read_access_keys(owner.get_value()).await));
+            listed.set(Some(api.read_access_keys(user).await));
             match (&done, &change) {
                 (Ok(()), Change::Delete { .. }) => focus_by_id(TITLE_ID),
                 _ => focus_by_id(&list::button_id(&id, &change)),

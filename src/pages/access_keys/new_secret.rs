@@ -42,17 +42,24 @@ fn profile_name(typed: &str) -> String {
     }
 }
 
-/// The profile, as `~/.osc/config.json` holds it (oapi-cli's and osc-sdk's format).
+/// The profile, as `~/.osc/config.json` holds it (oapi-cli's and osc-sdk's format),
+/// its fields in the order their documentation gives them.
 fn profile(name: &str, id: &str, secret: &str, region: &str, api: &str) -> String {
-    let entry = serde_json::json!({
-        "access_key": id,
-        "secret_key": secret,
-        "region": region,
-        "endpoints": { "api": api },
-    });
-    let mut file = serde_json::Map::new();
-    file.insert(name.to_owned(), entry);
-    serde_json::to_string_pretty(&file).unwrap_or_default()
+    let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    let (name, id, secret) = (quoted(name), quoted(id), quoted(secret));
+    let (region, api) = (quoted(region), quoted(api));
+    format!(
+        r#"{{
+  {name}: {{
+    "access_key": {id},
+    "secret_key": {secret},
+    "region": {region},
+    "endpoints": {{
+      "api": {api}
+    }}
+  }}
+}}"#
+    )
 }
 
 fn commands(name: &str) -> String {
