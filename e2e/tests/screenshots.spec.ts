@@ -1,4 +1,4 @@
-// The README's screenshots: the three screens, in French, light and dark.
+// The README's screenshots: the four screens, in French, light and dark.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNT, expect, setColorScheme, signIn, test } from '../fixtures';
@@ -6,7 +6,7 @@ import { DEMO_ACCOUNT, expect, setColorScheme, signIn, test } from '../fixtures'
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shot = (name: string) => path.resolve(here, '..', '..', 'docs', 'screenshots', `${name}.png`);
 
-test('screenshots of the three screens for the README', async ({ page, freshServer }) => {
+test('screenshots of the four screens for the README', async ({ page, freshServer }) => {
   await page.setViewportSize({ width: 1100, height: 760 });
   for (const scheme of ['light', 'dark'] as const) {
     await setColorScheme(page, scheme);
@@ -28,5 +28,15 @@ test('screenshots of the three screens for the README', async ({ page, freshServ
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('Blue-Harbour');
     await page.screenshot({ path: shot(`authentication-settings-${scheme}`), fullPage: true });
+  }
+  // Clés d'accès, a key just made: its secret shown once.
+  await page.goto(`${freshServer.baseURL}/access-keys`);
+  await page.getByRole('button', { name: 'Créer une access key' }).click();
+  await page.getByLabel("Date d'expiration (facultative)").fill('2099-12-31');
+  await page.getByRole('button', { name: 'Créer', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Votre nouvelle access key' })).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    await setColorScheme(page, scheme);
+    await page.screenshot({ path: shot(`access-keys-${scheme}`), fullPage: true });
   }
 });
