@@ -197,6 +197,8 @@ fn a_sign_in_goes_on_only_to_the_consoles_own_pages() {
     let next = |raw: &str, user| next_path(Some(raw.into()), user);
     assert_eq!(next("/authentication-settings", false), "/authentication-settings");
     assert_eq!(next("/personal-space", false), "/personal-space");
+    assert_eq!(next("/access-keys", false), "/access-keys");
+    assert_eq!(next("/access-keys", true), "/access-keys", "an EIM user's keys too");
     assert_eq!(next_path(None, false), "/personal-space");
     assert_eq!(next("/personal-space", true), "/authentication-settings", "not an EIM user's page");
     // What a browser takes for another origin, or what is not one of our pages.
