@@ -363,6 +363,9 @@ pub struct User {
     pub user_id: Option<String>,
     /// The name of the EIM user.
     pub user_name: Option<String>,
+    /// Extension (not in OAPI): whether the user has set up a password, so it can sign in
+    /// to the console with `ACCOUNT_ID/name`. Absent from OUTSCALE's answers.
+    pub has_password: Option<bool>,
 }
 
 /// `CreateUser`: a new EIM user in the caller's account.

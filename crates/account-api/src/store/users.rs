@@ -49,6 +49,7 @@ impl UserRecord {
             user_email: self.user_email.clone(),
             user_id: Some(self.user_id.clone()),
             user_name: Some(self.user_name.clone()),
+            has_password: Some(self.password_hash.is_some()),
         }
     }
 

@@ -178,6 +178,32 @@ fn a_user_sets_up_a_password_signs_in_with_it_then_changes_it() {
     c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
 }
 
+/// Extension: ReadUsers (and CreateUser, UpdateUser) tell whether each user has set up a
+/// password, for the console's list of EIM users.
+#[test]
+fn read_users_tells_which_users_have_a_password() {
+    let server = Server::start();
+    let c = server.client();
+    let (_, user_key) = server.demo_user.clone().unwrap();
+    let admin = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let created = c.signed(&admin, "CreateUser", json!({"UserName": "carol"})).ok();
+    assert_eq!(created["User"]["HasPassword"], false);
+    let has_password = |c: &Client| -> Vec<(String, bool)> {
+        let body = c.signed(&admin, "ReadUsers", json!({})).ok();
+        let users = body["Users"].as_array().unwrap().iter();
+        users
+            .map(|u| (u["UserName"].as_str().unwrap().into(), u["HasPassword"].as_bool().unwrap()))
+            .collect()
+    };
+    assert_eq!(has_password(&c), [("carol".into(), false), ("demo-user".into(), false)]);
+    c.signed(&user_key, "UpdatePassword", json!({"NewPassword": USER_PASSWORD})).ok();
+    assert_eq!(has_password(&c), [("carol".into(), false), ("demo-user".into(), true)]);
+    let renamed = c
+        .signed(&admin, "UpdateUser", json!({"UserName": "demo-user", "NewUserName": "dana"}))
+        .ok();
+    assert_eq!(renamed["User"]["HasPassword"], true, "a rename keeps the password");
+}
+
 #[test]
 fn lockout_is_counted_per_identity() {
     let server = Server::start();
