@@ -50,6 +50,7 @@ fn Console(config: ConsoleConfig) -> impl IntoView {
                         view=|| view! { <RequireSession><SignedIn part=SignedInPart::AuthenticationSettings /></RequireSession> }
                     />
                     <Route path=path!("/access-keys") view=|| view! { <RequireSession><SignedIn part=SignedInPart::AccessKeys /></RequireSession> } />
+                    <Route path=path!("/eim-users") view=|| view! { <RequireSession><SignedIn part=SignedInPart::EimUsers /></RequireSession> } />
                     <Route path=path!("/") view=|| view! { <Redirect path="/personal-space" /> } />
                 </Routes>
             </Shell>

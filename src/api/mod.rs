@@ -1,15 +1,17 @@
 //! Everything that talks to the API: the client (`client.rs`: `Api`, one signed
 //! fetch), how a call fails (`error.rs`), and the calls the pages name (the access
-//! keys' in `access_keys.rs`).
+//! keys' in `access_keys.rs`, the EIM users' in `users.rs`).
 
 mod access_keys;
 mod client;
 mod error;
 mod reauthentication;
+mod users;
 
 pub use client::{Api, Client, Credentials};
 pub use error::CallError;
 pub use reauthentication::reauthentication_answered;
+pub use users::{PageStart, UsersPage};
 
 use account_contract::*;
 use leptos::prelude::*;

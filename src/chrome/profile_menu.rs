@@ -1,6 +1,7 @@
 //! The profile button (top right) and its menu: Espace personnel, Paramètres
-//! d'authentification, Clés d'accès, Se déconnecter. The menu's behaviour is the kit's
-//! [`MenuButton`]; signing out is [`AppState::end_session`].
+//! d'authentification, Clés d'accès, Utilisateurs EIM (an account's only), Se
+//! déconnecter. The menu's behaviour is the kit's [`MenuButton`]; signing out is
+//! [`AppState::end_session`].
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -37,6 +38,7 @@ pub fn ProfileMenu() -> impl IntoView {
     };
     let go_personal_space = go.clone();
     let go_settings = go.clone();
+    let go_users = go.clone();
     let sign_out = move |_| {
         if !may_leave() {
             return;
@@ -69,10 +71,17 @@ pub fn ProfileMenu() -> impl IntoView {
                 <Icon path=icons::SECURITY />
                 {tr!(i18n, menu_authentication_settings)}
             </a>
-            <a role="menuitem" tabindex="-1" href="/access-keys" on:click=go("/access-keys")>
+            <a role="menuitem" tabindex="-1" href="/access-keys" on:click=go.clone()("/access-keys")>
                 <Icon path=icons::ACCESS_KEYS />
                 {tr!(i18n, menu_access_keys)}
             </a>
+            // The account's users: an EIM user has none (the API answers 401 4).
+            <Show when=move || !state.session.with(|s| s.as_ref().is_some_and(|s| s.is_user()))>
+                <a role="menuitem" tabindex="-1" href="/eim-users" on:click=go_users("/eim-users")>
+                    <Icon path=icons::EIM_USERS />
+                    {tr!(i18n, menu_eim_users)}
+                </a>
+            </Show>
             <button role="menuitem" tabindex="-1" type="button" on:click=sign_out>
                 <Icon path=icons::SIGN_OUT />
                 {tr!(i18n, menu_sign_out)}

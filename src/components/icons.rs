@@ -14,6 +14,9 @@ pub const PERSONAL_SPACE: &str =
 pub const SECURITY: &str = "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4";
 /// Clés d'accès (IconAccessKeys): a key.
 pub const ACCESS_KEYS: &str = "M8 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 12h9M18 12v3M21 12v2";
+/// Utilisateurs EIM: two people.
+pub const EIM_USERS: &str =
+    "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-3.9 3.1-6 7-6s7 2.1 7 6M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.5c2.4.6 4 2.5 4 5.5";
 /// Se déconnecter: out of the door.
 pub const SIGN_OUT: &str = "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10";
 /// Modifier (IconEdit): a pencil.

@@ -1,5 +1,5 @@
 //! The signed-in part of the console: Espace personnel, Paramètres
-//! d'authentification, Clés d'accès, the profile menu and the re-authentication dialog.
+//! d'authentification, Clés d'accès, Utilisateurs EIM, the profile menu and the re-authentication dialog.
 //!
 //! A visitor who has not signed in needs none of it. The release build
 //! (`scripts/build-console`, with the `console_split` cfg) puts it in a wasm
@@ -19,6 +19,7 @@ pub enum SignedInPart {
     PersonalSpace,
     AuthenticationSettings,
     AccessKeys,
+    EimUsers,
     ProfileMenu,
     ReauthenticationDialog,
 }
@@ -29,11 +30,13 @@ impl SignedInPart {
         use crate::chrome::reauthentication::ReauthenticationDialog;
         use crate::pages::access_keys::AccessKeys;
         use crate::pages::authentication_settings::AuthenticationSettings;
+        use crate::pages::eim_users::EimUsers;
         use crate::pages::personal_space::PersonalSpace;
         match self {
             Self::PersonalSpace => view! { <PersonalSpace /> }.into_any(),
             Self::AuthenticationSettings => view! { <AuthenticationSettings /> }.into_any(),
             Self::AccessKeys => view! { <AccessKeys /> }.into_any(),
+            Self::EimUsers => view! { <EimUsers /> }.into_any(),
             Self::ProfileMenu => view! { <ProfileMenu /> }.into_any(),
             Self::ReauthenticationDialog => view! { <ReauthenticationDialog /> }.into_any(),
         }

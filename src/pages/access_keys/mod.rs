@@ -26,7 +26,9 @@ use delete_dialog::ConfirmDelete;
 use list::KeyList;
 use new_secret::NewSecret;
 
-const TITLE_ID: &str = "keys-title";
+/// The section's heading: the focus goes there when a user's keys are opened.
+pub const KEYS_TITLE_ID: &str = "keys-title";
+const TITLE_ID: &str = KEYS_TITLE_ID;
 
 #[component]
 pub fn AccessKeys() -> impl IntoView {
