@@ -18,6 +18,8 @@ test('the profile menu works with the keyboard and the mouse', async ({ page }) 
   await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('menuitem', { name: "Clés d'accès" })).toBeFocused();
   await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: 'Utilisateurs EIM' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('menuitem', { name: 'Se déconnecter' })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('menuitem', { name: 'Espace personnel' })).toBeFocused();

@@ -1,4 +1,4 @@
-// The README's screenshots: the four screens, in French, light and dark.
+// The README's screenshots: the five screens, in French, light and dark.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNT, expect, setColorScheme, signIn, test } from '../fixtures';
@@ -6,7 +6,7 @@ import { DEMO_ACCOUNT, expect, setColorScheme, signIn, test } from '../fixtures'
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shot = (name: string) => path.resolve(here, '..', '..', 'docs', 'screenshots', `${name}.png`);
 
-test('screenshots of the four screens for the README', async ({ page, freshServer }) => {
+test('screenshots of the five screens for the README', async ({ page, freshServer }) => {
   await page.setViewportSize({ width: 1100, height: 760 });
   for (const scheme of ['light', 'dark'] as const) {
     await setColorScheme(page, scheme);
@@ -38,5 +38,18 @@ test('screenshots of the four screens for the README', async ({ page, freshServe
   for (const scheme of ['light', 'dark'] as const) {
     await setColorScheme(page, scheme);
     await page.screenshot({ path: shot(`access-keys-${scheme}`), fullPage: true });
+  }
+  // Utilisateurs EIM, with a user made for it and its keys open.
+  await page.getByRole('button', { name: "J'ai enregistré la clé secrète" }).click();
+  await page.goto(`${freshServer.baseURL}/eim-users`);
+  await page.getByRole('button', { name: 'Créer un utilisateur' }).click();
+  await page.getByLabel("Nom d'utilisateur").fill('ops-deploy');
+  await page.getByLabel('Chemin').fill('/ops/');
+  await page.getByLabel('Adresse e-mail (facultative)').fill('ops@example.com');
+  await page.getByRole('button', { name: 'Créer', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Utilisateur ops-deploy créé.' })).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    await setColorScheme(page, scheme);
+    await page.screenshot({ path: shot(`eim-users-${scheme}`), fullPage: true });
   }
 });

@@ -3,8 +3,7 @@
 //! (the API refuses to delete a user that still has some).
 
 use account_contract::{
-    AccessKey, CreateUserRequest, DeleteUserRequest, KeyState, ReadAccessKeysRequest,
-    ReadUsersRequest, User,
+    AccessKey, DeleteUserRequest, KeyState, ReadAccessKeysRequest, ReadUsersRequest, User,
 };
 
 use super::{Api, CallError};
@@ -60,10 +59,6 @@ impl Api {
             start = page.next;
         }
         Ok(all)
-    }
-
-    pub async fn create_user(self, req: CreateUserRequest) -> Result<Option<User>, CallError> {
-        Ok(self.call(&req).await?.user)
     }
 
     /// Every key of the user, its console sessions included: they too keep the user
