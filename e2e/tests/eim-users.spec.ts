@@ -186,6 +186,7 @@ for (const lang of ['fr', 'en'] as const) {
     await expect(remove).toBeFocused();
     // Confirmed: the API refuses while the user has a key; the row says so and offers more.
     await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('button', { name: t.cancel })).toBeFocused();
     await page.keyboard.press('Shift+Tab');
     await expect(dialog.getByRole('button', { name: t.delete, exact: true })).toBeFocused();
     await page.keyboard.press('Enter');
@@ -196,6 +197,7 @@ for (const lang of ['fr', 'en'] as const) {
     await expectNoAxeViolations(page, `deletion refused (${lang})`);
     await page.keyboard.press('Enter');
     await expect(dialog).toContainText('(1)');
+    await expect(dialog.getByRole('button', { name: t.cancel })).toBeFocused();
     await press(dialog.getByRole('button', { name: t.withKeys }));
     await expect(page.getByRole('status').filter({ hasText: t.deleted('alice2') })).toBeVisible();
     await expect(row(page, 'alice2')).toHaveCount(0);
