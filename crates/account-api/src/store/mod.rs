@@ -27,6 +27,8 @@ pub use users::UserRecord;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tokio::runtime::{Handle, RuntimeFlavor};
+
 use engine::{pg::Postgres, sqlite::Sqlite};
 
 /// Where the data lives: `--db`. A `postgres://` or `postgresql://` URL is a
@@ -215,6 +217,12 @@ impl Store {
             Engine::Sqlite(db) => db.write(f).await,
             Engine::Postgres(pg) => {
                 let slot = pg.slot().await?;
+                // In place on the server's runtime: handing the write to the blocking
+                // pool and back cost more than the write's own round trip
+                // (docs/BENCHMARKS.md). A current-thread runtime (a test's) cannot.
+                if Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
+                    return tokio::task::block_in_place(|| pg.write(f, may_end));
+                }
                 let engine = self.engine.clone();
                 tokio::task::spawn_blocking(move || {
                     let _slot = slot;

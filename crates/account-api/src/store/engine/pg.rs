@@ -454,6 +454,10 @@ impl Lent {
     }
 
     fn rollback(&self) {
+        // A connection that failed or went silent is dropped, and its transaction with it.
+        if self.broken.get() {
+            return;
+        }
         if self.batch("ROLLBACK").is_err() {
             self.broken.set(true);
         }
@@ -463,7 +467,7 @@ impl Lent {
         let conn = self.conn.borrow();
         let result = conn.wait(conn.client.batch_execute(sql));
         drop(conn);
-        result.map_err(|e| self.note(e))
+        self.answered(result)?.map_err(|e| self.note(e))
     }
 
     /// Sends `last`, and ahead of it in the same round trip what must go first: the
@@ -488,7 +492,7 @@ impl Lent {
         if !begin && required.is_empty() && also.is_empty() {
             let result = conn.wait(last);
             drop(conn);
-            return result.map_err(|e| self.note(e));
+            return self.answered(result)?.map_err(|e| self.note(e));
         }
         let params: Vec<Vec<&(dyn ToSql + Sync)>> =
             required.iter().map(|(_, args)| args.iter().map(|a| a as _).collect()).collect();
@@ -502,8 +506,9 @@ impl Lent {
             ahead.push(Box::pin(async move { client.query(statement, params).await.map(drop) }));
         }
         ahead.extend(also);
-        let (answers, result) = conn.wait(pipelined(ahead, last));
+        let answered = conn.wait(pipelined(ahead, last));
         drop(conn);
+        let (answers, result) = self.answered(answered)?;
         for answer in answers {
             if let Err(e) = answer {
                 if self.note(e).is_unmet() {
@@ -516,6 +521,16 @@ impl Lent {
             return Err(DbError::Unmet);
         }
         result.map_err(|e| self.note(e))
+    }
+
+    /// An answer, or `Unavailable` when the server said nothing in time (`Conn::wait`):
+    /// the connection is dropped.
+    fn answered<T>(&self, answer: Option<T>) -> Result<T, DbError> {
+        answer.ok_or_else(|| {
+            self.failed.set(true);
+            self.broken.set(true);
+            DbError::Unavailable("no answer from the server in time".into())
+        })
     }
 
     /// Notes what a failure means for the connection and the transaction.
@@ -537,7 +552,7 @@ impl Lent {
             return Ok(s.clone());
         }
         let prepared = conn.wait(conn.client.prepare(&placeholders(sql)));
-        let statement = prepared.map_err(|e| self.note(e))?;
+        let statement = self.answered(prepared)?.map_err(|e| self.note(e))?;
         if conn.statements.len() >= MAX_STATEMENTS {
             conn.statements.clear();
         }

@@ -20,6 +20,11 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::store::sql::DbError;
 
+/// How long a statement may wait for the server: past PostgreSQL's own
+/// `statement_timeout` (30 s, `pg.rs`), so only a link gone silent reaches it. A write
+/// blocks its thread meanwhile, and its request's deadline cannot cut it short.
+const ANSWER_WITHIN: Duration = Duration::from_secs(35);
+
 pub struct Conn {
     runtime: Runtime,
     pub client: Client,
@@ -60,15 +65,18 @@ impl Conn {
         Ok(Self { runtime, client, statements: HashMap::new(), idle_since: Instant::now() })
     }
 
-    /// Waits for `f`, driving this connection meanwhile.
-    pub fn wait<F: Future>(&self, f: F) -> F::Output {
-        self.runtime.block_on(f)
+    /// Waits for `f`, driving this connection meanwhile; `None` if the server said
+    /// nothing for `ANSWER_WITHIN` (a link gone silent): the connection is then not to
+    /// be used again.
+    pub fn wait<F: Future>(&self, f: F) -> Option<F::Output> {
+        // The timer is made inside: it belongs to this connection's runtime.
+        self.runtime.block_on(async { tokio::time::timeout(ANSWER_WITHIN, f).await }).ok()
     }
 
     /// Whether the server still answers, within `within`.
     pub fn is_valid(&self, within: Duration) -> bool {
-        let ping = tokio::time::timeout(within, self.client.simple_query(""));
-        matches!(self.wait(ping), Ok(Ok(_)))
+        let ping = async { tokio::time::timeout(within, self.client.simple_query("")).await };
+        matches!(self.runtime.block_on(ping), Ok(Ok(_)))
     }
 }
 
