@@ -370,7 +370,7 @@ impl Lent {
                 result => result,
             };
         }
-        if self.ended.get() {
+        if self.ended.replace(false) {
             if result.is_err() {
                 // `fetch_ending`'s promise broken: the write landed, yet the call fails.
                 tracing::error!("a write failed after its last statement committed it");
@@ -486,6 +486,12 @@ impl Lent {
         also: Vec<Ahead<'_>>,
         last: impl std::future::Future<Output = Result<T, postgres::Error>>,
     ) -> Result<T, DbError> {
+        if self.ended.get() {
+            // It would run on its own, outside the write that has committed.
+            tracing::error!("a statement after the write's last one (Sql::fetch_ending)");
+            self.failed.set(true);
+            return Err(DbError::Decode("a statement after the write ended".into()));
+        }
         let begin = self.begin_pending.replace(false);
         let required = std::mem::take(&mut *self.required.borrow_mut());
         let conn = self.conn.borrow();
