@@ -21,9 +21,19 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate => {
                 ApiError::new(ErrorCode::Conflict, "The change conflicts with existing data.")
             }
+            // The door's requirement (`Caller::still_valid`), the only one there is.
+            StoreError::Unmet => credentials_revoked(),
             StoreError::Internal => internal_answer(),
         }
     }
+}
+
+/// The answer to a call whose credentials were revoked while it ran.
+pub fn credentials_revoked() -> ApiError {
+    ApiError::new(
+        ErrorCode::AuthenticationFailed,
+        "The credentials of this request were revoked while it ran.",
+    )
 }
 
 fn internal_answer() -> ApiError {

@@ -26,6 +26,7 @@ use account_contract::{ApiError, ErrorCode, ResponseContext};
 
 use super::familiar::Source;
 use super::AppState;
+use crate::failure::credentials_revoked;
 use crate::store::access_keys::SessionOf;
 use crate::store::sessions;
 use crate::store::{self, AccountRecord, Db, Owner, StoreError};
@@ -135,22 +136,21 @@ impl Ctx {
     {
         let (caller, dry_run) = (self.caller.clone(), self.dry_run);
         let proof = sensitive.then_some((self.now, self.state.reauthentication_secs));
-        let written = self
-            .state
-            .store
-            .0
-            .write(move |tx| {
-                caller.still_valid(tx).map_err(Undone::Failed)?;
-                if let Some((now, window)) = proof {
-                    caller.recently_proved(tx, now, window).map_err(Undone::Failed)?;
-                }
-                let value = f(tx).map_err(Undone::Failed)?;
-                if dry_run {
-                    return Err(Undone::DryRun(value));
-                }
-                Ok(value)
-            })
-            .await;
+        let write = move |tx: &Db| {
+            caller.still_valid(tx).map_err(Undone::Failed)?;
+            if let Some((now, window)) = proof {
+                caller.recently_proved(tx, now, window).map_err(Undone::Failed)?;
+            }
+            let value = f(tx).map_err(Undone::Failed)?;
+            if dry_run {
+                return Err(Undone::DryRun(value));
+            }
+            Ok(value)
+        };
+        let store = &self.state.store.0;
+        // Only a write meant to land may commit with its last statement (`Sql::fetch_ending`).
+        let written =
+            if dry_run { store.write(write).await } else { store.write_ending(write).await };
         match written {
             Ok(value) | Err(Undone::DryRun(value)) => Ok(value),
             Err(Undone::Failed(e)) => Err(e),
@@ -195,23 +195,20 @@ impl Caller {
     /// Fails unless the credentials this call was made with still hold, inside the
     /// write that acts on them: the signing key (and its session) still exist, or the
     /// password checked is still the identity's.
+    ///
+    /// The key's check is a requirement of the write (`Sql::require`): PostgreSQL asks
+    /// it in the round trip of the write's first statement, and a key that no longer
+    /// holds rolls the whole write back (`StoreError::Unmet`, answered as
+    /// `credentials_revoked`).
     pub fn still_valid(&self, conn: &Db) -> Result<(), ApiError> {
-        let gone = || {
-            ApiError::new(
-                ErrorCode::AuthenticationFailed,
-                "The credentials of this request were revoked while it ran.",
-            )
-        };
         if let Some(key_id) = &self.access_key_id {
             let session = self.session.as_ref().map(|s| s.id.as_str());
-            if !store::access_keys::still_active(conn, key_id, session)? {
-                return Err(gone());
-            }
+            store::access_keys::require_still_active(conn, key_id, session)?;
         }
         if let Some(checked) = &self.password_hash {
             let current = super::identity_of(conn, &self.owner)?;
             if current.as_ref().and_then(super::Identity::password_hash) != Some(checked.as_str()) {
-                return Err(gone());
+                return Err(credentials_revoked());
             }
         }
         Ok(())

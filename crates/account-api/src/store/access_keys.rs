@@ -151,22 +151,20 @@ pub fn with_session(
     Ok((Some(key), session))
 }
 
-/// Whether a key is still active and, if it belongs to the session `session_id`, the
-/// session's own key still exists (a key inside a session goes with it): one query.
-pub fn still_active(
+/// Makes the write need the key still active and, if it belongs to the session
+/// `session_id`, the session's own key still there (a key inside a session goes with
+/// it): `StoreError::Unmet` otherwise, now or at the write's end (`Sql::require`).
+pub fn require_still_active(
     conn: &Db,
     access_key_id: &str,
     session_id: Option<&str>,
-) -> Result<bool, StoreError> {
-    let rows: Vec<(String, String)> = conn.query(
-        "SELECT access_key_id, state FROM access_keys WHERE access_key_id = ?1 OR access_key_id = ?2",
-        args![access_key_id, session_id.unwrap_or(access_key_id)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let active = KeyState::Active.as_str();
-    let key_active = rows.iter().any(|(id, state)| id == access_key_id && state == active);
-    let session_there = session_id.is_none_or(|s| rows.iter().any(|(id, _)| id == s));
-    Ok(key_active && session_there)
+) -> Result<(), StoreError> {
+    conn.require(
+        "SELECT EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?1 AND state = ?3)
+            AND EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?2)",
+        args![access_key_id, session_id.unwrap_or(access_key_id), KeyState::Active.as_str()],
+    )
+    .map_err(StoreError::from)
 }
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.

@@ -127,7 +127,8 @@ pub fn update(
         values.len(),
         columns!()
     );
-    conn.query_opt(&sql, &values, from_row)
+    // The write's last statement: on PostgreSQL it goes with the COMMIT.
+    conn.query_opt_ending(&sql, &values, from_row)
 }
 
 /// What a new account is made of.

@@ -27,6 +27,8 @@ pub use users::UserRecord;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tokio::runtime::{Handle, RuntimeFlavor};
+
 use engine::{pg::Postgres, sqlite::Sqlite};
 
 /// Where the data lives: `--db`. A `postgres://` or `postgresql://` URL is a
@@ -88,6 +90,8 @@ pub enum StoreError {
     /// A UNIQUE constraint refused the change (an email, a user name, a credential
     /// already taken): the call says which of its parameters.
     Duplicate,
+    /// A requirement of the write (`Sql::require`) did not hold: it was rolled back.
+    Unmet,
     /// Anything else: a bug, a corrupt row, a failed statement.
     Internal,
 }
@@ -105,6 +109,7 @@ impl std::fmt::Display for StoreError {
         f.write_str(match self {
             StoreError::Unavailable => "the database is unavailable",
             StoreError::Duplicate => "a duplicate value",
+            StoreError::Unmet => "a requirement of the write did not hold",
             StoreError::Internal => "a storage failure",
         })
     }
@@ -187,15 +192,42 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
     {
+        self.write_as(false, f).await
+    }
+
+    /// `write`, for a write that is never meant to be rolled back once its closure
+    /// answers `Ok` (not a dry run): its last statement may carry its COMMIT
+    /// (`Sql::fetch_ending`), one round trip less on PostgreSQL.
+    pub async fn write_ending<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
+    {
+        self.write_as(true, f).await
+    }
+
+    async fn write_as<T, E, F>(&self, may_end: bool, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Db) -> Result<T, E> + Clone + Send + 'static,
+    {
         match &*self.engine {
             Engine::Sqlite(db) => db.write(f).await,
             Engine::Postgres(pg) => {
                 let slot = pg.slot().await?;
+                // In place on the server's runtime: handing the write to the blocking
+                // pool and back cost more than the write's own round trip
+                // (docs/BENCHMARKS.md). A current-thread runtime (a test's) cannot.
+                if Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
+                    return tokio::task::block_in_place(|| pg.write(f, may_end));
+                }
                 let engine = self.engine.clone();
                 tokio::task::spawn_blocking(move || {
                     let _slot = slot;
                     match &*engine {
-                        Engine::Postgres(pg) => pg.write(f),
+                        Engine::Postgres(pg) => pg.write(f, may_end),
                         Engine::Sqlite(_) => unreachable!("the engine does not change"),
                     }
                 })
@@ -216,7 +248,7 @@ impl Store {
             Engine::Sqlite(db) => db.write_blocking(f),
             Engine::Postgres(pg) => {
                 let _slot = pg.slot_blocking()?;
-                pg.write(f)
+                pg.write(f, false)
             }
         }
     }

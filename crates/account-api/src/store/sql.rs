@@ -15,6 +15,43 @@ pub trait Sql {
     fn run(&self, sql: &str, args: &[Value]) -> Result<u64, DbError>;
     /// Runs a query; returns its rows.
     fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError>;
+
+    /// Makes a write need `sql`'s one value to be true: if it is not, the write is
+    /// rolled back and answers `StoreError::Unmet`. An engine may ask it later, in the
+    /// same round trip as the write's next statement or its commit (PostgreSQL,
+    /// `engine/pg.rs`), so its answer is not in the result: the write goes on as if it
+    /// held. By default it is asked now.
+    fn require(&self, sql: &str, args: &[Value]) -> Result<(), DbError> {
+        require_now(self, sql, args)
+    }
+
+    /// Runs the write's last statement; returns its rows. An engine may commit the
+    /// write in the same round trip (PostgreSQL, in a write made with
+    /// `Store::write_ending`): the closure must end right after, with `Ok`, and no
+    /// other statement. By default it is `fetch`.
+    fn fetch_ending(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        self.fetch(sql, args)
+    }
+}
+
+/// The first row of an answer, as `T`.
+fn first_of<T>(
+    rows: Result<Vec<Row>, DbError>,
+    f: impl Fn(&Row) -> Result<T, DbError>,
+) -> Result<Option<T>, StoreError> {
+    let rows = rows.map_err(StoreError::from)?;
+    rows.first().map(|r| f(r).map_err(StoreError::from)).transpose()
+}
+
+/// A requirement (`Sql::require`) asked at once.
+pub fn require_now<S: Sql + ?Sized>(db: &S, sql: &str, args: &[Value]) -> Result<(), DbError> {
+    let rows = db.fetch(sql, args)?;
+    let row = rows.first().ok_or_else(|| DbError::Decode("a requirement without a row".into()))?;
+    if row.get::<bool>(0)? {
+        Ok(())
+    } else {
+        Err(DbError::Unmet)
+    }
 }
 
 /// A parameter or a column: the types this schema uses (booleans are integers 0/1 on
@@ -147,6 +184,9 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
+/// The SQLSTATE `account_api_require` raises (migration 10 of PostgreSQL).
+pub const UNMET: &str = "OSC01";
+
 /// A database error, as either engine reports it.
 #[derive(Debug)]
 pub enum DbError {
@@ -157,6 +197,8 @@ pub enum DbError {
     Unavailable(String),
     /// A column that does not hold what the code expects.
     Decode(String),
+    /// A requirement of the write (`Sql::require`) did not hold.
+    Unmet,
 }
 
 impl std::fmt::Display for DbError {
@@ -169,6 +211,7 @@ impl std::fmt::Display for DbError {
             },
             DbError::Unavailable(why) => write!(f, "database unavailable: {why}"),
             DbError::Decode(why) => write!(f, "unexpected column value: {why}"),
+            DbError::Unmet => f.write_str("a requirement of the write did not hold"),
         }
     }
 }
@@ -181,6 +224,16 @@ impl DbError {
                 e.code == rusqlite::ErrorCode::ConstraintViolation
             }
             DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            _ => false,
+        }
+    }
+
+    /// A requirement of the write did not hold: on PostgreSQL, `account_api_require`
+    /// (migration 10) raised it.
+    pub fn is_unmet(&self) -> bool {
+        match self {
+            DbError::Unmet => true,
+            DbError::Postgres(e) => e.code().is_some_and(|c| c.code() == UNMET),
             _ => false,
         }
     }
@@ -220,6 +273,9 @@ impl From<DbError> for StoreError {
     /// Unavailable when the database is unreachable (the client may try again), else
     /// a duplicate or an internal failure. The cause is logged, never sent.
     fn from(e: DbError) -> Self {
+        if e.is_unmet() {
+            return StoreError::Unmet;
+        }
         if e.is_unique_violation() {
             return StoreError::Duplicate;
         }
@@ -260,8 +316,17 @@ impl Db {
         args: &[Value],
         f: impl Fn(&Row) -> Result<T, DbError>,
     ) -> Result<Option<T>, StoreError> {
-        let rows = self.fetch(sql, args).map_err(StoreError::from)?;
-        rows.first().map(|r| f(r).map_err(StoreError::from)).transpose()
+        first_of(self.fetch(sql, args), f)
+    }
+
+    /// `query_opt` for the write's last statement (`Sql::fetch_ending`).
+    pub fn query_opt_ending<T>(
+        &self,
+        sql: &str,
+        args: &[Value],
+        f: impl Fn(&Row) -> Result<T, DbError>,
+    ) -> Result<Option<T>, StoreError> {
+        first_of(self.fetch_ending(sql, args), f)
     }
 
     /// The single value of a query that always answers one row (COUNT, EXISTS).

@@ -2,6 +2,7 @@
 //! thread) and PostgreSQL (a pool, serializable transactions), and their migrations.
 
 pub mod pg;
+mod pg_conn;
 mod pg_reads;
 mod pg_rows;
 mod pg_tls;

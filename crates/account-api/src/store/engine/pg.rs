@@ -5,6 +5,12 @@
 //! the write runs again from the start (write closures are `Clone` for that).
 //! A COMMIT answered is durable (`synchronous_commit` on, PostgreSQL's default).
 //!
+//! Round trips are what a write costs here (docs/BENCHMARKS.md, issue 20), so a write
+//! sends what does not need an answer first in the same round trip as what follows
+//! (`pg_conn.rs`): its BEGIN and its requirements (`Sql::require`: the door's re-check
+//! of the caller's key) go with its first statement, and its revocation check with its
+//! COMMIT. UpdateAccount is two round trips.
+//!
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
 //!
@@ -14,20 +20,21 @@
 //! (`pg_watch.rs`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postgres::types::ToSql;
-use postgres::{Client, Statement};
+use postgres::Client;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_postgres::Statement;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_conn::{pipelined, Ahead, Conn};
 use super::pg_rows::{placeholders, row_of};
 use super::{pg_watch, schema};
 use crate::store::changes::{Changes, Watched};
-use crate::store::sql::{Db, DbError, Row, Sql, Value};
+use crate::store::sql::{require_now, Db, DbError, Row, Sql, Value};
 use crate::store::StoreError;
 
 /// How long a request waits for a free connection before it is answered 503.
@@ -43,7 +50,10 @@ const MAX_STATEMENTS: usize = 512;
 const MIGRATION_LOCK: i64 = 0x6f73_635f_6d69_6772; // "osc_migr"
 
 pub struct Postgres {
-    config: postgres::Config,
+    /// The pool's connections (`pg_conn.rs`).
+    config: tokio_postgres::Config,
+    /// The migrations' and the revocation watch's (the synchronous client).
+    sync_config: postgres::Config,
     /// TLS as the URL's `sslmode` says (`pg_tls.rs`).
     tls: MakeRustlsConnect,
     idle: Mutex<Vec<Conn>>,
@@ -53,14 +63,8 @@ pub struct Postgres {
     closing: Arc<AtomicBool>,
     /// One-statement reads from the async threads (`pg_reads.rs`).
     reads: super::pg_reads::AsyncReads,
-}
-
-/// One connection, with the statements prepared on it.
-struct Conn {
-    client: Client,
-    statements: HashMap<String, Statement>,
-    /// When it was last given back to the pool.
-    idle_since: std::time::Instant,
+    /// Retries of this instance that lost `STARVING_AFTER` times already (see `write`).
+    starving: AtomicUsize,
 }
 
 /// A connection idle longer than this is checked (one round trip) before it is lent:
@@ -76,6 +80,21 @@ struct Lent {
     conflict: Cell<bool>,
     /// The connection itself failed: do not keep it.
     broken: Cell<bool>,
+    /// A transaction was asked for and its BEGIN not sent yet: it goes with the first
+    /// statement, in the same round trip.
+    begin_pending: Cell<bool>,
+    /// A BEGIN was sent: the transaction ends with a COMMIT or a ROLLBACK.
+    begun: Cell<bool>,
+    /// The write's requirements (`Sql::require`) not sent yet: they go ahead of its
+    /// next statement or of its COMMIT, in the same round trip.
+    required: RefCell<Vec<(Statement, Vec<Value>)>>,
+    /// A requirement did not hold: the write is rolled back, whatever its closure says.
+    unmet: Cell<bool>,
+    /// The write may commit with its last statement (`Sql::fetch_ending`): it is not
+    /// meant to be rolled back (a dry run).
+    may_end: Cell<bool>,
+    /// It did: the transaction is over.
+    ended: Cell<bool>,
     /// A committed transaction revoked a key (migration 9's triggers).
     revoked: Cell<bool>,
 }
@@ -96,13 +115,14 @@ impl Postgres {
             // A statement stuck behind a lock, or a transaction left open, is given up.
             .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
         let reads = super::pg_reads::AsyncReads::new(settings.clone(), tls.clone());
-        let mut config = postgres::Config::from(settings);
+        let mut sync_config = postgres::Config::from(settings.clone());
         // PostgreSQL's notices ("already exists, skipping") are for debugging only.
-        config.notice_callback(|notice| {
+        sync_config.notice_callback(|notice| {
             tracing::debug!(notice = notice.message(), "postgres notice")
         });
         let pg = Self {
-            config,
+            config: settings,
+            sync_config,
             tls,
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(Semaphore::new(pool_size.max(1))),
@@ -110,23 +130,30 @@ impl Postgres {
             changes: Arc::new(Changes::new(false)),
             closing: Arc::new(AtomicBool::new(false)),
             reads,
+            starving: AtomicUsize::new(0),
         };
-        let mut conn = pg.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-        migrate(&mut conn.client)
-            .map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
+        let cannot_connect =
+            |e: &dyn std::fmt::Display| format!("cannot connect to PostgreSQL: {e}");
+        let mut client = pg.sync_config.connect(pg.tls.clone()).map_err(|e| {
+            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+            cannot_connect(&format!("{e}{why}"))
+        })?;
+        migrate(&mut client).map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
+        drop(client);
+        let conn = pg.connect().map_err(|e| cannot_connect(&e))?;
         pg.idle.lock().expect("pool").push(conn);
-        pg_watch::start(pg.config.clone(), pg.tls.clone(), pg.changes.clone(), pg.closing.clone());
+        pg_watch::start(
+            pg.sync_config.clone(),
+            pg.tls.clone(),
+            pg.changes.clone(),
+            pg.closing.clone(),
+        );
         tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
     }
 
     fn connect(&self) -> Result<Conn, DbError> {
-        let client = self.config.connect(self.tls.clone()).map_err(|e| {
-            // "error connecting to server", and why (its source) when it says.
-            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-            DbError::Unavailable(format!("{e}{why}"))
-        })?;
-        Ok(Conn { client, statements: HashMap::new(), idle_since: std::time::Instant::now() })
+        Conn::connect(&self.config, self.tls.clone())
     }
 
     pub fn changes(&self) -> &Arc<Changes> {
@@ -167,8 +194,8 @@ impl Postgres {
     fn lend(&self) -> Result<Lent, StoreError> {
         let idle = self.idle.lock().expect("pool").pop();
         let conn = match idle {
-            Some(mut conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
-                if conn.client.is_valid(CONNECT_TIMEOUT).is_ok() {
+            Some(conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
+                if conn.is_valid(CONNECT_TIMEOUT) {
                     conn
                 } else {
                     // The server went away meanwhile: so did the other idle connections.
@@ -184,6 +211,12 @@ impl Postgres {
             failed: Cell::new(false),
             conflict: Cell::new(false),
             broken: Cell::new(false),
+            begin_pending: Cell::new(false),
+            begun: Cell::new(false),
+            required: RefCell::new(Vec::new()),
+            unmet: Cell::new(false),
+            may_end: Cell::new(false),
+            ended: Cell::new(false),
             revoked: Cell::new(false),
         })
     }
@@ -222,26 +255,38 @@ impl Postgres {
     /// conflicted once queues for `RETRY_LOCK`, held across the instances, before its
     /// next runs: the retries of the whole cluster run one at a time, each with a
     /// snapshot taken after the one before it committed, and only first attempts
-    /// compete with them.
-    pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    /// compete with them. A retry that keeps losing to first attempts (one row updated
+    /// by many at once) would end failed (`MAX_TRIES`): so while a retry of this
+    /// instance has lost `STARVING_AFTER` times, its new writes queue for the lock too.
+    ///
+    /// `may_end`: the write may commit with its last statement (`Sql::fetch_ending`).
+    pub fn write<T, E, F>(&self, f: F, may_end: bool) -> Result<T, E>
     where
         E: From<StoreError>,
         F: FnOnce(&Db) -> Result<T, E> + Clone,
     {
-        let lent = self.lend()?;
-        let first = lent.transaction(f.clone());
-        let conflict = lent.conflict.get();
-        self.give_back(lent);
-        if !(first.is_err() && conflict) {
-            return first;
+        if self.starving.load(Ordering::Acquire) == 0 {
+            let lent = self.lend()?;
+            lent.may_end.set(may_end);
+            let first = lent.transaction(f.clone());
+            let conflict = lent.conflict.get();
+            self.give_back(lent);
+            if !(first.is_err() && conflict) {
+                return first;
+            }
         }
         let lent = self.lend()?;
-        let result = lent.retries(f);
+        lent.may_end.set(may_end);
+        let result = lent.retries(f, &self.starving);
         self.give_back(lent);
         result
     }
 }
 
+/// Ends a write, and reads in the same round trip whether it revoked a key.
+const COMMIT: &str = "SELECT current_setting('account_api.revoked', true); COMMIT";
+/// After this many tries, a write's retries make the others queue (`Postgres::write`).
+const STARVING_AFTER: u32 = 5;
 /// The advisory lock the retries of conflicting writes queue for.
 const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
 
@@ -251,12 +296,16 @@ impl Lent {
     fn retries<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> Result<T, E> + Clone,
+        starving: &AtomicUsize,
     ) -> Result<T, E> {
         self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)])
             .map_err(StoreError::from)?;
         let mut tries = 1;
         let result = loop {
             tries += 1;
+            if tries == STARVING_AFTER {
+                starving.fetch_add(1, Ordering::AcqRel);
+            }
             let result = self.transaction(f.clone());
             match result {
                 Err(_) if self.conflict.get() && tries < MAX_TRIES => {
@@ -270,6 +319,9 @@ impl Lent {
                 other => break other,
             }
         };
+        if tries >= STARVING_AFTER {
+            starving.fetch_sub(1, Ordering::AcqRel);
+        }
         if self.run("SELECT pg_advisory_unlock(?1)", &[Value::Int(RETRY_LOCK)]).is_err() {
             // The lock goes with the session: drop the connection rather than keep it.
             self.broken.set(true);
@@ -298,9 +350,39 @@ impl Lent {
     ) -> Result<T, E> {
         self.failed.set(false);
         self.conflict.set(false);
-        self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE").map_err(StoreError::from)?;
+        self.unmet.set(false);
+        self.ended.set(false);
+        self.required.borrow_mut().clear();
+        self.begun.set(false);
+        self.begin_pending.set(true);
         let result = f(self);
+        self.begin_pending.set(false);
+        if !self.begun.get() {
+            // Not one statement ran, so no transaction began: only requirements to ask.
+            if !self.required.borrow().is_empty() {
+                let _ = self.send(std::future::ready(Ok(())));
+            }
+            return match result {
+                _ if self.unmet.get() => Err(StoreError::Unmet.into()),
+                Ok(_) if self.failed.get() => {
+                    Err(StoreError::internal("a requirement could not be asked").into())
+                }
+                result => result,
+            };
+        }
+        if self.ended.replace(false) {
+            if result.is_err() {
+                // `fetch_ending`'s promise broken: the write landed, yet the call fails.
+                tracing::error!("a write failed after its last statement committed it");
+            }
+            return result;
+        }
         match result {
+            // The requirement's own answer, whatever the closure made of its failure.
+            _ if self.unmet.get() => {
+                self.rollback();
+                Err(StoreError::Unmet.into())
+            }
             // A failed statement aborts the transaction: its COMMIT would roll back
             // silently, so a closure that carried on regardless is not acknowledged.
             Ok(_) if self.failed.get() => {
@@ -323,31 +405,138 @@ impl Lent {
     }
 
     /// Commits, reading in the same round trip whether the transaction revoked a key.
+    /// A requirement that does not hold, sent ahead, aborts the transaction: the
+    /// COMMIT after it in the same query string is then skipped.
     fn commit(&self) -> Result<(), DbError> {
-        let answer = self
-            .conn
-            .borrow_mut()
-            .client
-            .simple_query("SELECT current_setting('account_api.revoked', true); COMMIT");
-        let answer = answer.map_err(|e| self.note(e))?;
+        let conn = self.conn.borrow();
+        let answer = self.send(conn.client.simple_query(COMMIT));
+        drop(conn);
+        self.committed(&answer?);
+        Ok(())
+    }
+
+    /// Notes what the answer to `COMMIT` says: whether the transaction revoked a key.
+    fn committed(&self, answer: &[postgres::SimpleQueryMessage]) {
         let revoked = answer.iter().any(
             |m| matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes")),
         );
         if revoked {
             self.revoked.set(true);
         }
-        Ok(())
+    }
+
+    /// The write's last statement and its COMMIT in one round trip (`Sql::fetch_ending`):
+    /// a statement that fails aborts the transaction, and the COMMIT after it in the
+    /// pipeline is skipped.
+    fn fetch_and_commit(&self, statement: &Statement, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let conn = self.conn.borrow();
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let rows = RefCell::new(None);
+        let client = &conn.client;
+        let query: Ahead = Box::pin(async {
+            *rows.borrow_mut() = Some(client.query(statement, &params).await);
+            Ok(())
+        });
+        let answer = self.send_after(vec![query], client.simple_query(COMMIT));
+        drop(conn);
+        if self.unmet.get() {
+            // The statement failed only because the transaction was aborted.
+            return Err(DbError::Unmet);
+        }
+        let rows = match rows.into_inner() {
+            Some(Err(e)) => return Err(self.note(e)),
+            Some(Ok(rows)) => rows,
+            None => return Err(DbError::Decode("a statement without an answer".into())),
+        };
+        self.committed(&answer?);
+        self.ended.set(true);
+        rows.iter().map(row_of).collect()
     }
 
     fn rollback(&self) {
+        // A connection that failed or went silent is dropped, and its transaction with it.
+        if self.broken.get() {
+            return;
+        }
         if self.batch("ROLLBACK").is_err() {
             self.broken.set(true);
         }
     }
 
     fn batch(&self, sql: &str) -> Result<(), DbError> {
-        let result = self.conn.borrow_mut().client.batch_execute(sql);
+        let conn = self.conn.borrow();
+        let result = conn.wait(conn.client.batch_execute(sql));
+        drop(conn);
+        self.answered(result)?.map_err(|e| self.note(e))
+    }
+
+    /// Sends `last`, and ahead of it in the same round trip what must go first: the
+    /// transaction's BEGIN if it is still to go, and the requirements made since the
+    /// last request. A requirement that does not hold answers `DbError::Unmet`.
+    fn send<T>(
+        &self,
+        last: impl std::future::Future<Output = Result<T, postgres::Error>>,
+    ) -> Result<T, DbError> {
+        self.send_after(Vec::new(), last)
+    }
+
+    /// `send`, with `also` sent after the requirements, before `last`.
+    fn send_after<T>(
+        &self,
+        also: Vec<Ahead<'_>>,
+        last: impl std::future::Future<Output = Result<T, postgres::Error>>,
+    ) -> Result<T, DbError> {
+        if self.ended.get() {
+            // It would run on its own, outside the write that has committed.
+            tracing::error!("a statement after the write's last one (Sql::fetch_ending)");
+            self.failed.set(true);
+            return Err(DbError::Decode("a statement after the write ended".into()));
+        }
+        let begin = self.begin_pending.replace(false);
+        let required = std::mem::take(&mut *self.required.borrow_mut());
+        let conn = self.conn.borrow();
+        if !begin && required.is_empty() && also.is_empty() {
+            let result = conn.wait(last);
+            drop(conn);
+            return self.answered(result)?.map_err(|e| self.note(e));
+        }
+        let params: Vec<Vec<&(dyn ToSql + Sync)>> =
+            required.iter().map(|(_, args)| args.iter().map(|a| a as _).collect()).collect();
+        let mut ahead: Vec<Ahead> = Vec::with_capacity(1 + required.len() + also.len());
+        if begin {
+            self.begun.set(true);
+            ahead.push(Box::pin(conn.client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")));
+        }
+        for ((statement, _), params) in required.iter().zip(&params) {
+            let client = &conn.client;
+            ahead.push(Box::pin(async move { client.query(statement, params).await.map(drop) }));
+        }
+        ahead.extend(also);
+        let answered = conn.wait(pipelined(ahead, last));
+        drop(conn);
+        let (answers, result) = self.answered(answered)?;
+        for answer in answers {
+            if let Err(e) = answer {
+                if self.note(e).is_unmet() {
+                    self.unmet.set(true);
+                }
+            }
+        }
+        if self.unmet.get() {
+            // What came after it failed only because the transaction was aborted.
+            return Err(DbError::Unmet);
+        }
         result.map_err(|e| self.note(e))
+    }
+
+    /// An answer, or `Unavailable` when the server said nothing in time (`Conn::wait`):
+    /// the connection is dropped.
+    fn answered<T>(&self, answer: Option<T>) -> Result<T, DbError> {
+        answer.ok_or_else(|| {
+            self.failed.set(true);
+            self.broken.set(true);
+            DbError::Unavailable("no answer from the server in time".into())
+        })
     }
 
     /// Notes what a failure means for the connection and the transaction.
@@ -368,8 +557,8 @@ impl Lent {
         if let Some(s) = conn.statements.get(sql) {
             return Ok(s.clone());
         }
-        let prepared = conn.client.prepare(&placeholders(sql));
-        let statement = prepared.map_err(|e| self.note(e))?;
+        let prepared = conn.wait(conn.client.prepare(&placeholders(sql)));
+        let statement = self.answered(prepared)?.map_err(|e| self.note(e))?;
         if conn.statements.len() >= MAX_STATEMENTS {
             conn.statements.clear();
         }
@@ -379,18 +568,38 @@ impl Lent {
 }
 
 impl Sql for Lent {
+    fn fetch_ending(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        if !self.may_end.get() || !(self.begin_pending.get() || self.begun.get()) {
+            return self.fetch(sql, args);
+        }
+        let statement = self.statement(sql)?;
+        self.fetch_and_commit(&statement, args)
+    }
+
+    /// Inside a write, sent ahead of its next statement or its COMMIT (`send`),
+    /// through `account_api_require` (migration 10), which raises when it does not
+    /// hold; outside one (a read), asked now.
+    fn require(&self, sql: &str, args: &[Value]) -> Result<(), DbError> {
+        if !(self.begin_pending.get() || self.begun.get()) {
+            return require_now(self, sql, args);
+        }
+        let statement = self.statement(&format!("SELECT account_api_require(({sql}))"))?;
+        self.required.borrow_mut().push((statement, args.to_vec()));
+        Ok(())
+    }
+
     fn run(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let result = self.conn.borrow_mut().client.execute(&statement, &params);
-        result.map_err(|e| self.note(e))
+        let conn = self.conn.borrow();
+        self.send(conn.client.execute(&statement, &params))
     }
 
     fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let result = self.conn.borrow_mut().client.query(&statement, &params);
-        let rows = result.map_err(|e| self.note(e))?;
+        let conn = self.conn.borrow();
+        let rows = self.send(conn.client.query(&statement, &params))?;
         rows.iter().map(row_of).collect()
     }
 }

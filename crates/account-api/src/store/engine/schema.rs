@@ -157,7 +157,10 @@ pub const SQLITE: &[&str] = &[
      BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;
      CREATE TRIGGER account_deleted AFTER DELETE ON accounts
      BEGIN UPDATE cache_changes SET generation = generation + 1 WHERE what = 'accounts'; END;",
-    // 10: when each access key last signed a call, and from which client address
+    // 10: PostgreSQL's `account_api_require`, which SQLite does not need (a write's
+    // requirements are asked at once there); kept so that both count the same versions.
+    "",
+    // 11: when each access key last signed a call, and from which client address
     // (`ReadAccessKeys`' `LastUsedDate`, `LastUsedClientIp`), written at most once a
     // minute. A table of its own: the write touches no row that a call's credential
     // check reads, and moves none of the triggers above.
@@ -316,7 +319,17 @@ pub const POSTGRES: &[&str] = &[
             OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
             OR OLD.session_id IS DISTINCT FROM NEW.session_id)
         EXECUTE FUNCTION account_api_key_revoked();",
-    // 10
+    // 10: a write's requirement (`Sql::require`), sent in the same round trip as the
+    // statement after it: one that does not hold raises, which aborts the transaction,
+    // so nothing sent after it in the pipeline can commit (`engine/pg.rs`).
+    "CREATE FUNCTION account_api_require(holds boolean) RETURNS boolean LANGUAGE plpgsql AS $$
+     BEGIN
+        IF holds IS NOT TRUE THEN
+            RAISE EXCEPTION 'a requirement of the write did not hold' USING ERRCODE = 'OSC01';
+        END IF;
+        RETURN true;
+     END $$;",
+    // 11
     "CREATE TABLE access_key_uses (
         access_key_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
         last_used_at BIGINT NOT NULL,
