@@ -7,6 +7,7 @@ mod pg_reads;
 mod pg_rows;
 mod pg_tls;
 mod pg_watch;
+mod pg_write;
 pub mod schema;
 pub(crate) mod sqlite;
 mod writer;
