@@ -10,4 +10,5 @@ pub mod menu_button;
 pub mod page_heading;
 pub mod password_checklist;
 pub mod problem_text;
+pub mod task;
 pub mod text;

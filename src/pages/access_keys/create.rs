@@ -4,9 +4,10 @@
 use account_contract::AccessKeySecretKey;
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, FormField, SubmitButton};
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -36,9 +37,10 @@ pub fn CreateKey(
     let date = RwSignal::new(String::new());
     let past = RwSignal::new(false);
     // The secret goes to the section alone; the action keeps only whether it worked.
-    let action = Action::new_local(move |expiration: &Option<String>| {
-        let (expiration, user) = (expiration.clone(), user_name.get_value());
-        async move {
+    let action = Task::<Result<(), CallError>>::new();
+    let create = move |expiration: Option<String>| {
+        let user = user_name.get_value();
+        action.run(async move {
             match api.create_access_key(user, expiration).await {
                 Ok(key) => {
                     open.set(false);
@@ -53,9 +55,9 @@ pub fn CreateKey(
                     Err(e)
                 }
             }
-        }
-    });
-    let failed = move || action.value().get().and_then(Result::err);
+        });
+    };
+    let failed = move || action.value.get().and_then(Result::err);
     let date_error = Signal::derive(move || {
         if past.get() {
             return Some(t_string!(i18n, keys_expiration_past).to_string());
@@ -68,17 +70,17 @@ pub fn CreateKey(
         let e = failed().filter(|e| e.field_errors().is_empty())?;
         Some(failure_text(i18n, &e, &state.current_url(), Failed::Call))
     };
-    let submit = on_submit(action.pending(), move || {
+    let submit = on_submit(action.pending, move || {
         let chosen = date.get_untracked();
         past.set(!chosen.is_empty() && chosen <= today());
         if past.get_untracked() {
             focus_by_id(DATE_ID);
             return;
         }
-        action.dispatch_local((!chosen.is_empty()).then_some(chosen));
+        create((!chosen.is_empty()).then_some(chosen));
     });
     let show = move |_| {
-        action.value().set(None);
+        action.value.set(None);
         past.set(false);
         open.set(true);
         focus_by_id(DATE_ID);
@@ -106,7 +108,7 @@ pub fn CreateKey(
             <p class="alert" role="alert" id="key-create-problem" tabindex="-1">{alert}</p>
             <div class="actions">
                 <SubmitButton label=tr!(i18n, keys_create_submit)
-                    pending_label=tr!(i18n, keys_creating) pending=action.pending() />
+                    pending_label=tr!(i18n, keys_creating) pending=action.pending />
                 <button type="button" on:click=cancel>{tr!(i18n, cancel)}</button>
             </div>
         </form>

@@ -18,6 +18,7 @@ use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -107,11 +108,12 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
     let created = RwSignal::new(None::<AccessKeySecretKey>);
     // The key whose deletion waits for a confirmation.
     let asked = RwSignal::new(None::<AccessKey>);
-    let refuse_in_use = in_use.clone();
-    let change = Action::new_local(move |change: &Change| {
-        let (change, in_use) = (change.clone(), refuse_in_use.clone());
+    let refuse_in_use = StoredValue::new(in_use.clone());
+    let changing = Task::<Result<Change, (String, Refusal)>>::new();
+    let run_change = move |change: Change| {
+        let in_use = refuse_in_use.get_value();
         let user = owner.get_value();
-        async move {
+        changing.run(async move {
             let id = change.key_id().to_owned();
             let deactivates = !matches!(change, Change::Activate(_));
             if deactivates && in_use.as_deref() == Some(id.as_str()) {
@@ -136,10 +138,10 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                 _ => focus_by_id(&list::button_id(&id, &change)),
             }
             done.map(|()| change).map_err(|e| (id, Refusal::Call(e)))
-        }
-    });
+        });
+    };
     let problem = Signal::derive(move || {
-        change.value().with(|v| match v {
+        changing.value.with(|v| match v {
             Some(Err((id, Refusal::InUse))) => {
                 Some((id.clone(), t_string!(i18n, keys_in_use_refused).to_string()))
             }
@@ -150,7 +152,7 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
         })
     });
     let done = move || {
-        change.value().with(|v| match v {
+        changing.value.with(|v| match v {
             Some(Ok(Change::Activate(id))) => {
                 t_string!(i18n, keys_activated, id = id.clone()).to_string()
             }
@@ -174,7 +176,7 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
             }));
         }
         c => {
-            change.dispatch_local(c);
+            run_change(c);
         }
     });
     let on_answer = Callback::new(move |confirmed: bool| {
@@ -183,7 +185,7 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
         let id = key.access_key_id.unwrap_or_default();
         let active = key.state.as_deref() == Some(KeyState::Active.as_str());
         if confirmed {
-            change.dispatch_local(Change::Delete { id, active });
+            run_change(Change::Delete { id, active });
         } else {
             focus_by_id(&list::button_id(&id, &Change::Delete { id: id.clone(), active }));
         }
@@ -212,7 +214,7 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                     load();
                 })>
                 <KeyList keys in_use=in_use.clone() last_use_known=extensions on_change problem
-                    busy=change.pending() />
+                    busy=changing.pending />
                 <CreateKey user_name=owner session_bound on_created />
             </Loaded>
             {move || asked.get().map(|key| view! {

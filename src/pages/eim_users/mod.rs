@@ -19,6 +19,7 @@ use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::pages::access_keys::{KeysSection, KEYS_TITLE_ID};
@@ -130,9 +131,9 @@ fn UsersSection(account_id: String) -> impl IntoView {
     let keys_of = RwSignal::new(None::<String>);
     let asked = RwSignal::new(None::<Asked>);
 
-    let delete = Action::new_local(move |(name, with_keys): &(String, bool)| {
-        let (name, with_keys) = (name.clone(), *with_keys);
-        async move {
+    let delete = Task::<Result<String, (String, Refused)>>::new();
+    let run_delete = move |name: String, with_keys: bool| {
+        delete.run(async move {
             let outcome = match api.delete_user(name.clone(), with_keys).await {
                 Ok(()) => Ok(name.clone()),
                 // Refused while the user has keys (409 9002 here; whatever OUTSCALE says):
@@ -158,10 +159,10 @@ fn UsersSection(account_id: String) -> impl IntoView {
                 Err((n, Refused::Call(_))) => focus_by_id(&row_id(n, "delete")),
             }
             outcome
-        }
-    });
+        });
+    };
     let problem = Signal::derive(move || {
-        delete.value().with(|v| match v {
+        delete.value.with(|v| match v {
             Some(Err((name, Refused::HasKeys(count)))) => {
                 Some((name.clone(), RowProblem::HasKeys(*count)))
             }
@@ -192,7 +193,7 @@ fn UsersSection(account_id: String) -> impl IntoView {
         let Some(Asked { user_name, keys }) = asked.get_untracked() else { return };
         asked.set(None);
         if confirmed {
-            delete.dispatch_local((user_name, keys.is_some()));
+            run_delete(user_name, keys.is_some());
         } else {
             focus_by_id(&row_id(&user_name, if keys.is_some() { "delete-keys" } else { "delete" }));
         }
@@ -320,7 +321,7 @@ fn UsersSection(account_id: String) -> impl IntoView {
             <p role="status">{search_text}</p>
             <Loaded load=load_state on_retry=retry>
                 <UserList users account_id=account_id.get_value() keys_of problem on_action
-                    busy=delete.pending() />
+                    busy=delete.pending />
                 <nav class="actions pages" aria-label=tr!(i18n, users_pages) hidden=move || searching.get()>
                     <button type="button" id="users-previous" disabled=move || starts.with(Vec::len) < 2
                         on:click=move |_| turn(false)>{tr!(i18n, users_previous)}</button>

@@ -13,6 +13,7 @@ use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, FormField, SubmitButton};
 use crate::components::problem_text::item_text;
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -90,11 +91,12 @@ pub fn UserForm(
     let email = RwSignal::new(text(&before.user_email));
     let before = StoredValue::new(before);
 
-    let action = Action::new_local(move |(): &()| {
+    let action = Task::<Result<Done, CallError>>::new();
+    let save = move || {
         let (n, p, e) = (name.get_untracked(), path.get_untracked(), email.get_untracked());
         let (n, p, e) = (n.trim().to_owned(), p.trim().to_owned(), e.trim().to_owned());
         let was = before.get_value();
-        async move {
+        action.run(async move {
             let result = match editing {
                 false => create(api, n, p, e).await,
                 true => edit(api, was, n, p, e).await,
@@ -111,9 +113,9 @@ pub fn UserForm(
                 }
             }
             result
-        }
-    });
-    let failed = move || action.value().get().and_then(Result::err);
+        });
+    };
+    let failed = move || action.value.get().and_then(Result::err);
     let error_of = move |id: &'static str, max: usize| {
         Signal::derive(move || {
             let e = failed()?;
@@ -136,9 +138,7 @@ pub fn UserForm(
             false => failure_text(i18n, &e, &state.current_url(), Failed::Call),
         })
     };
-    let submit = on_submit(action.pending(), move || {
-        action.dispatch_local(());
-    });
+    let submit = on_submit(action.pending, save);
     let was = before.with_value(|u| text(&u.user_name));
     let title = Signal::derive(move || match editing {
         true => t_string!(i18n, users_edit_title, user = was.clone()).to_string(),
@@ -166,7 +166,7 @@ pub fn UserForm(
             <p class="alert" role="alert" id=PROBLEM_ID tabindex="-1">{alert}</p>
             <div class="actions">
                 <SubmitButton label=submit_label pending_label=tr!(i18n, users_saving)
-                    pending=action.pending() />
+                    pending=action.pending />
                 <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>
