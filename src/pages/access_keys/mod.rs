@@ -107,7 +107,15 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
     // The new key, its secret in memory only, until the person closes it.
     let created = RwSignal::new(None::<AccessKeySecretKey>);
     // The key whose deletion waits for a confirmation.
-    let asked = RwSignal::new(None::<AccessKey>);
+    // (Its ID alone: a signal of a type the console already has, no new code for it.)
+    let asked = RwSignal::new(None::<String>);
+    // The listed key of that ID.
+    let listed_key = move |id: &str| {
+        listed.with_untracked(|l| {
+            let keys = l.as_ref().and_then(|l| l.as_ref().ok())?;
+            keys.iter().find(|k| k.access_key_id.as_deref() == Some(id)).cloned()
+        })
+    };
     let refuse_in_use = StoredValue::new(in_use.clone());
     let changing = Task::<Result<Change, (String, Refusal)>>::new();
     let run_change = move |change: Change| {
@@ -168,22 +176,17 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
     let confirm_first = in_use.clone();
     let on_change = Callback::new(move |c: Change| match c {
         Change::Delete { id, .. } if confirm_first.as_deref() != Some(id.as_str()) => {
-            asked.set(listed.with_untracked(|l| {
-                let keys = l.as_ref().and_then(|l| l.as_ref().ok());
-                keys.and_then(|k| {
-                    k.iter().find(|k| k.access_key_id.as_deref() == Some(&id)).cloned()
-                })
-            }));
+            asked.set(listed_key(&id).map(|_| id));
         }
         c => {
             run_change(c);
         }
     });
     let on_answer = Callback::new(move |confirmed: bool| {
-        let Some(key) = asked.get_untracked() else { return };
+        let Some(id) = asked.get_untracked() else { return };
         asked.set(None);
-        let id = key.access_key_id.unwrap_or_default();
-        let active = key.state.as_deref() == Some(KeyState::Active.as_str());
+        let active =
+            listed_key(&id).is_some_and(|k| k.state.as_deref() == Some(KeyState::Active.as_str()));
         if confirmed {
             run_change(Change::Delete { id, active });
         } else {
@@ -217,8 +220,8 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                     busy=changing.pending />
                 <CreateKey user_name=owner session_bound on_created />
             </Loaded>
-            {move || asked.get().map(|key| view! {
-                <ConfirmDelete key_id=key.access_key_id.unwrap_or_default() on_answer />
+            {move || asked.get().map(|key_id| view! {
+                <ConfirmDelete key_id on_answer />
             })}
         </section>
     }
