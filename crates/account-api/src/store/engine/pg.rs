@@ -28,6 +28,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_conn::Conn;
+use super::pg_rows::connect_failure;
 use super::pg_write::Lent;
 use super::{pg_watch, schema};
 use crate::store::changes::{Changes, Watched};
@@ -98,10 +99,10 @@ impl Postgres {
         };
         let cannot_connect =
             |e: &dyn std::fmt::Display| format!("cannot connect to PostgreSQL: {e}");
-        let mut client = pg.sync_config.connect(pg.tls.clone()).map_err(|e| {
-            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-            cannot_connect(&format!("{e}{why}"))
-        })?;
+        let mut client = pg
+            .sync_config
+            .connect(pg.tls.clone())
+            .map_err(|e| cannot_connect(&connect_failure(&e)))?;
         migrate(&mut client).map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         drop(client);
         let conn = pg.connect().map_err(|e| cannot_connect(&e))?;

@@ -18,6 +18,7 @@ use tokio::runtime::Runtime;
 use tokio_postgres::{AsyncMessage, Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_rows::connect_failure;
 use crate::store::sql::DbError;
 
 /// How long a statement may wait for the server: past PostgreSQL's own
@@ -41,11 +42,9 @@ impl Conn {
             .enable_all()
             .build()
             .map_err(|e| unavailable(&e))?;
-        let (client, mut connection) = runtime.block_on(config.connect(tls)).map_err(|e| {
-            // "error connecting to server", and why (its source) when it says.
-            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-            DbError::Unavailable(format!("{e}{why}"))
-        })?;
+        let (client, mut connection) = runtime
+            .block_on(config.connect(tls))
+            .map_err(|e| DbError::Unavailable(connect_failure(&e)))?;
         // Polled only while a statement waits (`wait`), like `postgres::Client`'s.
         runtime.spawn(async move {
             loop {

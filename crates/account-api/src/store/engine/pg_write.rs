@@ -8,11 +8,10 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use postgres::types::ToSql;
 use tokio_postgres::Statement;
 
 use super::pg_conn::{pipelined, Ahead, Conn};
-use super::pg_rows::{placeholders, row_of};
+use super::pg_rows::{params, placeholders, row_of};
 use crate::store::sql::{require_now, Db, DbError, Row, Sql, Value};
 use crate::store::StoreError;
 
@@ -78,9 +77,7 @@ impl Lent {
     pub fn into_conn(self) -> Conn {
         self.conn.into_inner()
     }
-}
 
-impl Lent {
     /// Runs the write again, holding `RETRY_LOCK` (a session lock, taken before the
     /// transaction so that its snapshot comes after the lock is granted).
     pub fn retries<T, E: From<StoreError>>(
@@ -118,9 +115,7 @@ impl Lent {
         }
         result
     }
-}
 
-impl Lent {
     pub fn transaction<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> Result<T, E>,
@@ -207,11 +202,11 @@ impl Lent {
     /// pipeline is skipped.
     fn fetch_and_commit(&self, statement: &Statement, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let conn = self.conn.borrow();
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let bound = params(args);
         let rows = RefCell::new(None);
         let client = &conn.client;
         let query: Ahead = Box::pin(async {
-            *rows.borrow_mut() = Some(client.query(statement, &params).await);
+            *rows.borrow_mut() = Some(client.query(statement, &bound).await);
             Ok(())
         });
         let answer = self.send_after(vec![query], client.simple_query(COMMIT));
@@ -277,16 +272,15 @@ impl Lent {
             drop(conn);
             return self.answered(result)?.map_err(|e| self.note(e));
         }
-        let params: Vec<Vec<&(dyn ToSql + Sync)>> =
-            required.iter().map(|(_, args)| args.iter().map(|a| a as _).collect()).collect();
+        let bound: Vec<_> = required.iter().map(|(_, args)| params(args)).collect();
         let mut ahead: Vec<Ahead> = Vec::with_capacity(1 + required.len() + also.len());
         if begin {
             self.begun.set(true);
             ahead.push(Box::pin(conn.client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")));
         }
-        for ((statement, _), params) in required.iter().zip(&params) {
+        for ((statement, _), bound) in required.iter().zip(&bound) {
             let client = &conn.client;
-            ahead.push(Box::pin(async move { client.query(statement, params).await.map(drop) }));
+            ahead.push(Box::pin(async move { client.query(statement, bound).await.map(drop) }));
         }
         ahead.extend(also);
         let answered = conn.wait(pipelined(ahead, last));
@@ -329,6 +323,12 @@ impl Lent {
         e
     }
 
+    /// Inside a write's transaction (begun, or to begin with the next statement), not
+    /// a read's statements on their own.
+    fn in_write(&self) -> bool {
+        self.begin_pending.get() || self.begun.get()
+    }
+
     fn statement(&self, sql: &str) -> Result<Statement, DbError> {
         let mut conn = self.conn.borrow_mut();
         if let Some(s) = conn.statements.get(sql) {
@@ -346,7 +346,7 @@ impl Lent {
 
 impl Sql for Lent {
     fn fetch_ending(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
-        if !self.may_end.get() || !(self.begin_pending.get() || self.begun.get()) {
+        if !self.may_end.get() || !self.in_write() {
             return self.fetch(sql, args);
         }
         let statement = self.statement(sql)?;
@@ -357,7 +357,7 @@ impl Sql for Lent {
     /// through `account_api_require` (migration 10), which raises when it does not
     /// hold; outside one (a read), asked now.
     fn require(&self, sql: &str, args: &[Value]) -> Result<(), DbError> {
-        if !(self.begin_pending.get() || self.begun.get()) {
+        if !self.in_write() {
             return require_now(self, sql, args);
         }
         let statement = self.statement(&format!("SELECT account_api_require(({sql}))"))?;
@@ -367,16 +367,14 @@ impl Sql for Lent {
 
     fn run(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
         let statement = self.statement(sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let conn = self.conn.borrow();
-        self.send(conn.client.execute(&statement, &params))
+        self.send(conn.client.execute(&statement, &params(args)))
     }
 
     fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let statement = self.statement(sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let conn = self.conn.borrow();
-        let rows = self.send(conn.client.query(&statement, &params))?;
+        let rows = self.send(conn.client.query(&statement, &params(args)))?;
         rows.iter().map(row_of).collect()
     }
 }
