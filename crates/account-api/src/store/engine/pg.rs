@@ -9,7 +9,9 @@
 //! sends what needs no answer in the same round trip as what follows (`pg_write.rs`,
 //! `pg_conn.rs`): its BEGIN and its requirements (`Sql::require`: the door's re-check
 //! of the caller's key) go with its first statement, its last statement with its
-//! COMMIT (`Sql::fetch_ending`). UpdateAccount is one round trip.
+//! COMMIT (`Sql::fetch_ending`). A write that is one statement known in advance
+//! (`Store::write_one`: UpdateAccount) is sent whole from the async threads
+//! (`pg_one.rs`); the pool's connections serve the others, and its retries.
 //!
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
@@ -28,11 +30,12 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_conn::Conn;
+use super::pg_one::{Link, Tried};
 use super::pg_rows::connect_failure;
 use super::pg_write::Lent;
 use super::{pg_watch, schema};
 use crate::store::changes::{Changes, Watched};
-use crate::store::sql::{Db, DbError, Row, Value};
+use crate::store::sql::{Db, DbError, Query, Row, Value};
 use crate::store::StoreError;
 
 /// How long a request waits for a free connection before it is answered 503.
@@ -49,7 +52,7 @@ pub struct Postgres {
     sync_config: postgres::Config,
     /// TLS as the URL's `sslmode` says (`pg_tls.rs`).
     tls: MakeRustlsConnect,
-    idle: Mutex<Vec<Conn>>,
+    idle: Mutex<Idle>,
     slots: Arc<Semaphore>,
     changes: Arc<Changes>,
     /// Tells the revocation watch to end.
@@ -58,6 +61,16 @@ pub struct Postgres {
     reads: super::pg_reads::AsyncReads,
     /// Retries of this instance that lost `STARVING_AFTER` times already (see `write`).
     starving: AtomicUsize,
+}
+
+/// The pool's idle connections, of its two kinds: the write closures' (`Conn`, driven
+/// by the thread that waits on it) and the one-statement writes' (`Link`, on the
+/// server's runtime). Opening one closes an idle one of the other kind, if any, so
+/// the idle and the lent together never pass the pool's size.
+#[derive(Default)]
+struct Idle {
+    conns: Vec<Conn>,
+    links: Vec<Link>,
 }
 
 /// A connection idle longer than this is checked (one round trip) before it is lent:
@@ -77,8 +90,12 @@ impl Postgres {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .application_name("account-api")
-            // A statement stuck behind a lock, or a transaction left open, is given up.
-            .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
+            // A statement stuck behind a lock, or a transaction left open, is given up;
+            // notices are heard whatever the server's default (a revocation's, `pg_conn.rs`).
+            .options(
+                "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000 \
+                 -c client_min_messages=notice",
+            );
         let reads = super::pg_reads::AsyncReads::new(settings.clone(), tls.clone());
         let mut sync_config = postgres::Config::from(settings.clone());
         // PostgreSQL's notices ("already exists, skipping") are for debugging only.
@@ -89,7 +106,7 @@ impl Postgres {
             config: settings,
             sync_config,
             tls,
-            idle: Mutex::new(Vec::new()),
+            idle: Mutex::new(Idle::default()),
             slots: Arc::new(Semaphore::new(pool_size.max(1))),
             // Accounts' changes are not notified (see `store/changes.rs`).
             changes: Arc::new(Changes::new(false)),
@@ -106,7 +123,7 @@ impl Postgres {
         migrate(&mut client).map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         drop(client);
         let conn = pg.connect().map_err(|e| cannot_connect(&e))?;
-        pg.idle.lock().expect("pool").push(conn);
+        pg.idle.lock().expect("pool").conns.push(conn);
         pg_watch::start(
             pg.sync_config.clone(),
             pg.tls.clone(),
@@ -128,6 +145,42 @@ impl Postgres {
     /// One statement's rows, from the async threads (`pg_reads.rs`).
     pub async fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
         self.reads.fetch(sql, args).await
+    }
+
+    /// Tries a write that is one statement after its requirements from the async
+    /// threads, in one round trip (`pg_one.rs`); `None` when it is for the pool's
+    /// `write` to run: it conflicted with a concurrent transaction (the pool queues
+    /// retries), or retries are queueing already (see `write`). The caller holds a slot.
+    pub async fn write_one(
+        &self,
+        requirements: &[Query],
+        statement: &Query,
+    ) -> Option<Result<Vec<Row>, StoreError>> {
+        if self.starving.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let mut link = match self.lend_link().await {
+            Ok(link) => link,
+            Err(e) => return Some(Err(e.into())),
+        };
+        let tried = link.write(requirements, statement).await;
+        // Every answer came, the COMMIT's last: the transaction is over, whatever it
+        // answered. A connection that failed or went silent is dropped, and the
+        // server rolls back what it was doing.
+        if !matches!(&tried, Tried::Failed(e) if e.is_unavailable()) {
+            link.idle_since = std::time::Instant::now();
+            self.idle.lock().expect("pool").links.push(link);
+        }
+        match tried {
+            Tried::Committed { rows, revoked } => {
+                if revoked {
+                    self.changes.changed(Watched::Keys);
+                }
+                Some(Ok(rows))
+            }
+            Tried::Conflict => None,
+            Tried::Failed(e) => Some(Err(e.into())),
+        }
     }
 
     /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
@@ -157,21 +210,68 @@ impl Postgres {
     }
 
     fn lend(&self) -> Result<Lent, StoreError> {
-        let idle = self.idle.lock().expect("pool").pop();
-        let conn = match idle {
+        let mut idle = self.idle.lock().expect("pool");
+        let conn = match idle.conns.pop() {
             Some(conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
+                drop(idle);
                 if conn.is_valid(CONNECT_TIMEOUT) {
                     conn
                 } else {
                     // The server went away meanwhile: so did the other idle connections.
-                    self.idle.lock().expect("pool").clear();
+                    self.forget_idle();
                     self.connect().map_err(StoreError::from)?
                 }
             }
             Some(conn) => conn,
-            None => self.connect().map_err(StoreError::from)?,
+            None => {
+                let closed = idle.links.pop();
+                drop(idle);
+                drop(closed);
+                self.connect().map_err(StoreError::from)?
+            }
         };
         Ok(Lent::new(conn))
+    }
+
+    /// Closes the idle connections (the server went away). A `Conn` says goodbye by
+    /// blocking on its runtime: from an async thread, that happens on another.
+    fn forget_idle(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().expect("pool"));
+        if tokio::runtime::Handle::try_current().is_ok() && !idle.conns.is_empty() {
+            tokio::task::spawn_blocking(move || drop(idle));
+        }
+    }
+
+    /// A connection for a one-statement write (`write_one`), idle or new.
+    async fn lend_link(&self) -> Result<Link, DbError> {
+        let idle = {
+            let mut idle = self.idle.lock().expect("pool");
+            let link = idle.links.pop();
+            if link.is_none() {
+                if let Some(closed) = idle.conns.pop() {
+                    tokio::task::spawn_blocking(move || drop(closed));
+                }
+            }
+            link
+        };
+        match idle {
+            Some(link) if link.idle_since.elapsed() > CHECK_AFTER_IDLE => {
+                if link.is_valid(CONNECT_TIMEOUT).await {
+                    return Ok(link);
+                }
+                // The server went away meanwhile: so did the other idle connections.
+                self.forget_idle();
+            }
+            Some(link) if !link.client.is_closed() => return Ok(link),
+            Some(_) => self.forget_idle(),
+            None => {}
+        }
+        match tokio::time::timeout(CONNECT_TIMEOUT, Link::connect(&self.config, self.tls.clone()))
+            .await
+        {
+            Ok(link) => link,
+            Err(_) => Err(DbError::Unavailable("no connection in time".into())),
+        }
     }
 
     fn give_back(&self, lent: Lent) {
@@ -183,10 +283,10 @@ impl Postgres {
         conn.idle_since = std::time::Instant::now();
         if broken || conn.client.is_closed() {
             // The server went away: the other idle connections are as dead as this one.
-            self.idle.lock().expect("pool").clear();
+            self.forget_idle();
             return;
         }
-        self.idle.lock().expect("pool").push(conn);
+        self.idle.lock().expect("pool").conns.push(conn);
     }
 
     /// Runs a read on a pooled connection, each statement on its own (autocommit).
@@ -244,7 +344,7 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         self.closing.store(true, Ordering::Release);
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
-        if !idle.is_empty() {
+        if !idle.conns.is_empty() {
             let _ = std::thread::spawn(move || drop(idle)).join();
         }
     }

@@ -1,7 +1,9 @@
 //! A connection lent to one read or write on PostgreSQL (`pg.rs`), and the write's
 //! transaction sent in as few round trips as it can (`pg_conn.rs`): its BEGIN and its
 //! requirements (`Sql::require`) go with its first statement, and its last statement
-//! (`Sql::fetch_ending`) with its COMMIT, which also reads whether it revoked a key.
+//! (`Sql::fetch_ending`) with its COMMIT. BEGIN and COMMIT are prepared like the
+//! statements, and a revocation says so with a notice (`Conn::revoked`), so nothing
+//! is parsed at each write.
 //! It notes what its failures mean: a conflict to run again, a broken connection.
 
 use std::cell::{Cell, RefCell};
@@ -19,10 +21,17 @@ use crate::store::StoreError;
 const MAX_TRIES: u32 = 50;
 /// Prepared statements kept per connection (the SQL texts are few; UpdateAccount's
 /// vary with the fields sent).
-const MAX_STATEMENTS: usize = 512;
+pub const MAX_STATEMENTS: usize = 512;
 
-/// Ends a write, and reads in the same round trip whether it revoked a key.
-const COMMIT: &str = "SELECT current_setting('account_api.revoked', true); COMMIT";
+/// A write's transaction.
+pub const BEGIN: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+pub const COMMIT: &str = "COMMIT";
+
+/// A requirement (`Sql::require`) as a statement that raises when it does not hold
+/// (`account_api_require`, migration 10), so that it can go ahead of others.
+pub fn requirement(sql: &str) -> String {
+    format!("SELECT account_api_require(({sql}))")
+}
 /// After this many tries, a write's retries make the others queue (`Postgres::write`).
 const STARVING_AFTER: u32 = 5;
 /// The advisory lock the retries of conflicting writes queue for.
@@ -37,9 +46,9 @@ pub struct Lent {
     pub conflict: Cell<bool>,
     /// The connection itself failed: do not keep it.
     pub broken: Cell<bool>,
-    /// A transaction was asked for and its BEGIN not sent yet: it goes with the first
-    /// statement, in the same round trip.
-    begin_pending: Cell<bool>,
+    /// A transaction was asked for and its BEGIN (prepared) not sent yet: it goes with
+    /// the first statement, in the same round trip.
+    begin_pending: RefCell<Option<Statement>>,
     /// A BEGIN was sent: the transaction ends with a COMMIT or a ROLLBACK.
     begun: Cell<bool>,
     /// The write's requirements (`Sql::require`) not sent yet: they go ahead of its
@@ -63,7 +72,7 @@ impl Lent {
             failed: Cell::new(false),
             conflict: Cell::new(false),
             broken: Cell::new(false),
-            begin_pending: Cell::new(false),
+            begin_pending: RefCell::new(None),
             begun: Cell::new(false),
             required: RefCell::new(Vec::new()),
             unmet: Cell::new(false),
@@ -126,9 +135,12 @@ impl Lent {
         self.ended.set(false);
         self.required.borrow_mut().clear();
         self.begun.set(false);
-        self.begin_pending.set(true);
+        // Prepared before any statement borrows the connection (once per connection).
+        let begin = self.statement(BEGIN).map_err(StoreError::from)?;
+        *self.begin_pending.borrow_mut() = Some(begin);
+        self.conn.borrow().revoked.store(false, Ordering::Release);
         let result = f(self);
-        self.begin_pending.set(false);
+        self.begin_pending.borrow_mut().take();
         if !self.begun.get() {
             // Not one statement ran, so no transaction began: only requirements to ask.
             if !self.required.borrow().is_empty() {
@@ -176,23 +188,22 @@ impl Lent {
         }
     }
 
-    /// Commits, reading in the same round trip whether the transaction revoked a key.
-    /// A requirement that does not hold, sent ahead, aborts the transaction: the
-    /// COMMIT after it in the same query string is then skipped.
+    /// Commits. A requirement that does not hold, sent ahead, aborts the transaction:
+    /// the COMMIT after it then rolls back, and `send` answers `Unmet`.
     fn commit(&self) -> Result<(), DbError> {
+        let commit = self.statement(COMMIT)?;
         let conn = self.conn.borrow();
-        let answer = self.send(conn.client.simple_query(COMMIT));
+        let answer = self.send(conn.client.execute(&commit, &[]));
         drop(conn);
-        self.committed(&answer?);
+        answer?;
+        self.committed();
         Ok(())
     }
 
-    /// Notes what the answer to `COMMIT` says: whether the transaction revoked a key.
-    fn committed(&self, answer: &[postgres::SimpleQueryMessage]) {
-        let revoked = answer.iter().any(
-            |m| matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes")),
-        );
-        if revoked {
+    /// Notes, once the transaction committed, whether it revoked a key: the server
+    /// said so with a notice before the COMMIT's answer (`Conn::revoked`).
+    fn committed(&self) {
+        if self.conn.borrow().revoked.swap(false, Ordering::AcqRel) {
             self.revoked.set(true);
         }
     }
@@ -201,6 +212,7 @@ impl Lent {
     /// a statement that fails aborts the transaction, and the COMMIT after it in the
     /// pipeline is skipped.
     fn fetch_and_commit(&self, statement: &Statement, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let commit = self.statement(COMMIT)?;
         let conn = self.conn.borrow();
         let bound = params(args);
         let rows = RefCell::new(None);
@@ -209,7 +221,7 @@ impl Lent {
             *rows.borrow_mut() = Some(client.query(statement, &bound).await);
             Ok(())
         });
-        let answer = self.send_after(vec![query], client.simple_query(COMMIT));
+        let answer = self.send_after(vec![query], client.execute(&commit, &[]));
         drop(conn);
         if self.unmet.get() {
             // The statement failed only because the transaction was aborted.
@@ -220,7 +232,8 @@ impl Lent {
             Some(Ok(rows)) => rows,
             None => return Err(DbError::Decode("a statement without an answer".into())),
         };
-        self.committed(&answer?);
+        answer?;
+        self.committed();
         self.ended.set(true);
         rows.iter().map(row_of).collect()
     }
@@ -264,19 +277,20 @@ impl Lent {
             self.failed.set(true);
             return Err(DbError::Decode("a statement after the write ended".into()));
         }
-        let begin = self.begin_pending.replace(false);
+        let begin = self.begin_pending.borrow_mut().take();
         let required = std::mem::take(&mut *self.required.borrow_mut());
         let conn = self.conn.borrow();
-        if !begin && required.is_empty() && also.is_empty() {
+        if begin.is_none() && required.is_empty() && also.is_empty() {
             let result = conn.wait(last);
             drop(conn);
             return self.answered(result)?.map_err(|e| self.note(e));
         }
         let bound: Vec<_> = required.iter().map(|(_, args)| params(args)).collect();
         let mut ahead: Vec<Ahead> = Vec::with_capacity(1 + required.len() + also.len());
-        if begin {
+        if let Some(begin) = &begin {
             self.begun.set(true);
-            ahead.push(Box::pin(conn.client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")));
+            let client = &conn.client;
+            ahead.push(Box::pin(async move { client.execute(begin, &[]).await.map(drop) }));
         }
         for ((statement, _), bound) in required.iter().zip(&bound) {
             let client = &conn.client;
@@ -326,7 +340,7 @@ impl Lent {
     /// Inside a write's transaction (begun, or to begin with the next statement), not
     /// a read's statements on their own.
     fn in_write(&self) -> bool {
-        self.begin_pending.get() || self.begun.get()
+        self.begin_pending.borrow().is_some() || self.begun.get()
     }
 
     fn statement(&self, sql: &str) -> Result<Statement, DbError> {
@@ -360,7 +374,7 @@ impl Sql for Lent {
         if !self.in_write() {
             return require_now(self, sql, args);
         }
-        let statement = self.statement(&format!("SELECT account_api_require(({sql}))"))?;
+        let statement = self.statement(&requirement(sql))?;
         self.required.borrow_mut().push((statement, args.to_vec()));
         Ok(())
     }

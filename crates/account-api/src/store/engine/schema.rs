@@ -160,6 +160,8 @@ pub const SQLITE: &[&str] = &[
     // 10: PostgreSQL's `account_api_require`, which SQLite does not need (a write's
     // requirements are asked at once there); kept so that both count the same versions.
     "",
+    // 11: PostgreSQL's revocation notice, which SQLite does not need (its counters).
+    "",
 ];
 
 /// The same migrations for PostgreSQL.
@@ -319,5 +321,15 @@ pub const POSTGRES: &[&str] = &[
             RAISE EXCEPTION 'a requirement of the write did not hold' USING ERRCODE = 'OSC01';
         END IF;
         RETURN true;
+     END $$;",
+    // 11: a transaction that revokes a key also tells its own connection, with a notice
+    // (`REVOKED`): its COMMIT no longer has to ask `account_api.revoked` (one statement
+    // less, parsed at every write: `engine/pg_write.rs`).
+    "CREATE OR REPLACE FUNCTION account_api_key_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+        PERFORM pg_notify('account_api_revocations', '');
+        PERFORM set_config('account_api.revoked', 'yes', true);
+        RAISE NOTICE 'an access key was revoked' USING ERRCODE = 'OSC02';
+        RETURN NULL;
      END $$;",
 ];
