@@ -210,7 +210,7 @@ impl Store {
     /// A write that is one statement after its requirements (`Sql::require`), all
     /// known before it runs: UpdateAccount's. Its rows once committed; a requirement
     /// that does not hold is `StoreError::Unmet`. PostgreSQL sends it whole from the
-    /// async threads (`engine/pg_one.rs`); anything else runs it as `write_ending`.
+    /// async threads (`engine/pg_one.rs`); SQLite runs it as `write_ending`.
     pub async fn write_one(
         &self,
         requirements: Vec<sql::Query>,
@@ -218,9 +218,7 @@ impl Store {
     ) -> Result<Vec<sql::Row>, StoreError> {
         if let Engine::Postgres(pg) = &*self.engine {
             let _slot = pg.slot().await?;
-            if let Some(written) = pg.write_one(&requirements, &statement).await {
-                return written;
-            }
+            return pg.write_one(&requirements, &statement).await;
         }
         self.write_ending(move |db| {
             for required in &requirements {

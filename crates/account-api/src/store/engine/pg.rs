@@ -1,4 +1,5 @@
-//! PostgreSQL: a bounded pool of connections shared by reads and writes. Each write
+//! PostgreSQL: a bounded pool of connections shared by reads and writes (`pg_pool.rs`),
+//! and a few more shared by the signed reads (`pg_reads.rs`). Each write
 //! runs in its own SERIALIZABLE transaction, so it behaves as if it ran alone, as it
 //! does on SQLite's single writer, whichever instance runs it; when PostgreSQL
 //! reports a conflict with a concurrent transaction (on this instance or another),
@@ -11,26 +12,25 @@
 //! of the caller's key) go with its first statement, its last statement with its
 //! COMMIT (`Sql::fetch_ending`). A write that is one statement known in advance
 //! (`Store::write_one`: UpdateAccount) is sent whole from the async threads
-//! (`pg_one.rs`); the pool's connections serve the others, and its retries.
+//! (`pg_one.rs`), on connections of the same pool.
 //!
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
 //!
 //! Revoked keys (`store/changes.rs`): a write whose transaction revoked one (the
-//! triggers note it in `account_api.revoked`) voids this instance's caches once it
-//! commits, before its call answers; other instances hear it through their watch
-//! (`pg_watch.rs`).
+//! triggers tell its connection with a notice, migration 11, `pg_conn::drive`) voids
+//! this instance's caches once it commits, before its call answers; other instances
+//! hear it through their watch (`pg_watch.rs`).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use postgres::Client;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::pg_conn::Conn;
-use super::pg_one::{Link, Tried};
+use super::pg_one::Tried;
+use super::pg_pool::{Pool, Slot, CONNECT_TIMEOUT};
 use super::pg_rows::connect_failure;
 use super::pg_write::Lent;
 use super::{pg_watch, schema};
@@ -38,22 +38,15 @@ use crate::store::changes::{Changes, Watched};
 use crate::store::sql::{Db, DbError, Query, Row, Value};
 use crate::store::StoreError;
 
-/// How long a request waits for a free connection before it is answered 503.
-const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
-/// How long opening a connection may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x6f73_635f_6d69_6772; // "osc_migr"
 
 pub struct Postgres {
-    /// The pool's connections (`pg_conn.rs`).
-    config: tokio_postgres::Config,
     /// The migrations' and the revocation watch's (the synchronous client).
     sync_config: postgres::Config,
     /// TLS as the URL's `sslmode` says (`pg_tls.rs`).
     tls: MakeRustlsConnect,
-    idle: Mutex<Idle>,
-    slots: Arc<Semaphore>,
+    pool: Pool,
     changes: Arc<Changes>,
     /// Tells the revocation watch to end.
     closing: Arc<AtomicBool>,
@@ -62,23 +55,6 @@ pub struct Postgres {
     /// Retries of this instance that lost `STARVING_AFTER` times already (see `write`).
     starving: AtomicUsize,
 }
-
-/// The pool's idle connections, of its two kinds: the write closures' (`Conn`, driven
-/// by the thread that waits on it) and the one-statement writes' (`Link`, on the
-/// server's runtime). Opening one closes an idle one of the other kind, if any, so
-/// the idle and the lent together never pass the pool's size.
-#[derive(Default)]
-struct Idle {
-    conns: Vec<Conn>,
-    links: Vec<Link>,
-}
-
-/// A connection idle longer than this is checked (one round trip) before it is lent:
-/// the server may have restarted meanwhile, and a call should not fail for that.
-const CHECK_AFTER_IDLE: Duration = Duration::from_secs(2);
-
-/// The right to use one connection of the pool.
-pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
 
 impl Postgres {
     /// Connects, checks the server, and brings the schema up to date.
@@ -103,11 +79,9 @@ impl Postgres {
             tracing::debug!(notice = notice.message(), "postgres notice")
         });
         let pg = Self {
-            config: settings,
+            pool: Pool::new(settings, tls.clone(), pool_size),
             sync_config,
             tls,
-            idle: Mutex::new(Idle::default()),
-            slots: Arc::new(Semaphore::new(pool_size.max(1))),
             // Accounts' changes are not notified (see `store/changes.rs`).
             changes: Arc::new(Changes::new(false)),
             closing: Arc::new(AtomicBool::new(false)),
@@ -122,8 +96,8 @@ impl Postgres {
             .map_err(|e| cannot_connect(&connect_failure(&e)))?;
         migrate(&mut client).map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         drop(client);
-        let conn = pg.connect().map_err(|e| cannot_connect(&e))?;
-        pg.idle.lock().expect("pool").conns.push(conn);
+        let conn = pg.pool.lend().map_err(|e| cannot_connect(&e))?;
+        pg.pool.give_back(conn, false);
         pg_watch::start(
             pg.sync_config.clone(),
             pg.tls.clone(),
@@ -132,10 +106,6 @@ impl Postgres {
         );
         tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
-    }
-
-    fn connect(&self) -> Result<Conn, DbError> {
-        Conn::connect(&self.config, self.tls.clone())
     }
 
     pub fn changes(&self) -> &Arc<Changes> {
@@ -147,131 +117,52 @@ impl Postgres {
         self.reads.fetch(sql, args).await
     }
 
-    /// Tries a write that is one statement after its requirements from the async
-    /// threads, in one round trip (`pg_one.rs`); `None` when it is for the pool's
-    /// `write` to run: it conflicted with a concurrent transaction (the pool queues
-    /// retries), or retries are queueing already (see `write`). The caller holds a slot.
+    /// A write that is one statement after its requirements, from the async threads,
+    /// in one round trip (`pg_one.rs`); run again while it conflicts, in the queue
+    /// `write` describes. The caller holds a slot.
     pub async fn write_one(
         &self,
         requirements: &[Query],
         statement: &Query,
-    ) -> Option<Result<Vec<Row>, StoreError>> {
-        if self.starving.load(Ordering::Acquire) > 0 {
-            return None;
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut link = self.pool.lend_link().await?;
+        let mut tried = Tried::Conflict;
+        if self.starving.load(Ordering::Acquire) == 0 {
+            tried = link.write(requirements, statement).await;
         }
-        let mut link = match self.lend_link().await {
-            Ok(link) => link,
-            Err(e) => return Some(Err(e.into())),
-        };
-        let tried = link.write(requirements, statement).await;
+        let mut broken = false;
+        if let Tried::Conflict = tried {
+            (tried, broken) = link.retries(requirements, statement, &self.starving).await;
+        }
         // Every answer came, the COMMIT's last: the transaction is over, whatever it
         // answered. A connection that failed or went silent is dropped, and the
         // server rolls back what it was doing.
-        if !matches!(&tried, Tried::Failed(e) if e.is_unavailable()) {
-            link.idle_since = std::time::Instant::now();
-            self.idle.lock().expect("pool").links.push(link);
-        }
+        broken |= matches!(&tried, Tried::Failed(e) if e.is_unavailable());
+        self.pool.give_back_link(link, broken);
         match tried {
             Tried::Committed { rows, revoked } => {
                 if revoked {
                     self.changes.changed(Watched::Keys);
                 }
-                Some(Ok(rows))
+                Ok(rows)
             }
-            Tried::Conflict => None,
-            Tried::Failed(e) => Some(Err(e.into())),
+            Tried::Conflict => Err(StoreError::internal("a write kept conflicting")),
+            Tried::Failed(e) => Err(e.into()),
         }
     }
 
-    /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
+    /// Waits for a free slot of the pool (async callers).
     pub async fn slot(&self) -> Result<Slot, StoreError> {
-        match tokio::time::timeout(WAIT_FOR_CONNECTION, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(Slot(permit)),
-            Ok(Err(e)) => Err(StoreError::internal(e)),
-            Err(_) => {
-                tracing::error!("no database connection free in time");
-                Err(StoreError::Unavailable)
-            }
-        }
+        self.pool.slot().await
     }
 
     /// The same for code that is not async (start-up, the command line).
     pub fn slot_blocking(&self) -> Result<Slot, StoreError> {
-        let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
-        loop {
-            if let Ok(permit) = self.slots.clone().try_acquire_owned() {
-                return Ok(Slot(permit));
-            }
-            if std::time::Instant::now() > deadline {
-                return Err(StoreError::Unavailable);
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        self.pool.slot_blocking()
     }
 
     fn lend(&self) -> Result<Lent, StoreError> {
-        let mut idle = self.idle.lock().expect("pool");
-        let conn = match idle.conns.pop() {
-            Some(conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
-                drop(idle);
-                if conn.is_valid(CONNECT_TIMEOUT) {
-                    conn
-                } else {
-                    // The server went away meanwhile: so did the other idle connections.
-                    self.forget_idle();
-                    self.connect().map_err(StoreError::from)?
-                }
-            }
-            Some(conn) => conn,
-            None => {
-                let closed = idle.links.pop();
-                drop(idle);
-                drop(closed);
-                self.connect().map_err(StoreError::from)?
-            }
-        };
-        Ok(Lent::new(conn))
-    }
-
-    /// Closes the idle connections (the server went away). A `Conn` says goodbye by
-    /// blocking on its runtime: from an async thread, that happens on another.
-    fn forget_idle(&self) {
-        let idle = std::mem::take(&mut *self.idle.lock().expect("pool"));
-        if tokio::runtime::Handle::try_current().is_ok() && !idle.conns.is_empty() {
-            tokio::task::spawn_blocking(move || drop(idle));
-        }
-    }
-
-    /// A connection for a one-statement write (`write_one`), idle or new.
-    async fn lend_link(&self) -> Result<Link, DbError> {
-        let idle = {
-            let mut idle = self.idle.lock().expect("pool");
-            let link = idle.links.pop();
-            if link.is_none() {
-                if let Some(closed) = idle.conns.pop() {
-                    tokio::task::spawn_blocking(move || drop(closed));
-                }
-            }
-            link
-        };
-        match idle {
-            Some(link) if link.idle_since.elapsed() > CHECK_AFTER_IDLE => {
-                if link.is_valid(CONNECT_TIMEOUT).await {
-                    return Ok(link);
-                }
-                // The server went away meanwhile: so did the other idle connections.
-                self.forget_idle();
-            }
-            Some(link) if !link.client.is_closed() => return Ok(link),
-            Some(_) => self.forget_idle(),
-            None => {}
-        }
-        match tokio::time::timeout(CONNECT_TIMEOUT, Link::connect(&self.config, self.tls.clone()))
-            .await
-        {
-            Ok(link) => link,
-            Err(_) => Err(DbError::Unavailable("no connection in time".into())),
-        }
+        Ok(Lent::new(self.pool.lend()?))
     }
 
     fn give_back(&self, lent: Lent) {
@@ -279,14 +170,7 @@ impl Postgres {
             self.changes.changed(Watched::Keys);
         }
         let broken = lent.broken.get();
-        let mut conn = lent.into_conn();
-        conn.idle_since = std::time::Instant::now();
-        if broken || conn.client.is_closed() {
-            // The server went away: the other idle connections are as dead as this one.
-            self.forget_idle();
-            return;
-        }
-        self.idle.lock().expect("pool").conns.push(conn);
+        self.pool.give_back(lent.into_conn(), broken);
     }
 
     /// Runs a read on a pooled connection, each statement on its own (autocommit).
@@ -337,16 +221,10 @@ impl Postgres {
     }
 }
 
-/// A connection says goodbye to the server by blocking on its own runtime, which
-/// panics on an async thread (where the last `Store` is dropped at shutdown): the
-/// pool's connections are closed on a thread of their own.
+/// The watch ends with the store; the pool closes its connections (`Pool`'s drop).
 impl Drop for Postgres {
     fn drop(&mut self) {
         self.closing.store(true, Ordering::Release);
-        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
-        if !idle.conns.is_empty() {
-            let _ = std::thread::spawn(move || drop(idle)).join();
-        }
     }
 }
 

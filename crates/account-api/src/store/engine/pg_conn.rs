@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
@@ -36,9 +36,27 @@ pub struct Conn {
     pub statements: HashMap<String, Statement>,
     /// When it was last given back to the pool.
     pub idle_since: Instant,
+    /// Its place in the pool's count (`pg_pool.rs`).
+    pub counted: Option<Counted>,
     /// The server said a statement revoked an access key (migration 11's notice,
     /// `REVOKED`); the write reads and clears it (`pg_write.rs`).
     pub revoked: Arc<AtomicBool>,
+}
+
+/// One open connection of the pool (`pg_pool.rs`), of either kind, counted while it
+/// lives: made once the count (already moved) made room for it.
+pub struct Counted(Arc<AtomicUsize>);
+
+impl Counted {
+    pub fn new(open: Arc<AtomicUsize>) -> Self {
+        Self(open)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The SQLSTATE of the notice a revocation sends its own connection (migration 11).
@@ -62,6 +80,7 @@ impl Conn {
             client,
             statements: HashMap::new(),
             idle_since: Instant::now(),
+            counted: None,
             revoked,
         })
     }

@@ -5,21 +5,21 @@
 //! request and back, which cost the pool's writes (`pg.rs`) more than their round
 //! trip (docs/BENCHMARKS.md, issue 20).
 //!
-//! The pool (`pg.rs`) lends these connections as it lends its others, and counts them
-//! in its size. Only the first try runs here. A conflict with a concurrent transaction is run
-//! again by the pool's write, which queues retries (`Postgres::write`).
+//! The pool (`pg_pool.rs`) lends these connections as it lends its others, and counts
+//! them in its size. A write that conflicts with a concurrent transaction runs again in
+//! the retries' queue, as the pool's writes do (`Postgres::write`).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::pg_conn::{drive, pipelined, SendAhead, ANSWER_WITHIN};
+use super::pg_conn::{drive, pipelined, Counted, SendAhead, ANSWER_WITHIN};
 use super::pg_rows::{connect_failure, params, placeholders, row_of};
-use super::pg_write::{requirement, BEGIN, COMMIT, MAX_STATEMENTS};
+use super::pg_write::{requirement, Tries, BEGIN, COMMIT, MAX_STATEMENTS, RETRY_LOCK};
 use crate::store::sql::{DbError, Query, Row};
 
 /// What became of a write tried here.
@@ -41,6 +41,8 @@ pub struct Link {
     revoked: Arc<AtomicBool>,
     /// When it was last given back to the pool.
     pub idle_since: Instant,
+    /// Its place in the pool's count (`pg_pool.rs`).
+    pub counted: Option<Counted>,
 }
 
 impl Link {
@@ -49,7 +51,13 @@ impl Link {
             config.connect(tls).await.map_err(|e| DbError::Unavailable(connect_failure(&e)))?;
         let revoked = Arc::new(AtomicBool::new(false));
         tokio::spawn(drive(connection, revoked.clone()));
-        Ok(Self { client, statements: HashMap::new(), revoked, idle_since: Instant::now() })
+        Ok(Self {
+            client,
+            statements: HashMap::new(),
+            revoked,
+            idle_since: Instant::now(),
+            counted: None,
+        })
     }
 
     /// Runs `requirements` then `statement` in one serializable transaction, sent
@@ -61,6 +69,36 @@ impl Link {
                 Tried::Failed(DbError::Unavailable("no answer from the server in time".into()))
             }
         }
+    }
+
+    /// Runs the write again while it conflicts, in the retries' queue: holding
+    /// `RETRY_LOCK`, as the pool's writes do (`Lent::retries`, `Postgres::write`).
+    /// `broken`: the lock could not be given back, so the connection is not to be kept.
+    pub async fn retries(
+        &mut self,
+        requirements: &[Query],
+        statement: &Query,
+        starving: &AtomicUsize,
+    ) -> (Tried, bool) {
+        let (lock, unlock) = ("SELECT pg_advisory_lock($1)", "SELECT pg_advisory_unlock($1)");
+        if let Err(e) = self.client.execute(lock, &[&RETRY_LOCK]).await {
+            return (Tried::Failed(DbError::Postgres(e)), true);
+        }
+        let mut tries = Tries::new(starving);
+        let tried = loop {
+            tries.next();
+            match self.write(requirements, statement).await {
+                Tried::Conflict if tries.may_go_on() => tokio::time::sleep(Tries::pause()).await,
+                Tried::Conflict => {
+                    tries.gave_up();
+                    break Tried::Conflict;
+                }
+                other => break other,
+            }
+        };
+        drop(tries);
+        let unlocked = self.client.execute(unlock, &[&RETRY_LOCK]).await.is_ok();
+        (tried, !unlocked)
     }
 
     /// Whether the server still answers, within `within`.

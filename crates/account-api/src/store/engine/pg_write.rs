@@ -35,7 +35,51 @@ pub fn requirement(sql: &str) -> String {
 /// After this many tries, a write's retries make the others queue (`Postgres::write`).
 const STARVING_AFTER: u32 = 5;
 /// The advisory lock the retries of conflicting writes queue for.
-const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+pub const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+
+/// The count of a write's tries in the retries' queue (`Lent::retries`, and
+/// `Link::retries` for one-statement writes): past `STARVING_AFTER`, it counts in
+/// `starving` (the pool's new writes then queue too) until dropped.
+pub struct Tries<'a> {
+    n: u32,
+    starving: &'a AtomicUsize,
+}
+
+impl<'a> Tries<'a> {
+    /// After the first try, which did not queue.
+    pub fn new(starving: &'a AtomicUsize) -> Self {
+        Self { n: 1, starving }
+    }
+
+    pub fn next(&mut self) {
+        self.n += 1;
+        if self.n == STARVING_AFTER {
+            self.starving.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Whether a try that conflicted may be followed by another.
+    pub fn may_go_on(&self) -> bool {
+        self.n < MAX_TRIES
+    }
+
+    /// Before the next try: first attempts (which do not queue) took the rows meanwhile.
+    pub fn pause() -> Duration {
+        Duration::from_millis(rand::random::<u64>() % 3)
+    }
+
+    pub fn gave_up(&self) {
+        tracing::error!(tries = self.n, "a write kept conflicting with concurrent ones");
+    }
+}
+
+impl Drop for Tries<'_> {
+    fn drop(&mut self) {
+        if self.n >= STARVING_AFTER {
+            self.starving.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
 
 /// A connection lent to one read or write, noting what its failures mean.
 pub struct Lent {
@@ -96,28 +140,22 @@ impl Lent {
     ) -> Result<T, E> {
         self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)])
             .map_err(StoreError::from)?;
-        let mut tries = 1;
+        let mut tries = Tries::new(starving);
         let result = loop {
-            tries += 1;
-            if tries == STARVING_AFTER {
-                starving.fetch_add(1, Ordering::AcqRel);
-            }
+            tries.next();
             let result = self.transaction(f.clone());
             match result {
-                Err(_) if self.conflict.get() && tries < MAX_TRIES => {
-                    // First attempts (which do not queue) took the rows meanwhile.
-                    std::thread::sleep(Duration::from_millis(rand::random::<u64>() % 3));
+                Err(_) if self.conflict.get() && tries.may_go_on() => {
+                    std::thread::sleep(Tries::pause());
                 }
                 Err(e) if self.conflict.get() => {
-                    tracing::error!(tries, "a write kept conflicting with concurrent ones");
+                    tries.gave_up();
                     break Err(e);
                 }
                 other => break other,
             }
         };
-        if tries >= STARVING_AFTER {
-            starving.fetch_sub(1, Ordering::AcqRel);
-        }
+        drop(tries);
         if self.run("SELECT pg_advisory_unlock(?1)", &[Value::Int(RETRY_LOCK)]).is_err() {
             // The lock goes with the session: drop the connection rather than keep it.
             self.broken.set(true);
