@@ -261,6 +261,73 @@ fn postgresql_is_reached_over_its_local_socket_too() {
     assert!(names.contains(&"via-socket"), "{names:?}");
 }
 
+/// `--db-pool-size` bounds the connections an instance keeps open for its writes, both
+/// kinds together: the write closures' and the one-statement writes' (UpdateAccount).
+/// Loads that need one kind then the other, in turn, each from eight clients on a pool
+/// of three: once each load is over, no more than three are open (the reads' four
+/// shared connections aside). During the turns, a connection closed to make room may
+/// still be leaving the server for a moment: that peak is printed.
+#[test]
+fn the_pool_never_keeps_more_than_its_size_across_both_kinds_of_writes() {
+    const POOL: usize = 3;
+    const READ_LINKS: usize = 4;
+    cluster::force();
+    let server = Server::listen_with(&["--demo", "--db-pool-size", &POOL.to_string()]);
+    let c = server.client();
+    let key = Arc::new(c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD));
+    for i in 0..8 {
+        c.signed(&key, "CreateUser", json!({"UserName": format!("turn{i}")})).ok();
+    }
+    // The reads' connections, each opened by a read in turn.
+    for _ in 0..2 * READ_LINKS {
+        c.account(&key);
+    }
+    let db = server.db.rsplit('/').next().unwrap().to_owned();
+    let open = || -> usize {
+        let mut admin = cluster::shared().admin().expect("the cluster");
+        let n: i64 = admin
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1
+                    AND application_name = 'account-api'",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        n as usize
+    };
+    let (mut peak, mut most_at_rest) = (0, 0);
+    for turn in ["UpdateAccount", "UpdateUser", "UpdateAccount", "UpdateUser"] {
+        let done = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let (key, base, done) = (&key, &server.base, &done);
+                s.spawn(move || {
+                    let c = Client::over_http(base);
+                    for round in 0..20 {
+                        let body = match turn {
+                            "UpdateAccount" => json!({"City": format!("Ville {i}-{round}")}),
+                            _ => json!({"UserName": format!("turn{i}"), "NewPath": format!("/r{round}/")}),
+                        };
+                        c.signed(key, turn, body).ok();
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            while done.load(Ordering::SeqCst) < 8 {
+                peak = peak.max(open());
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let at_rest = open();
+        eprintln!("after {turn}: {at_rest} open");
+        assert!(at_rest <= POOL + READ_LINKS, "after {turn}: {at_rest} open, pool of {POOL}");
+        most_at_rest = most_at_rest.max(at_rest);
+    }
+    eprintln!("at most {peak} open during the turns");
+    assert!(most_at_rest > READ_LINKS + 1, "the writes kept connections: {most_at_rest}");
+}
+
 #[test]
 fn instances_started_together_on_a_new_database_migrate_it_once() {
     use std::io::BufRead;

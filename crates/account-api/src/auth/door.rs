@@ -6,6 +6,11 @@
 //! deactivated or a password changed while the call waited means the write does not
 //! land. Calls cannot skip it: the store is private to `auth` (`BehindDoor`).
 //!
+//! `ctx.write_one(statement, answer)` is the same write when it is one statement known
+//! before it runs (UpdateAccount's): the credentials' check is then a requirement sent
+//! with it (`Caller::key_requirements`), and PostgreSQL sends the whole transaction in
+//! one round trip from the async threads (`Store::write_one`).
+//!
 //! Dry runs (`DryRun: true`) follow one rule, here: the write runs as the real call
 //! would (credentials checked, every rule of the closure applied) and is then rolled
 //! back, so a dry run answers what the real call would and changes nothing. A handler
@@ -29,6 +34,7 @@ use super::AppState;
 use crate::failure::credentials_revoked;
 use crate::store::access_keys::SessionOf;
 use crate::store::sessions;
+use crate::store::sql::{Query, Row};
 use crate::store::{self, AccountRecord, Db, Owner, StoreError};
 
 /// One call in progress: who makes it, from where, when, under which request ID.
@@ -129,6 +135,26 @@ impl Ctx {
         self.write_proving(true, f).await
     }
 
+    /// `write`, for a write that is one statement known before it runs: `answer` reads
+    /// its rows, or its failure. When the credentials' check is all the door must add
+    /// (a signed call, not sensitive, not a dry run), it goes with the statement as
+    /// requirements (`Store::write_one`); otherwise the statement runs as `write`'s.
+    pub async fn write_one<T, A>(&self, statement: Query, answer: A) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        A: FnOnce(Result<Vec<Row>, StoreError>) -> Result<T, ApiError> + Clone + Send + 'static,
+    {
+        if self.dry_run || self.sensitive || self.caller.password_hash.is_some() {
+            return self
+                .write(move |tx| {
+                    answer(tx.fetch_ending(&statement.sql, &statement.args).map_err(Into::into))
+                })
+                .await;
+        }
+        let requirements = self.caller.key_requirements();
+        answer(self.state.store.0.write_one(requirements, statement).await)
+    }
+
     async fn write_proving<T, F>(&self, sensitive: bool, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -192,6 +218,16 @@ impl Caller {
         }
     }
 
+    /// The signing key's part of `still_valid`: the key still active, and its
+    /// session's key still there (`access_keys::still_active`).
+    pub fn key_requirements(&self) -> Vec<Query> {
+        let session = self.session.as_ref().map(|s| s.id.as_str());
+        self.access_key_id
+            .iter()
+            .map(|key| store::access_keys::still_active(key, session))
+            .collect()
+    }
+
     /// Fails unless the credentials this call was made with still hold, inside the
     /// write that acts on them: the signing key (and its session) still exist, or the
     /// password checked is still the identity's.
@@ -201,9 +237,8 @@ impl Caller {
     /// holds rolls the whole write back (`StoreError::Unmet`, answered as
     /// `credentials_revoked`).
     pub fn still_valid(&self, conn: &Db) -> Result<(), ApiError> {
-        if let Some(key_id) = &self.access_key_id {
-            let session = self.session.as_ref().map(|s| s.id.as_str());
-            store::access_keys::require_still_active(conn, key_id, session)?;
+        for required in self.key_requirements() {
+            required.require(conn).map_err(StoreError::from)?;
         }
         if let Some(checked) = &self.password_hash {
             let current = super::identity_of(conn, &self.owner)?;

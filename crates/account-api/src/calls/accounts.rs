@@ -43,18 +43,20 @@ pub async fn update_account(
         req.email = None;
     }
     let account_id = ctx.caller.owner.account_id.clone();
-    let record = ctx
-        .write(move |c| {
-            accounts::update(c, &account_id, &req).taken_as(|| {
-                ApiError::field(
-                    ErrorCode::DuplicateEmail,
-                    "Email",
-                    "is already used by another account.",
-                )
+    let email_taken = || {
+        ApiError::field(ErrorCode::DuplicateEmail, "Email", "is already used by another account.")
+    };
+    let record = match accounts::update_query(&account_id, &req)? {
+        // One statement: on PostgreSQL, one round trip from the async threads.
+        Some(update) => {
+            ctx.write_one(update, move |rows| {
+                rows.and_then(|rows| accounts::record_of(&rows)).taken_as(email_taken)
             })
-        })
-        .await?
-        .ok_or_else(gone)?;
+            .await?
+        }
+        None => ctx.write(move |c| Ok(accounts::by_id(c, &account_id)?)).await?,
+    }
+    .ok_or_else(gone)?;
     if ctx.dry_run {
         return Ok(UpdateAccountResponse { account: None, response_context: ctx.context() });
     }

@@ -1,7 +1,7 @@
 //! Access keys. The secret is sealed (see `secrets.rs`): the database alone
 //! reveals none.
 
-use super::sql::{args, Db, DbError, Row};
+use super::sql::{args, Db, DbError, Query, Row};
 use super::{Owner, StoreError};
 use crate::clock;
 use account_contract::{AccessKey, KeyState};
@@ -151,20 +151,17 @@ pub fn with_session(
     Ok((Some(key), session))
 }
 
-/// Makes the write need the key still active and, if it belongs to the session
-/// `session_id`, the session's own key still there (a key inside a session goes with
-/// it): `StoreError::Unmet` otherwise, now or at the write's end (`Sql::require`).
-pub fn require_still_active(
-    conn: &Db,
-    access_key_id: &str,
-    session_id: Option<&str>,
-) -> Result<(), StoreError> {
-    conn.require(
-        "SELECT EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?1 AND state = ?3)
-            AND EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?2)",
-        args![access_key_id, session_id.unwrap_or(access_key_id), KeyState::Active.as_str()],
-    )
-    .map_err(StoreError::from)
+/// Whether the key is still active and, if it belongs to the session `session_id`,
+/// the session's own key still there (a key inside a session goes with it): the
+/// requirement (`Sql::require`) the door adds to a signed call's writes.
+pub fn still_active(access_key_id: &str, session_id: Option<&str>) -> Query {
+    Query {
+        sql: "SELECT EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?1 AND state = ?3)
+            AND EXISTS (SELECT 1 FROM access_keys WHERE access_key_id = ?2)"
+            .to_owned(),
+        args: args![access_key_id, session_id.unwrap_or(access_key_id), KeyState::Active.as_str()]
+            .to_vec(),
+    }
 }
 
 /// The keys of one identity: the account itself (`user_id` `None`) or one of its users.

@@ -1,6 +1,6 @@
 //! Accounts (their passwords and history: `passwords.rs`).
 
-use super::sql::{args, Db, DbError, Row, Value};
+use super::sql::{args, Db, DbError, Query, Row, Value};
 use super::{Store, StoreError};
 use account_contract::validation::normalize_login;
 use account_contract::{Account, AccountField, UpdateAccountRequest};
@@ -101,6 +101,19 @@ pub fn update(
     account_id: &str,
     update: &UpdateAccountRequest,
 ) -> Result<Option<AccountRecord>, StoreError> {
+    match update_query(account_id, update)? {
+        // The write's last statement: on PostgreSQL it goes with the COMMIT.
+        Some(query) => conn.query_opt_ending(&query.sql, &query.args, from_row),
+        None => by_id(conn, account_id),
+    }
+}
+
+/// `update`'s statement, which answers the account as it is after it (`record_of`);
+/// `None` when the update carries no field.
+pub fn update_query(
+    account_id: &str,
+    update: &UpdateAccountRequest,
+) -> Result<Option<Query>, StoreError> {
     let mut sets: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     for field in AccountField::ALL {
@@ -118,7 +131,7 @@ pub fn update(
         sets.push(format!("additional_emails = ?{}", values.len()));
     }
     if sets.is_empty() {
-        return by_id(conn, account_id);
+        return Ok(None);
     }
     values.push(Value::Text(account_id.to_owned()));
     let sql = format!(
@@ -127,8 +140,12 @@ pub fn update(
         values.len(),
         columns!()
     );
-    // The write's last statement: on PostgreSQL it goes with the COMMIT.
-    conn.query_opt_ending(&sql, &values, from_row)
+    Ok(Some(Query { sql, args: values }))
+}
+
+/// The account an `update_query` answered, if its row was there.
+pub fn record_of(rows: &[Row]) -> Result<Option<AccountRecord>, StoreError> {
+    rows.first().map(from_row).transpose().map_err(StoreError::from)
 }
 
 /// What a new account is made of.

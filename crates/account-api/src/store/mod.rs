@@ -207,6 +207,28 @@ impl Store {
         self.write_as(true, f).await
     }
 
+    /// A write that is one statement after its requirements (`Sql::require`), all
+    /// known before it runs: UpdateAccount's. Its rows once committed; a requirement
+    /// that does not hold is `StoreError::Unmet`. PostgreSQL sends it whole from the
+    /// async threads (`engine/pg_one.rs`); SQLite runs it as `write_ending`.
+    pub async fn write_one(
+        &self,
+        requirements: Vec<sql::Query>,
+        statement: sql::Query,
+    ) -> Result<Vec<sql::Row>, StoreError> {
+        if let Engine::Postgres(pg) = &*self.engine {
+            let _slot = pg.slot().await?;
+            return pg.write_one(&requirements, &statement).await;
+        }
+        self.write_ending(move |db| {
+            for required in &requirements {
+                required.require(db)?;
+            }
+            Ok(db.fetch_ending(&statement.sql, &statement.args)?)
+        })
+        .await
+    }
+
     async fn write_as<T, E, F>(&self, may_end: bool, f: F) -> Result<T, E>
     where
         T: Send + 'static,

@@ -34,6 +34,22 @@ pub trait Sql {
     }
 }
 
+/// A statement and its arguments, known before a write runs: a write that is one
+/// statement, with the requirements before it (`Store::write_one`), needs no answer
+/// before its end, so PostgreSQL sends it whole from the async threads.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub sql: String,
+    pub args: Vec<Value>,
+}
+
+impl Query {
+    /// Makes the write need it (`Sql::require`).
+    pub fn require(&self, db: &Db) -> Result<(), DbError> {
+        db.require(&self.sql, &self.args)
+    }
+}
+
 /// The first row of an answer, as `T`.
 fn first_of<T>(
     rows: Result<Vec<Row>, DbError>,

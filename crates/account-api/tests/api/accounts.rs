@@ -163,3 +163,33 @@ fn check_authentication_checks_an_email_password_pair() {
     )
     .err(401, "9");
 }
+
+/// Sixteen clients update one account at once, five times each: every update lands
+/// (on PostgreSQL they conflict, and the conflicting ones run again), each answer shows
+/// the account as its own update left it, and the account ends as one of them left it.
+#[test]
+fn parallel_updates_of_one_account_all_land_and_each_answers_its_own() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let cities: Vec<String> = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..16)
+            .map(|i| {
+                let (c, key) = (&c, &key);
+                s.spawn(move || {
+                    (0..5)
+                        .map(|round| {
+                            let city = format!("Ville {i}-{round}");
+                            let body = c.signed(key, "UpdateAccount", json!({"City": city})).ok();
+                            assert_eq!(body["Account"]["City"], city.as_str(), "{body}");
+                            city
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        writers.into_iter().flat_map(|w| w.join().expect("writer")).collect()
+    });
+    let last = c.account(&key)["City"].as_str().unwrap().to_owned();
+    assert!(cities.contains(&last), "{last} is none of the updates");
+}

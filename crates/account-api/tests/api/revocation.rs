@@ -218,3 +218,43 @@ fn a_key_changed_in_the_database_by_another_connection_is_refused_within_a_secon
     refused_within_a_second(&c, &key, "its user deleted in the database");
     call(&c, &admin).ok();
 }
+
+/// Deactivates `key` in the database without a word to the server: the change the
+/// triggers would report goes unheard (PostgreSQL's replica role skips them; SQLite's
+/// trigger is dropped). Only a write's own re-check of the key can see it.
+fn deactivate_unheard(server: &Server, key: &Key) {
+    let deactivate =
+        format!("UPDATE access_keys SET state = 'INACTIVE' WHERE access_key_id = '{}'", key.id);
+    if Server::on_postgres() {
+        run_sql(server, &format!("SET session_replication_role = replica; {deactivate}"));
+    } else {
+        run_sql(server, &format!("DROP TRIGGER access_key_changed; {deactivate}"));
+    }
+    // Past SQLite's counters' reading (ten a second) and PostgreSQL's notifications.
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// A write re-checks its caller's key inside its own transaction: a key the server
+/// still trusts from memory but the database no longer holds active is refused, and
+/// its write does not land. UpdateAccount is one statement, sent whole with the
+/// re-check on PostgreSQL (`Store::write_one`); CreateUser runs through the pool.
+#[test]
+fn a_write_signed_with_a_key_deactivated_unheard_is_refused_and_lands_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let owner = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    server.cache(&key);
+    let city = c.account(&owner)["City"].clone();
+    deactivate_unheard(&server, &key);
+    // Reads trust what the server keeps (see the test above for what it hears).
+    c.signed(&key, "ReadAccounts", json!({})).ok();
+
+    c.signed(&key, "UpdateAccount", json!({"City": "Unheard"})).err(401, "1");
+    assert_eq!(c.account(&owner)["City"], city, "the refused update did not land");
+    c.signed(&key, "CreateUser", json!({"UserName": "unheard"})).err(401, "1");
+    let users = c.signed(&owner, "ReadUsers", json!({})).ok();
+    assert!(!users.to_string().contains("\"unheard\""), "the refused user was made: {users}");
+    // The owner's own writes still land.
+    c.signed(&owner, "UpdateAccount", json!({"City": "Heard"})).ok();
+}

@@ -215,3 +215,59 @@ fn a_read_over_a_frozen_link_answers_503_within_seconds() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A backend of the cluster stopped (SIGSTOP) until dropped: it neither reads nor
+/// answers, while its connection stays open.
+struct Stopped(i32);
+
+impl Stopped {
+    /// The revocation watch's backend of `server`'s database.
+    fn watch_of(server: &Server) -> Self {
+        let db = server.db.split('?').next().unwrap().rsplit('/').next().unwrap().to_owned();
+        let mut admin = cluster::shared().admin().expect("the cluster");
+        let pid: i32 = admin
+            .query_one(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2
+                    ORDER BY backend_start DESC LIMIT 1",
+                &[&db, &"account-api revocation watch"],
+            )
+            .expect("the watch's backend")
+            .get(0);
+        // SAFETY: kill only sends a signal, to a backend of the tests' own cluster.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0, "SIGSTOP {pid}");
+        Stopped(pid)
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::kill(self.0, libc::SIGCONT) };
+    }
+}
+
+/// The instance that revokes a key forgets it before its call answers by itself: the
+/// revoking transaction tells its own connection (migration 11's notice). Its watch,
+/// which would hear it too a moment later, is stopped here, so only that can void the
+/// key in time; the epoch of the keys kept in memory has moved when the call answers.
+#[test]
+fn the_revoking_instance_forgets_the_key_before_answering_without_its_watch() {
+    cluster::force();
+    let a = Server::listen();
+    let c = a.client();
+    let owner = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+    for revoke in ["DeleteAccessKey", "UpdateAccessKey"] {
+        let key = c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD);
+        a.cache(&key);
+        let stopped = Stopped::watch_of(&a);
+        let before = a.state().verified_keys.epoch();
+        let body = match revoke {
+            "DeleteAccessKey" => json!({"AccessKeyId": key.id}),
+            _ => json!({"AccessKeyId": key.id, "State": "INACTIVE"}),
+        };
+        c.signed(&owner, revoke, body).ok();
+        assert!(a.state().verified_keys.epoch() > before, "{revoke}: the key's epoch did not move");
+        c.signed(&key, "ReadAccessKeys", json!({})).err(401, "1");
+        drop(stopped);
+    }
+}

@@ -3,6 +3,8 @@
 
 pub mod pg;
 mod pg_conn;
+mod pg_one;
+mod pg_pool;
 mod pg_reads;
 mod pg_rows;
 mod pg_tls;

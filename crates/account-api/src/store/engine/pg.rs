@@ -1,4 +1,5 @@
-//! PostgreSQL: a bounded pool of connections shared by reads and writes. Each write
+//! PostgreSQL: a bounded pool of connections shared by reads and writes (`pg_pool.rs`),
+//! and a few more shared by the signed reads (`pg_reads.rs`). Each write
 //! runs in its own SERIALIZABLE transaction, so it behaves as if it ran alone, as it
 //! does on SQLite's single writer, whichever instance runs it; when PostgreSQL
 //! reports a conflict with a concurrent transaction (on this instance or another),
@@ -9,47 +10,43 @@
 //! sends what needs no answer in the same round trip as what follows (`pg_write.rs`,
 //! `pg_conn.rs`): its BEGIN and its requirements (`Sql::require`: the door's re-check
 //! of the caller's key) go with its first statement, its last statement with its
-//! COMMIT (`Sql::fetch_ending`). UpdateAccount is one round trip.
+//! COMMIT (`Sql::fetch_ending`). A write that is one statement known in advance
+//! (`Store::write_one`: UpdateAccount) is sent whole from the async threads
+//! (`pg_one.rs`), on connections of the same pool.
 //!
 //! A database that cannot be reached answers 503 (`StoreError::Unavailable`), never a panic;
 //! connections are opened again on demand, so the server recovers by itself.
 //!
 //! Revoked keys (`store/changes.rs`): a write whose transaction revoked one (the
-//! triggers note it in `account_api.revoked`) voids this instance's caches once it
-//! commits, before its call answers; other instances hear it through their watch
-//! (`pg_watch.rs`).
+//! triggers tell its connection with a notice, migration 11, `pg_conn::drive`) voids
+//! this instance's caches once it commits, before its call answers; other instances
+//! hear it through their watch (`pg_watch.rs`).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use postgres::Client;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::pg_conn::Conn;
+use super::pg_one::Tried;
+use super::pg_pool::{Pool, Slot, CONNECT_TIMEOUT};
+use super::pg_rows::connect_failure;
 use super::pg_write::Lent;
 use super::{pg_watch, schema};
 use crate::store::changes::{Changes, Watched};
-use crate::store::sql::{Db, DbError, Row, Value};
+use crate::store::sql::{Db, DbError, Query, Row, Value};
 use crate::store::StoreError;
 
-/// How long a request waits for a free connection before it is answered 503.
-const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
-/// How long opening a connection may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x6f73_635f_6d69_6772; // "osc_migr"
 
 pub struct Postgres {
-    /// The pool's connections (`pg_conn.rs`).
-    config: tokio_postgres::Config,
     /// The migrations' and the revocation watch's (the synchronous client).
     sync_config: postgres::Config,
     /// TLS as the URL's `sslmode` says (`pg_tls.rs`).
     tls: MakeRustlsConnect,
-    idle: Mutex<Vec<Conn>>,
-    slots: Arc<Semaphore>,
+    pool: Pool,
     changes: Arc<Changes>,
     /// Tells the revocation watch to end.
     closing: Arc<AtomicBool>,
@@ -58,13 +55,6 @@ pub struct Postgres {
     /// Retries of this instance that lost `STARVING_AFTER` times already (see `write`).
     starving: AtomicUsize,
 }
-
-/// A connection idle longer than this is checked (one round trip) before it is lent:
-/// the server may have restarted meanwhile, and a call should not fail for that.
-const CHECK_AFTER_IDLE: Duration = Duration::from_secs(2);
-
-/// The right to use one connection of the pool.
-pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
 
 impl Postgres {
     /// Connects, checks the server, and brings the schema up to date.
@@ -76,8 +66,12 @@ impl Postgres {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .application_name("account-api")
-            // A statement stuck behind a lock, or a transaction left open, is given up.
-            .options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
+            // A statement stuck behind a lock, or a transaction left open, is given up;
+            // notices are heard whatever the server's default (a revocation's, `pg_conn.rs`).
+            .options(
+                "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000 \
+                 -c client_min_messages=notice",
+            );
         let reads = super::pg_reads::AsyncReads::new(settings.clone(), tls.clone());
         let mut sync_config = postgres::Config::from(settings.clone());
         // PostgreSQL's notices ("already exists, skipping") are for debugging only.
@@ -85,11 +79,9 @@ impl Postgres {
             tracing::debug!(notice = notice.message(), "postgres notice")
         });
         let pg = Self {
-            config: settings,
+            pool: Pool::new(settings, tls.clone(), pool_size),
             sync_config,
             tls,
-            idle: Mutex::new(Vec::new()),
-            slots: Arc::new(Semaphore::new(pool_size.max(1))),
             // Accounts' changes are not notified (see `store/changes.rs`).
             changes: Arc::new(Changes::new(false)),
             closing: Arc::new(AtomicBool::new(false)),
@@ -98,14 +90,14 @@ impl Postgres {
         };
         let cannot_connect =
             |e: &dyn std::fmt::Display| format!("cannot connect to PostgreSQL: {e}");
-        let mut client = pg.sync_config.connect(pg.tls.clone()).map_err(|e| {
-            let why = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-            cannot_connect(&format!("{e}{why}"))
-        })?;
+        let mut client = pg
+            .sync_config
+            .connect(pg.tls.clone())
+            .map_err(|e| cannot_connect(&connect_failure(&e)))?;
         migrate(&mut client).map_err(|e| format!("cannot migrate the PostgreSQL schema: {e}"))?;
         drop(client);
-        let conn = pg.connect().map_err(|e| cannot_connect(&e))?;
-        pg.idle.lock().expect("pool").push(conn);
+        let conn = pg.pool.lend().map_err(|e| cannot_connect(&e))?;
+        pg.pool.give_back(conn, false);
         pg_watch::start(
             pg.sync_config.clone(),
             pg.tls.clone(),
@@ -114,10 +106,6 @@ impl Postgres {
         );
         tracing::info!(link = protection, "PostgreSQL");
         Ok(pg)
-    }
-
-    fn connect(&self) -> Result<Conn, DbError> {
-        Conn::connect(&self.config, self.tls.clone())
     }
 
     pub fn changes(&self) -> &Arc<Changes> {
@@ -129,48 +117,52 @@ impl Postgres {
         self.reads.fetch(sql, args).await
     }
 
-    /// Waits for a free connection slot (async callers), at most `WAIT_FOR_CONNECTION`.
-    pub async fn slot(&self) -> Result<Slot, StoreError> {
-        match tokio::time::timeout(WAIT_FOR_CONNECTION, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(Slot(permit)),
-            Ok(Err(e)) => Err(StoreError::internal(e)),
-            Err(_) => {
-                tracing::error!("no database connection free in time");
-                Err(StoreError::Unavailable)
-            }
+    /// A write that is one statement after its requirements, from the async threads,
+    /// in one round trip (`pg_one.rs`); run again while it conflicts, in the queue
+    /// `write` describes. The caller holds a slot.
+    pub async fn write_one(
+        &self,
+        requirements: &[Query],
+        statement: &Query,
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut link = self.pool.lend_link().await?;
+        let mut tried = Tried::Conflict;
+        if self.starving.load(Ordering::Acquire) == 0 {
+            tried = link.write(requirements, statement).await;
         }
+        let mut broken = false;
+        if let Tried::Conflict = tried {
+            (tried, broken) = link.retries(requirements, statement, &self.starving).await;
+        }
+        // Every answer came, the COMMIT's last: the transaction is over, whatever it
+        // answered. A connection that failed or went silent is dropped, and the
+        // server rolls back what it was doing.
+        broken |= matches!(&tried, Tried::Failed(e) if e.is_unavailable());
+        self.pool.give_back_link(link, broken);
+        match tried {
+            Tried::Committed { rows, revoked } => {
+                if revoked {
+                    self.changes.changed(Watched::Keys);
+                }
+                Ok(rows)
+            }
+            Tried::Conflict => Err(StoreError::internal("a write kept conflicting")),
+            Tried::Failed(e) => Err(e.into()),
+        }
+    }
+
+    /// Waits for a free slot of the pool (async callers).
+    pub async fn slot(&self) -> Result<Slot, StoreError> {
+        self.pool.slot().await
     }
 
     /// The same for code that is not async (start-up, the command line).
     pub fn slot_blocking(&self) -> Result<Slot, StoreError> {
-        let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
-        loop {
-            if let Ok(permit) = self.slots.clone().try_acquire_owned() {
-                return Ok(Slot(permit));
-            }
-            if std::time::Instant::now() > deadline {
-                return Err(StoreError::Unavailable);
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        self.pool.slot_blocking()
     }
 
     fn lend(&self) -> Result<Lent, StoreError> {
-        let idle = self.idle.lock().expect("pool").pop();
-        let conn = match idle {
-            Some(conn) if conn.idle_since.elapsed() > CHECK_AFTER_IDLE => {
-                if conn.is_valid(CONNECT_TIMEOUT) {
-                    conn
-                } else {
-                    // The server went away meanwhile: so did the other idle connections.
-                    self.idle.lock().expect("pool").clear();
-                    self.connect().map_err(StoreError::from)?
-                }
-            }
-            Some(conn) => conn,
-            None => self.connect().map_err(StoreError::from)?,
-        };
-        Ok(Lent::new(conn))
+        Ok(Lent::new(self.pool.lend()?))
     }
 
     fn give_back(&self, lent: Lent) {
@@ -178,14 +170,7 @@ impl Postgres {
             self.changes.changed(Watched::Keys);
         }
         let broken = lent.broken.get();
-        let mut conn = lent.into_conn();
-        conn.idle_since = std::time::Instant::now();
-        if broken || conn.client.is_closed() {
-            // The server went away: the other idle connections are as dead as this one.
-            self.idle.lock().expect("pool").clear();
-            return;
-        }
-        self.idle.lock().expect("pool").push(conn);
+        self.pool.give_back(lent.into_conn(), broken);
     }
 
     /// Runs a read on a pooled connection, each statement on its own (autocommit).
@@ -236,16 +221,10 @@ impl Postgres {
     }
 }
 
-/// A connection says goodbye to the server by blocking on its own runtime, which
-/// panics on an async thread (where the last `Store` is dropped at shutdown): the
-/// pool's connections are closed on a thread of their own.
+/// The watch ends with the store; the pool closes its connections (`Pool`'s drop).
 impl Drop for Postgres {
     fn drop(&mut self) {
         self.closing.store(true, Ordering::Release);
-        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
-        if !idle.is_empty() {
-            let _ = std::thread::spawn(move || drop(idle)).join();
-        }
     }
 }
 

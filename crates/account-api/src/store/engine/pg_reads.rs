@@ -8,11 +8,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::pg_rows::{placeholders, row_of};
+use super::pg_rows::{params, placeholders, row_of};
 use crate::store::sql::{DbError, Row, Value};
 use crate::store::StoreError;
 
@@ -67,8 +66,7 @@ impl AsyncReads {
                 s
             }
         };
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let rows = link.client.query(&statement, &params).await.map_err(DbError::Postgres)?;
+        let rows = link.client.query(&statement, &params(args)).await.map_err(DbError::Postgres)?;
         Ok(rows.iter().map(row_of).collect::<Result<_, _>>()?)
     }
 

@@ -1,10 +1,21 @@
-//! What both PostgreSQL clients share (the pool of `pg.rs`, the reads of
-//! `pg_reads.rs`): the shared SQL's placeholders, and values and rows in this
-//! storage's own types (`sql.rs`).
+//! What the PostgreSQL clients share (the pool of `pg.rs` and `pg_write.rs`, the reads
+//! of `pg_reads.rs`): the shared SQL's placeholders, values and rows in this storage's
+//! own types (`sql.rs`), and how a failed connection is told.
 
 use postgres::types::{FromSql, IsNull, ToSql, Type};
 
 use crate::store::sql::{DbError, Row, Value};
+
+/// A statement's parameters, as the client takes them.
+pub fn params(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|a| a as _).collect()
+}
+
+/// "error connecting to server", and why (its source) when it says.
+pub fn connect_failure(e: &postgres::Error) -> String {
+    let why = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
+    format!("{e}{why}")
+}
 
 /// A row as the storage functions read it.
 pub fn row_of(row: &postgres::Row) -> Result<Row, DbError> {

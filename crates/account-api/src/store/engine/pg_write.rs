@@ -1,18 +1,19 @@
 //! A connection lent to one read or write on PostgreSQL (`pg.rs`), and the write's
 //! transaction sent in as few round trips as it can (`pg_conn.rs`): its BEGIN and its
 //! requirements (`Sql::require`) go with its first statement, and its last statement
-//! (`Sql::fetch_ending`) with its COMMIT, which also reads whether it revoked a key.
+//! (`Sql::fetch_ending`) with its COMMIT. BEGIN and COMMIT are prepared like the
+//! statements, and a revocation says so with a notice (`Conn::revoked`), so nothing
+//! is parsed at each write.
 //! It notes what its failures mean: a conflict to run again, a broken connection.
 
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use postgres::types::ToSql;
 use tokio_postgres::Statement;
 
 use super::pg_conn::{pipelined, Ahead, Conn};
-use super::pg_rows::{placeholders, row_of};
+use super::pg_rows::{params, placeholders, row_of};
 use crate::store::sql::{require_now, Db, DbError, Row, Sql, Value};
 use crate::store::StoreError;
 
@@ -20,14 +21,65 @@ use crate::store::StoreError;
 const MAX_TRIES: u32 = 50;
 /// Prepared statements kept per connection (the SQL texts are few; UpdateAccount's
 /// vary with the fields sent).
-const MAX_STATEMENTS: usize = 512;
+pub const MAX_STATEMENTS: usize = 512;
 
-/// Ends a write, and reads in the same round trip whether it revoked a key.
-const COMMIT: &str = "SELECT current_setting('account_api.revoked', true); COMMIT";
+/// A write's transaction.
+pub const BEGIN: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+pub const COMMIT: &str = "COMMIT";
+
+/// A requirement (`Sql::require`) as a statement that raises when it does not hold
+/// (`account_api_require`, migration 10), so that it can go ahead of others.
+pub fn requirement(sql: &str) -> String {
+    format!("SELECT account_api_require(({sql}))")
+}
 /// After this many tries, a write's retries make the others queue (`Postgres::write`).
 const STARVING_AFTER: u32 = 5;
 /// The advisory lock the retries of conflicting writes queue for.
-const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+pub const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+
+/// The count of a write's tries in the retries' queue (`Lent::retries`, and
+/// `Link::retries` for one-statement writes): past `STARVING_AFTER`, it counts in
+/// `starving` (the pool's new writes then queue too) until dropped.
+pub struct Tries<'a> {
+    n: u32,
+    starving: &'a AtomicUsize,
+}
+
+impl<'a> Tries<'a> {
+    /// After the first try, which did not queue.
+    pub fn new(starving: &'a AtomicUsize) -> Self {
+        Self { n: 1, starving }
+    }
+
+    pub fn next(&mut self) {
+        self.n += 1;
+        if self.n == STARVING_AFTER {
+            self.starving.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Whether a try that conflicted may be followed by another.
+    pub fn may_go_on(&self) -> bool {
+        self.n < MAX_TRIES
+    }
+
+    /// Before the next try: first attempts (which do not queue) took the rows meanwhile.
+    pub fn pause() -> Duration {
+        Duration::from_millis(rand::random::<u64>() % 3)
+    }
+
+    pub fn gave_up(&self) {
+        tracing::error!(tries = self.n, "a write kept conflicting with concurrent ones");
+    }
+}
+
+impl Drop for Tries<'_> {
+    fn drop(&mut self) {
+        if self.n >= STARVING_AFTER {
+            self.starving.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
 
 /// A connection lent to one read or write, noting what its failures mean.
 pub struct Lent {
@@ -38,9 +90,9 @@ pub struct Lent {
     pub conflict: Cell<bool>,
     /// The connection itself failed: do not keep it.
     pub broken: Cell<bool>,
-    /// A transaction was asked for and its BEGIN not sent yet: it goes with the first
-    /// statement, in the same round trip.
-    begin_pending: Cell<bool>,
+    /// A transaction was asked for and its BEGIN (prepared) not sent yet: it goes with
+    /// the first statement, in the same round trip.
+    begin_pending: RefCell<Option<Statement>>,
     /// A BEGIN was sent: the transaction ends with a COMMIT or a ROLLBACK.
     begun: Cell<bool>,
     /// The write's requirements (`Sql::require`) not sent yet: they go ahead of its
@@ -64,7 +116,7 @@ impl Lent {
             failed: Cell::new(false),
             conflict: Cell::new(false),
             broken: Cell::new(false),
-            begin_pending: Cell::new(false),
+            begin_pending: RefCell::new(None),
             begun: Cell::new(false),
             required: RefCell::new(Vec::new()),
             unmet: Cell::new(false),
@@ -78,9 +130,7 @@ impl Lent {
     pub fn into_conn(self) -> Conn {
         self.conn.into_inner()
     }
-}
 
-impl Lent {
     /// Runs the write again, holding `RETRY_LOCK` (a session lock, taken before the
     /// transaction so that its snapshot comes after the lock is granted).
     pub fn retries<T, E: From<StoreError>>(
@@ -90,37 +140,29 @@ impl Lent {
     ) -> Result<T, E> {
         self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)])
             .map_err(StoreError::from)?;
-        let mut tries = 1;
+        let mut tries = Tries::new(starving);
         let result = loop {
-            tries += 1;
-            if tries == STARVING_AFTER {
-                starving.fetch_add(1, Ordering::AcqRel);
-            }
+            tries.next();
             let result = self.transaction(f.clone());
             match result {
-                Err(_) if self.conflict.get() && tries < MAX_TRIES => {
-                    // First attempts (which do not queue) took the rows meanwhile.
-                    std::thread::sleep(Duration::from_millis(rand::random::<u64>() % 3));
+                Err(_) if self.conflict.get() && tries.may_go_on() => {
+                    std::thread::sleep(Tries::pause());
                 }
                 Err(e) if self.conflict.get() => {
-                    tracing::error!(tries, "a write kept conflicting with concurrent ones");
+                    tries.gave_up();
                     break Err(e);
                 }
                 other => break other,
             }
         };
-        if tries >= STARVING_AFTER {
-            starving.fetch_sub(1, Ordering::AcqRel);
-        }
+        drop(tries);
         if self.run("SELECT pg_advisory_unlock(?1)", &[Value::Int(RETRY_LOCK)]).is_err() {
             // The lock goes with the session: drop the connection rather than keep it.
             self.broken.set(true);
         }
         result
     }
-}
 
-impl Lent {
     pub fn transaction<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Db) -> Result<T, E>,
@@ -131,9 +173,12 @@ impl Lent {
         self.ended.set(false);
         self.required.borrow_mut().clear();
         self.begun.set(false);
-        self.begin_pending.set(true);
+        // Prepared before any statement borrows the connection (once per connection).
+        let begin = self.statement(BEGIN).map_err(StoreError::from)?;
+        *self.begin_pending.borrow_mut() = Some(begin);
+        self.conn.borrow().revoked.store(false, Ordering::Release);
         let result = f(self);
-        self.begin_pending.set(false);
+        self.begin_pending.borrow_mut().take();
         if !self.begun.get() {
             // Not one statement ran, so no transaction began: only requirements to ask.
             if !self.required.borrow().is_empty() {
@@ -181,23 +226,22 @@ impl Lent {
         }
     }
 
-    /// Commits, reading in the same round trip whether the transaction revoked a key.
-    /// A requirement that does not hold, sent ahead, aborts the transaction: the
-    /// COMMIT after it in the same query string is then skipped.
+    /// Commits. A requirement that does not hold, sent ahead, aborts the transaction:
+    /// the COMMIT after it then rolls back, and `send` answers `Unmet`.
     fn commit(&self) -> Result<(), DbError> {
+        let commit = self.statement(COMMIT)?;
         let conn = self.conn.borrow();
-        let answer = self.send(conn.client.simple_query(COMMIT));
+        let answer = self.send(conn.client.execute(&commit, &[]));
         drop(conn);
-        self.committed(&answer?);
+        answer?;
+        self.committed();
         Ok(())
     }
 
-    /// Notes what the answer to `COMMIT` says: whether the transaction revoked a key.
-    fn committed(&self, answer: &[postgres::SimpleQueryMessage]) {
-        let revoked = answer.iter().any(
-            |m| matches!(m, postgres::SimpleQueryMessage::Row(row) if row.get(0) == Some("yes")),
-        );
-        if revoked {
+    /// Notes, once the transaction committed, whether it revoked a key: the server
+    /// said so with a notice before the COMMIT's answer (`Conn::revoked`).
+    fn committed(&self) {
+        if self.conn.borrow().revoked.swap(false, Ordering::AcqRel) {
             self.revoked.set(true);
         }
     }
@@ -206,15 +250,16 @@ impl Lent {
     /// a statement that fails aborts the transaction, and the COMMIT after it in the
     /// pipeline is skipped.
     fn fetch_and_commit(&self, statement: &Statement, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let commit = self.statement(COMMIT)?;
         let conn = self.conn.borrow();
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let bound = params(args);
         let rows = RefCell::new(None);
         let client = &conn.client;
         let query: Ahead = Box::pin(async {
-            *rows.borrow_mut() = Some(client.query(statement, &params).await);
+            *rows.borrow_mut() = Some(client.query(statement, &bound).await);
             Ok(())
         });
-        let answer = self.send_after(vec![query], client.simple_query(COMMIT));
+        let answer = self.send_after(vec![query], client.execute(&commit, &[]));
         drop(conn);
         if self.unmet.get() {
             // The statement failed only because the transaction was aborted.
@@ -225,7 +270,8 @@ impl Lent {
             Some(Ok(rows)) => rows,
             None => return Err(DbError::Decode("a statement without an answer".into())),
         };
-        self.committed(&answer?);
+        answer?;
+        self.committed();
         self.ended.set(true);
         rows.iter().map(row_of).collect()
     }
@@ -269,24 +315,24 @@ impl Lent {
             self.failed.set(true);
             return Err(DbError::Decode("a statement after the write ended".into()));
         }
-        let begin = self.begin_pending.replace(false);
+        let begin = self.begin_pending.borrow_mut().take();
         let required = std::mem::take(&mut *self.required.borrow_mut());
         let conn = self.conn.borrow();
-        if !begin && required.is_empty() && also.is_empty() {
+        if begin.is_none() && required.is_empty() && also.is_empty() {
             let result = conn.wait(last);
             drop(conn);
             return self.answered(result)?.map_err(|e| self.note(e));
         }
-        let params: Vec<Vec<&(dyn ToSql + Sync)>> =
-            required.iter().map(|(_, args)| args.iter().map(|a| a as _).collect()).collect();
+        let bound: Vec<_> = required.iter().map(|(_, args)| params(args)).collect();
         let mut ahead: Vec<Ahead> = Vec::with_capacity(1 + required.len() + also.len());
-        if begin {
+        if let Some(begin) = &begin {
             self.begun.set(true);
-            ahead.push(Box::pin(conn.client.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")));
-        }
-        for ((statement, _), params) in required.iter().zip(&params) {
             let client = &conn.client;
-            ahead.push(Box::pin(async move { client.query(statement, params).await.map(drop) }));
+            ahead.push(Box::pin(async move { client.execute(begin, &[]).await.map(drop) }));
+        }
+        for ((statement, _), bound) in required.iter().zip(&bound) {
+            let client = &conn.client;
+            ahead.push(Box::pin(async move { client.query(statement, bound).await.map(drop) }));
         }
         ahead.extend(also);
         let answered = conn.wait(pipelined(ahead, last));
@@ -329,6 +375,12 @@ impl Lent {
         e
     }
 
+    /// Inside a write's transaction (begun, or to begin with the next statement), not
+    /// a read's statements on their own.
+    fn in_write(&self) -> bool {
+        self.begin_pending.borrow().is_some() || self.begun.get()
+    }
+
     fn statement(&self, sql: &str) -> Result<Statement, DbError> {
         let mut conn = self.conn.borrow_mut();
         if let Some(s) = conn.statements.get(sql) {
@@ -346,7 +398,7 @@ impl Lent {
 
 impl Sql for Lent {
     fn fetch_ending(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
-        if !self.may_end.get() || !(self.begin_pending.get() || self.begun.get()) {
+        if !self.may_end.get() || !self.in_write() {
             return self.fetch(sql, args);
         }
         let statement = self.statement(sql)?;
@@ -357,26 +409,24 @@ impl Sql for Lent {
     /// through `account_api_require` (migration 10), which raises when it does not
     /// hold; outside one (a read), asked now.
     fn require(&self, sql: &str, args: &[Value]) -> Result<(), DbError> {
-        if !(self.begin_pending.get() || self.begun.get()) {
+        if !self.in_write() {
             return require_now(self, sql, args);
         }
-        let statement = self.statement(&format!("SELECT account_api_require(({sql}))"))?;
+        let statement = self.statement(&requirement(sql))?;
         self.required.borrow_mut().push((statement, args.to_vec()));
         Ok(())
     }
 
     fn run(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
         let statement = self.statement(sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let conn = self.conn.borrow();
-        self.send(conn.client.execute(&statement, &params))
+        self.send(conn.client.execute(&statement, &params(args)))
     }
 
     fn fetch(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let statement = self.statement(sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let conn = self.conn.borrow();
-        let rows = self.send(conn.client.query(&statement, &params))?;
+        let rows = self.send(conn.client.query(&statement, &params(args)))?;
         rows.iter().map(row_of).collect()
     }
 }

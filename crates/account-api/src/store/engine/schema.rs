@@ -160,7 +160,9 @@ pub const SQLITE: &[&str] = &[
     // 10: PostgreSQL's `account_api_require`, which SQLite does not need (a write's
     // requirements are asked at once there); kept so that both count the same versions.
     "",
-    // 11: when each access key last signed a call, and from which client address
+    // 11: PostgreSQL's revocation notice, which SQLite does not need (its counters).
+    "",
+    // 12: when each access key last signed a call, and from which client address
     // (`ReadAccessKeys`' `LastUsedDate`, `LastUsedClientIp`), written at most once a
     // minute. A table of its own: the write touches no row that a call's credential
     // check reads, and moves none of the triggers above.
@@ -329,7 +331,17 @@ pub const POSTGRES: &[&str] = &[
         END IF;
         RETURN true;
      END $$;",
-    // 11
+    // 11: a transaction that revokes a key also tells its own connection, with a notice
+    // (`REVOKED`): its COMMIT no longer has to ask `account_api.revoked` (one statement
+    // less, parsed at every write: `engine/pg_write.rs`).
+    "CREATE OR REPLACE FUNCTION account_api_key_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+        PERFORM pg_notify('account_api_revocations', '');
+        PERFORM set_config('account_api.revoked', 'yes', true);
+        RAISE NOTICE 'an access key was revoked' USING ERRCODE = 'OSC02';
+        RETURN NULL;
+     END $$;",
+    // 12
     "CREATE TABLE access_key_uses (
         access_key_id TEXT PRIMARY KEY REFERENCES access_keys(access_key_id) ON DELETE CASCADE,
         last_used_at BIGINT NOT NULL,
