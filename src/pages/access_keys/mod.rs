@@ -3,10 +3,9 @@
 //! [`KeysSection`] holds the list and one action for every change to a listed key;
 //! its widgets are the list (`list.rs`), Créer une access key (`create.rs`), the new
 //! secret shown once (`new_secret.rs`) and the deletion's confirmation
-//! (`delete_dialog.rs`). The console's own session keys are not listed.
+//! (`components/dialog.rs`). The console's own session keys are not listed.
 
 mod create;
-mod delete_dialog;
 mod list;
 mod new_secret;
 
@@ -14,6 +13,7 @@ use account_contract::{AccessKey, AccessKeySecretKey, KeyState};
 use leptos::prelude::*;
 
 use crate::api::{use_api, CallError};
+use crate::components::dialog::ConfirmDialog;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
@@ -23,7 +23,6 @@ use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
 use create::CreateKey;
-use delete_dialog::ConfirmDelete;
 use list::KeyList;
 use new_secret::NewSecret;
 
@@ -220,8 +219,12 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                     busy=changing.pending />
                 <CreateKey user_name=owner session_bound on_created />
             </Loaded>
-            {move || asked.get().map(|key_id| view! {
-                <ConfirmDelete key_id on_answer />
+            {move || asked.get().map(|key_id| {
+                let title = move || t_string!(i18n, keys_delete_title, id = key_id.clone()).to_string();
+                view! {
+                    <ConfirmDialog id="key-delete" title intro=tr!(i18n, keys_delete_intro)
+                        confirm=tr!(i18n, keys_delete) on_answer />
+                }
             })}
         </section>
     }

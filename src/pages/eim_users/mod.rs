@@ -1,11 +1,10 @@
 //! Utilisateurs EIM (accounts only): the account's EIM users, a page at a time
 //! (`NextPageToken`, or `FirstItem` on OUTSCALE), with a search by name over every page
 //! (`search.rs`); Créer un utilisateur and Modifier (`user_form.rs`); Supprimer after a
-//! confirmation naming the user (`delete_dialog.rs`), and, when the API refuses because
+//! confirmation naming the user (`components/dialog.rs`), and, when the API refuses because
 //! the user still has access keys, the offer to delete them first; a user's keys with
 //! the Clés d'accès page's own `KeysSection`. The rows are `list.rs`.
 
-mod delete_dialog;
 mod list;
 mod search;
 mod user_form;
@@ -15,6 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{use_api, Api, CallError, PageStart, UsersPage};
+use crate::components::dialog::ConfirmDialog;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
@@ -25,10 +25,16 @@ use crate::i18n::*;
 use crate::pages::access_keys::{KeysSection, KEYS_TITLE_ID};
 use crate::session::Session;
 use crate::state::AppState;
-use delete_dialog::{Asked, ConfirmDeleteUser};
 use list::{row_id, RowAction, RowProblem, UserList};
 use search::UserSearch;
 use user_form::{Done, Purpose, UserForm};
+
+/// The deletion asked: the user, and how many keys it still has if the API said so.
+#[derive(Clone, PartialEq)]
+struct Asked {
+    user_name: String,
+    keys: Option<usize>,
+}
 
 const TITLE_ID: &str = "users-title";
 const CREATE_ID: &str = "user-create";
@@ -345,6 +351,18 @@ fn UsersSection(account_id: String) -> impl IntoView {
                 </div>
             }
         })}
-        {move || asked.get().map(|asked| view! { <ConfirmDeleteUser asked on_answer /> })}
+        {move || asked.get().map(|Asked { user_name, keys }| {
+            let title = t_string!(i18n, users_delete_title, user = user_name.clone()).to_string();
+            let intro = match keys {
+                Some(n) => t_string!(i18n, users_delete_keys_intro, user = user_name, n = n),
+                None => t_string!(i18n, users_delete_intro, user = user_name),
+            }
+            .to_string();
+            let confirm = match keys {
+                Some(_) => tr!(i18n, users_delete_with_keys),
+                None => tr!(i18n, users_delete),
+            };
+            view! { <ConfirmDialog id="user-delete" title intro confirm on_answer /> }
+        })}
     }
 }
