@@ -19,7 +19,9 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_conn::{drive, pipelined, Counted, SendAhead, ANSWER_WITHIN};
 use super::pg_rows::{connect_failure, params, placeholders, row_of};
-use super::pg_write::{requirement, Tries, BEGIN, COMMIT, MAX_STATEMENTS, RETRY_LOCK};
+use super::pg_write::{
+    requirement, Tries, BEGIN, COMMIT, JOIN_RETRIES, LEAVE_RETRIES, MAX_STATEMENTS, RETRY_LOCK,
+};
 use crate::store::sql::{DbError, Query, Row};
 
 /// What became of a write tried here.
@@ -80,8 +82,8 @@ impl Link {
         statement: &Query,
         starving: &AtomicUsize,
     ) -> (Tried, bool) {
-        let (lock, unlock) = ("SELECT pg_advisory_lock($1)", "SELECT pg_advisory_unlock($1)");
-        if let Err(e) = self.client.execute(lock, &[&RETRY_LOCK]).await {
+        let (join, leave) = (placeholders(JOIN_RETRIES), placeholders(LEAVE_RETRIES));
+        if let Err(e) = self.client.execute(&join, &[&RETRY_LOCK]).await {
             return (Tried::Failed(DbError::Postgres(e)), true);
         }
         let mut tries = Tries::new(starving);
@@ -97,7 +99,7 @@ impl Link {
             }
         };
         drop(tries);
-        let unlocked = self.client.execute(unlock, &[&RETRY_LOCK]).await.is_ok();
+        let unlocked = self.client.execute(&leave, &[&RETRY_LOCK]).await.is_ok();
         (tried, !unlocked)
     }
 

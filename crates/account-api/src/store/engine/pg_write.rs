@@ -36,6 +36,10 @@ pub fn requirement(sql: &str) -> String {
 const STARVING_AFTER: u32 = 5;
 /// The advisory lock the retries of conflicting writes queue for.
 pub const RETRY_LOCK: i64 = 0x6f73_635f_7265_7472; // "osc_retr"
+/// Joins and leaves the retries' queue (with `RETRY_LOCK`): the pool's writes
+/// (`Lent::retries`) and the one-statement writes (`Link::retries`) queue together.
+pub const JOIN_RETRIES: &str = "SELECT pg_advisory_lock(?1)";
+pub const LEAVE_RETRIES: &str = "SELECT pg_advisory_unlock(?1)";
 
 /// The count of a write's tries in the retries' queue (`Lent::retries`, and
 /// `Link::retries` for one-statement writes): past `STARVING_AFTER`, it counts in
@@ -138,8 +142,7 @@ impl Lent {
         f: impl FnOnce(&Db) -> Result<T, E> + Clone,
         starving: &AtomicUsize,
     ) -> Result<T, E> {
-        self.run("SELECT pg_advisory_lock(?1)", &[Value::Int(RETRY_LOCK)])
-            .map_err(StoreError::from)?;
+        self.run(JOIN_RETRIES, &[Value::Int(RETRY_LOCK)]).map_err(StoreError::from)?;
         let mut tries = Tries::new(starving);
         let result = loop {
             tries.next();
@@ -156,7 +159,7 @@ impl Lent {
             }
         };
         drop(tries);
-        if self.run("SELECT pg_advisory_unlock(?1)", &[Value::Int(RETRY_LOCK)]).is_err() {
+        if self.run(LEAVE_RETRIES, &[Value::Int(RETRY_LOCK)]).is_err() {
             // The lock goes with the session: drop the connection rather than keep it.
             self.broken.set(true);
         }

@@ -333,7 +333,8 @@ pub const POSTGRES: &[&str] = &[
      END $$;",
     // 11: a transaction that revokes a key also tells its own connection, with a notice
     // (`REVOKED`): its COMMIT no longer has to ask `account_api.revoked` (one statement
-    // less, parsed at every write: `engine/pg_write.rs`).
+    // less, parsed at every write: `engine/pg_write.rs`). The setting is still made for
+    // instances of an older version, which read it, while a cluster is upgraded.
     "CREATE OR REPLACE FUNCTION account_api_key_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
         PERFORM pg_notify('account_api_revocations', '');
