@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::chrome::shell::Shell;
+use crate::components::task::Task;
 use crate::config::{self, ConsoleConfig};
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
@@ -15,10 +16,11 @@ use crate::state::AppState;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let config = LocalResource::new(config::load);
+    let config = Task::new();
+    config.run(config::load());
     view! {
         <I18nContextProvider>
-            {move || match config.get() {
+            {move || match config.value.get() {
                 None => view! { <p class="boot">"Chargement… / Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! {
                     <main class="boot" role="alert">

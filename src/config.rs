@@ -64,11 +64,8 @@ pub async fn load() -> Result<ConsoleConfig, String> {
         return Err(format!("config.json: HTTP {}", response.status()));
     }
     let text = response.text().await.map_err(unreachable)?;
-    // Where, not serde's words: formatting its errors would add all of them (and every
-    // I/O error's) to the wasm.
-    let config: ConsoleConfig = serde_json::from_str(&text).map_err(|e| {
-        format!("config.json: not a valid configuration (line {}, column {})", e.line(), e.column())
-    })?;
+    let config: ConsoleConfig = crate::json::read(&text)
+        .map_err(|e| format!("config.json: not a valid configuration ({e})"))?;
     if config.endpoints.is_empty() {
         return Err("config.json lists no endpoint".into());
     }

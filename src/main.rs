@@ -8,6 +8,7 @@ mod browser_tests;
 mod chrome;
 mod components;
 mod config;
+mod json;
 mod pages;
 mod preferences;
 mod session;

@@ -42,7 +42,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 pub fn load() -> Option<Session> {
     let text = storage()?.get_item(KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    crate::json::read(&text).ok()
 }
 
 pub fn save(session: &Session) {

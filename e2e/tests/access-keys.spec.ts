@@ -175,6 +175,8 @@ for (const lang of ['fr', 'en'] as const) {
     await expect(remove).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(dialog).toBeVisible();
+    // Annuler takes the focus on the next frame: Shift+Tab from there.
+    await expect(dialog.getByRole('button', { name: t.cancel })).toBeFocused();
     await page.keyboard.press('Shift+Tab');
     await expect(dialog.getByRole('button', { name: t.delete, exact: true })).toBeFocused();
     await page.keyboard.press('Enter');

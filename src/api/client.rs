@@ -64,7 +64,7 @@ impl<'a> Client<'a> {
     /// Makes the call `C` (its name and response type come with the request's type).
     pub async fn call<C: Call>(self, req: &C) -> Result<C::Response, CallError> {
         let (status, text) = self.send(C::NAME, encode(req)?).await?;
-        serde_json::from_str(&text).map_err(|_| CallError::Unexpected(status))
+        crate::json::read(&text).map_err(|_| CallError::Unexpected(status))
     }
 
     /// Makes the call `C` when only its success matters: the answer is not read, so no
@@ -203,7 +203,7 @@ async fn fetch(
     if (200..300).contains(&status) {
         return Ok((status, text));
     }
-    match serde_json::from_str::<ErrorBody>(&text) {
+    match crate::json::read::<ErrorBody>(&text) {
         Ok(body) if !body.errors.is_empty() => Err(CallError::Api(ApiError {
             status,
             items: body.errors,

@@ -17,6 +17,7 @@ use crate::api::{reauthentication_answered, use_api, Api, CallError};
 use crate::components::dialog::keep_tab_inside;
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::pages::sign_in::second_factor::SecondFactor;
@@ -77,10 +78,11 @@ pub fn ReauthenticationDialog() -> impl IntoView {
         }
         reauthentication_answered(state, proved);
     };
-    let action = Action::new_local(move |factor: &Factor| {
-        let (factor, secret) = (factor.clone(), password.get_untracked());
+    let action = Task::<Result<(), CallError>>::new();
+    let send = move |factor: Factor| {
+        let secret = password.get_untracked();
         let options = key_options.try_update_value(Option::take).flatten();
-        async move {
+        action.run(async move {
             match prove(api, secret, factor, options).await {
                 Ok(()) => close(true),
                 Err(CallError::Api(e)) if e.has_code(ErrorCode::MfaRequired) => {
@@ -97,9 +99,9 @@ pub fn ReauthenticationDialog() -> impl IntoView {
                 }
             }
             Ok(())
-        }
-    });
-    let failed = Signal::derive(move || action.value().get().and_then(Result::err));
+        });
+    };
+    let failed = Signal::derive(move || action.value.get().and_then(Result::err));
     let password_error = Signal::derive(move || {
         if empty.get() {
             return Some(t_string!(i18n, error_required).to_string());
@@ -122,27 +124,27 @@ pub fn ReauthenticationDialog() -> impl IntoView {
         let shown = !e.has_code(ErrorCode::MfaRequired);
         shown.then(|| failure_text(i18n, &e, &state.current_url(), Failed::Call))
     };
-    let submit = on_submit(action.pending(), move || {
+    let submit = on_submit(action.pending, move || {
         empty.set(password.with_untracked(String::is_empty));
         if empty.get_untracked() {
             focus_by_id(PASSWORD_ID);
             return;
         }
-        action.dispatch_local(Factor::None);
+        send(Factor::None);
     });
     let second_step = move || {
         let kinds = factors.get()?;
         let on_submit = Callback::new(move |factor| {
-            action.dispatch_local(factor);
+            send(factor);
         });
         let on_back = Callback::new(move |()| {
             factors.set(None);
             password.set(String::new());
-            action.value().set(None);
+            action.value.set(None);
             focus_by_id(PASSWORD_ID);
         });
         let endpoint_url = state.current_url();
-        let pending = action.pending();
+        let pending = action.pending;
         Some(view! { <SecondFactor kinds endpoint_url pending failed on_submit on_back
         pending_label=tr!(i18n, checking) /> })
     };
@@ -188,7 +190,7 @@ pub fn ReauthenticationDialog() -> impl IntoView {
                     {alert}
                 </div>
                 <SubmitButton label=tr!(i18n, reauthentication_confirm)
-                    pending_label=tr!(i18n, checking) pending=action.pending() />
+                    pending_label=tr!(i18n, checking) pending=action.pending />
             </form>
             {second_step}
             <div class="actions">

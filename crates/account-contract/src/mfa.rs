@@ -39,9 +39,25 @@ pub enum MfaDeviceType {
 /// A JSON object passed through as it is: WebAuthn's options and credentials, in the
 /// JSON forms of the WebAuthn Level 3 spec (`PublicKeyCredential.parseCreationOptionsFromJSON`,
 /// `PublicKeyCredential.toJSON()`), so the browser reads them without conversion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
 pub struct PublicKeyJson(pub Box<RawValue>);
+
+impl<'de> Deserialize<'de> for PublicKeyJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Read by serde_json (the server, the tests): the object as it was written.
+        #[cfg(not(target_arch = "wasm32"))]
+        return Box::<RawValue>::deserialize(deserializer).map(Self);
+        // Read in the console, whose reader is the browser's `JSON.parse` and cannot give
+        // a `RawValue`: there the object arrives as its JSON text, put in its place by
+        // that reader (`src/json.rs`).
+        #[cfg(target_arch = "wasm32")]
+        {
+            let text = String::deserialize(deserializer)?;
+            RawValue::from_string(text).map(Self).map_err(serde::de::Error::custom)
+        }
+    }
+}
 
 impl PublicKeyJson {
     /// The JSON text.

@@ -95,9 +95,11 @@ async fn reload(
     }
 }
 
+/// Whether the user's name holds `text`, ignoring case: names are ASCII (OAPI's
+/// letters, digits and `+=,.@-_`), so no Unicode case tables are needed.
 fn name_holds(user: &User, text: &str) -> bool {
-    let name = user.user_name.as_deref().unwrap_or_default().to_lowercase();
-    name.contains(&text.to_lowercase())
+    let name = user.user_name.as_deref().unwrap_or_default().to_ascii_lowercase();
+    name.contains(&text.to_ascii_lowercase())
 }
 
 #[component]

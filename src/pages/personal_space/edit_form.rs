@@ -9,9 +9,10 @@ use leptos::prelude::*;
 
 use super::edit_fields::{max_chars_of, AccountFields, Draft};
 use super::labels::{error_text, input_id};
-use crate::api::use_api;
+use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, ReadOnlyId, SubmitButton};
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -46,9 +47,9 @@ pub fn EditForm(
     // Leaving with unsaved changes asks first (see AppState::confirm_leave).
     state.guard_unsaved(Signal::derive(move || !unchanged()));
 
-    let save = Action::new_local(move |update: &UpdateAccountRequest| {
-        let update = update.clone();
-        async move {
+    let save = Task::<Result<(), CallError>>::new();
+    let send = move |update: UpdateAccountRequest| {
+        save.run(async move {
             match api.update_account(update).await {
                 Ok(account) => {
                     on_saved.run(account);
@@ -63,9 +64,9 @@ pub fn EditForm(
                     Err(e)
                 }
             }
-        }
-    });
-    let answer = save.value();
+        });
+    };
+    let answer = save.value;
     let failure = move || {
         answer.with(|a| {
             a.as_ref()?
@@ -76,7 +77,7 @@ pub fn EditForm(
     };
 
     let can_save = move || !unchanged() && client_errors.with(Vec::is_empty);
-    let submit = on_submit(save.pending(), move || {
+    let submit = on_submit(save.pending, move || {
         if !can_save() {
             if let Some((p, _)) = client_errors.with_untracked(|c| c.first().cloned()) {
                 focus_by_id(&input_id(&p));
@@ -85,7 +86,7 @@ pub fn EditForm(
         }
         answer.set(None);
         draft.server_errors.set(Vec::new());
-        save.dispatch_local(changes.get_untracked());
+        send(changes.get_untracked());
     });
     let cancel = move |_| on_cancel.run(());
     let id_of = |get: fn(&Account) -> &Option<String>| {
@@ -115,7 +116,7 @@ pub fn EditForm(
             </p>
             <div class="actions">
                 <SubmitButton label=tr!(i18n, save) pending_label=tr!(i18n, saving)
-                    pending=save.pending() disabled=Signal::derive(move || !can_save())
+                    pending=save.pending disabled=Signal::derive(move || !can_save())
                     described_by="save-hint" />
                 <button type="button" on:click=cancel>{tr!(i18n, cancel)}</button>
             </div>

@@ -14,6 +14,7 @@ use crate::components::form::focus_by_id;
 use crate::components::icons::{self, Icon};
 use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use details::AccountDetails;
@@ -70,10 +71,13 @@ fn UserSpace() -> impl IntoView {
 fn AccountSpace() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let loaded = LocalResource::new(move || api.read_account());
+    let loaded = Task::new();
+    let load = move || loaded.run(api.read_account());
+    load();
     // What Sauvegarder got back: newer than what was loaded.
     let updated = RwSignal::new(None::<Account>);
-    let account = Memo::new(move |_| updated.get().or_else(|| loaded.get().and_then(Result::ok)));
+    let account =
+        Memo::new(move |_| updated.get().or_else(|| loaded.value.get().and_then(Result::ok)));
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
@@ -98,7 +102,7 @@ fn AccountSpace() -> impl IntoView {
         <p class="success" role="status">
             {move || saved.get().then(|| tr!(i18n, saved))}
         </p>
-        <Loaded load=move || loaded.with(|a| Load::of(a.as_ref())) on_retry=Callback::new(move |()| loaded.refetch())>
+        <Loaded load=move || loaded.value.with(|a| Load::of(a.as_ref())) on_retry=Callback::new(move |()| load())>
                 <Show
                     when=move || editing.get()
                     fallback=move || view! {

@@ -15,6 +15,7 @@ use crate::components::form::{
     on_submit, Field, FieldShell, FormField, PasswordInput, SubmitButton,
 };
 use crate::components::page_heading::PageHeading;
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::pages::SIGNED_IN_PAGES;
@@ -69,9 +70,10 @@ pub fn SignIn() -> impl IntoView {
     // A challenge for the first security-key attempt, taken by it (apart from the
     // step, which it would draw again).
     let key_options = StoredValue::new(None::<KeyOptions>);
-    let action = Action::new_local(move |form: &SignInForm| {
-        let (form, navigate) = (form.clone(), navigate.clone());
-        async move {
+    let action = Task::<Result<(), CallError>>::new();
+    let send = Callback::new(move |form: SignInForm| {
+        let navigate = navigate.clone();
+        action.run(async move {
             match sign_in(form.clone()).await {
                 Ok(session) => {
                     let user = session.is_user();
@@ -95,9 +97,9 @@ pub fn SignIn() -> impl IntoView {
                 }
                 Err(e) => Err(e),
             }
-        }
+        });
     });
-    let pending = action.pending();
+    let pending = action.pending;
 
     let submit = on_submit(pending, move || {
         let (l, s) = (login.get_untracked(), secret.get_untracked());
@@ -111,7 +113,7 @@ pub fn SignIn() -> impl IntoView {
             return;
         };
         let session_seconds = state.config.with_value(|c| c.session_seconds);
-        action.dispatch_local(SignInForm {
+        send.run(SignInForm {
             endpoint,
             method: method.get_untracked(),
             login: l,
@@ -122,7 +124,7 @@ pub fn SignIn() -> impl IntoView {
     });
 
     let message = move || -> Option<String> {
-        let Some(Err(e)) = action.value().get() else { return None };
+        let Some(Err(e)) = action.value.get() else { return None };
         if e.is_wrong_credentials() {
             return Some(match method.get_untracked() {
                 Method::Password => t_string!(i18n, error_bad_credentials).to_string(),
@@ -167,14 +169,14 @@ pub fn SignIn() -> impl IntoView {
                 ),
                 other => other,
             };
-            action.dispatch_local(SignInForm { factor, ..step.form.clone() });
+            send.run(SignInForm { factor, ..step.form.clone() });
         });
         let on_back = Callback::new(move |()| {
             mfa_step.set(None);
             secret.set(String::new());
-            action.value().set(None);
+            action.value.set(None);
         });
-        let failed = Signal::derive(move || action.value().get().and_then(Result::err));
+        let failed = Signal::derive(move || action.value.get().and_then(Result::err));
         Some(view! { <SecondFactor kinds=step.kinds endpoint_url pending failed on_submit on_back
         pending_label=tr!(i18n, sign_in_pending) /> })
     };

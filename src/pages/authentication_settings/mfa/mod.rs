@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::api::{use_api, CallError};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
+use crate::components::task::Task;
 use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use change::{Done, Panel, Typed};
@@ -79,31 +80,33 @@ fn device_row(
 pub fn MfaSection(supported: bool) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let devices = LocalResource::new(move || api.read_mfa_devices());
+    let devices = Task::new();
+    let load = move || devices.run(api.read_mfa_devices());
+    load();
     let panel = RwSignal::new(Panel::Closed);
     // A panel is built again only when the panel changes.
     let showing = Memo::new(move |_| panel.get());
     let done = RwSignal::new(None::<Done>);
 
-    let change = Action::new_local(move |typed: &(Panel, Typed)| {
-        let (which, typed) = typed.clone();
-        async move {
+    let change = Task::<Result<(), CallError>>::new();
+    let send = move |which: Panel, typed: Typed| {
+        change.run(async move {
             let (next, what) = change::apply(api, which, typed).await?;
             if what.is_some() {
                 done.set(what);
-                devices.refetch();
+                load();
             }
             if next == Panel::Closed {
                 focus_by_id(TITLE_ID);
             }
             panel.set(next);
             Ok::<(), CallError>(())
-        }
-    });
-    let failed = Signal::derive(move || change.value().get().and_then(Result::err));
+        });
+    };
+    let failed = Signal::derive(move || change.value.get().and_then(Result::err));
     let open = move |p: Panel| {
         done.set(None);
-        change.value().set(None);
+        change.value.set(None);
         panel.set(p);
     };
     let close = Callback::new(move |()| {
@@ -112,8 +115,9 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
     });
 
     // Whether the identity has second factors (the list and "new recovery codes" then).
-    let on =
-        Memo::new(move |_| devices.with(|d| matches!(d, Some(Ok(r)) if !r.mfa_devices.is_empty())));
+    let on = Memo::new(move |_| {
+        devices.value.with(|d| matches!(d, Some(Ok(r)) if !r.mfa_devices.is_empty()))
+    });
     let panel_view = move || {
         match showing.get() {
         Panel::Closed => view! {
@@ -136,15 +140,15 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
         which => {
             let sent = which.clone();
             let on_submit = Callback::new(move |typed: Typed| {
-                change.dispatch_local((sent.clone(), typed));
+                send(sent.clone(), typed);
             });
-            view! { <ChangePanel panel=which pending=change.pending() failed on_submit on_cancel=close /> }
+            view! { <ChangePanel panel=which pending=change.pending failed on_submit on_cancel=close /> }
                 .into_any()
         }
     }
     };
     let list = move || {
-        devices.with(|d| match d {
+        devices.value.with(|d| match d {
             Some(Ok(r)) if !r.mfa_devices.is_empty() => {
                 let left = r.recovery_codes_left;
                 let rows = r.mfa_devices.clone();
@@ -161,7 +165,7 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
     };
     // An API without this extension (an older server): as on OUTSCALE's own.
     let no_such_call = Memo::new(move |_| {
-        devices.with(
+        devices.value.with(
             |d| matches!(d, Some(Err(CallError::Api(e))) if e.has_code(ErrorCode::NoSuchCall)),
         )
     });
@@ -170,8 +174,8 @@ pub fn MfaSection(supported: bool) -> impl IntoView {
             return elsewhere(i18n).into_any();
         }
         view! {
-            <Loaded load=move || devices.with(|d| Load::of(d.as_ref()))
-                on_retry=Callback::new(move |()| devices.refetch())>
+            <Loaded load=move || devices.value.with(|d| Load::of(d.as_ref()))
+                on_retry=Callback::new(move |()| load())>
                 {list}
                 {panel_view}
             </Loaded>

@@ -10,6 +10,7 @@ use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
 use crate::components::password_checklist::{rule_text, PasswordChecklist};
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -86,9 +87,9 @@ pub fn ChooseNew(
     let broken = RwSignal::new(Vec::<PasswordRule>::new());
     let mismatch = RwSignal::new(false);
 
-    let update = Action::new_local(move |req: &UpdatePasswordRequest| {
-        let req = req.clone();
-        async move {
+    let update = Task::<Result<u32, CallError>>::new();
+    let send = move |req: UpdatePasswordRequest| {
+        update.run(async move {
             let result = api.update_password(req).await;
             match &result {
                 Ok(count) => {
@@ -105,9 +106,9 @@ pub fn ChooseNew(
                 },
             }
             result
-        }
-    });
-    let answer = update.value();
+        });
+    };
+    let answer = update.value;
     let refused_as = move |wanted: Refusal| {
         answer.with(|a| match a {
             Some(Err(e)) if refusal(e) == wanted => Some(e.clone()),
@@ -128,7 +129,7 @@ pub fn ChooseNew(
         refused_as(Refusal::Form).map(|e| failure_text(i18n, &e, &url, Failed::Call))
     };
 
-    let submit = on_submit(update.pending(), move || {
+    let submit = on_submit(update.pending, move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         let (new, again) = (new_password.get_untracked(), confirmation.get_untracked());
@@ -139,7 +140,7 @@ pub fn ChooseNew(
         } else if new != again {
             focus_by_id(CONFIRM_ID);
         } else {
-            update.dispatch_local(UpdatePasswordRequest {
+            send(UpdatePasswordRequest {
                 current_password: current.map(|c| c.get_untracked()),
                 new_password: new,
                 logout_other_sessions: Some(logout_others.get_untracked()),
@@ -166,7 +167,7 @@ pub fn ChooseNew(
             </div>
             <div class="actions">
                 <SubmitButton label=tr!(i18n, submit_password) pending_label=tr!(i18n, updating)
-                    pending=update.pending() />
+                    pending=update.pending />
                 <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>

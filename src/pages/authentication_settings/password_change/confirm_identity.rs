@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::{focus_by_id, on_submit, PasswordInput, SubmitButton};
+use crate::components::task::Task;
 use crate::components::text::tr;
 use crate::i18n::*;
 use crate::state::AppState;
@@ -26,10 +27,10 @@ pub fn ConfirmIdentity(
     let refused = RwSignal::new(refused);
     let empty = RwSignal::new(false);
 
-    let check = Action::new_local(move |password: &String| {
-        let password = password.clone();
+    let check = Task::<Result<(), CallError>>::new();
+    let send = move |password: String| {
         let login = state.session.with_untracked(|s| s.as_ref().map(|s| s.login.clone()));
-        async move {
+        check.run(async move {
             let result = api.check_password(login.unwrap_or_default(), password).await;
             match &result {
                 Ok(()) => on_confirmed.run(()),
@@ -44,9 +45,9 @@ pub fn ConfirmIdentity(
                 Err(_) => {}
             }
             result
-        }
-    });
-    let answer = check.value();
+        });
+    };
+    let answer = check.value;
     let error = Signal::derive(move || {
         let wrong = answer.with(|a| match a {
             Some(Err(e)) => e.is_wrong_credentials(),
@@ -69,7 +70,7 @@ pub fn ConfirmIdentity(
         })
     };
 
-    let submit = on_submit(check.pending(), move || {
+    let submit = on_submit(check.pending, move || {
         // A new try: what the last one answered no longer holds.
         answer.set(None);
         refused.set(false);
@@ -78,7 +79,7 @@ pub fn ConfirmIdentity(
             focus_by_id(INPUT_ID);
             return;
         }
-        check.dispatch_local(current.get_untracked());
+        send(current.get_untracked());
     });
     focus_by_id(INPUT_ID);
 
@@ -91,7 +92,7 @@ pub fn ConfirmIdentity(
                 error />
             <div class="actions">
                 <SubmitButton label=tr!(i18n, log_in) pending_label=tr!(i18n, checking)
-                    pending=check.pending() />
+                    pending=check.pending />
                 <button type="button" on:click=move |_| on_cancel.run(())>{tr!(i18n, cancel)}</button>
             </div>
         </form>

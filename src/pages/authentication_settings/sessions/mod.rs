@@ -6,10 +6,11 @@ mod devices;
 
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
 use crate::components::form::focus_by_id;
 use crate::components::loaded::{Load, Loaded};
+use crate::components::task::Task;
 use crate::components::text::{local_date, tr};
 use crate::i18n::*;
 use crate::state::AppState;
@@ -28,32 +29,37 @@ pub fn SessionsSection(
     let mine = state
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.access_key_id.clone()).unwrap_or_default());
+    let listed = Task::new();
+    let mine = StoredValue::new(mine);
+    // `try_`: a sign-out's answer may come after the page is gone.
+    let load = move || {
+        if let Some(mine) = mine.try_get_value() {
+            listed.run(devices::load(api, extensions, mine));
+        }
+    };
+    load();
     // Signing out answers how many sessions went; the list is read again after each.
-    let sign_out =
-        Action::new_local(move |(what, source, others): &(SignOut, Source, Vec<String>)| {
-            let (what, source, others) = (what.clone(), *source, others.clone());
-            async move {
-                let signed_out = devices::sign_out(api, source, what.clone(), others).await;
-                // The button pressed is gone: the section's title keeps the focus in place.
-                focus_by_id(TITLE_ID);
-                signed_out.map(|count| (what, count))
-            }
+    let sign_out = Task::<Result<(SignOut, u32), CallError>>::new();
+    let send = move |what: SignOut, source: Source, others: Vec<String>| {
+        sign_out.run(async move {
+            let signed_out = devices::sign_out(api, source, what.clone(), others).await;
+            // The button pressed is gone: the section's title keeps the focus in place.
+            focus_by_id(TITLE_ID);
+            load();
+            signed_out.map(|count| (what, count))
         });
-    let listed = LocalResource::new(move || {
-        sign_out.version().track();
-        devices::load(api, extensions, mine.clone())
-    });
-    let list = move || listed.get().and_then(Result::ok);
+    };
+    let list = move || listed.value.get().and_then(Result::ok);
     let others = move || {
         let list = list().map(|(_, l)| l).unwrap_or_default();
         list.into_iter().filter(|d| !d.current).map(|d| d.id).collect::<Vec<_>>()
     };
     let ask = Callback::new(move |what: SignOut| {
         let source = list().map_or(Source::ConsoleKeys, |(source, _)| source);
-        sign_out.dispatch_local((what, source, others()));
+        send(what, source, others());
     });
     let outcome = move || {
-        sign_out.value().with(|s| match s {
+        sign_out.value.with(|s| match s {
             Some(Ok((SignOut::One(_), _))) => {
                 (true, t_string!(i18n, session_signed_out).to_string())
             }
@@ -62,15 +68,15 @@ pub fn SessionsSection(
             None => (true, String::new()),
         })
     };
-    let busy = sign_out.pending();
+    let busy = sign_out.pending;
 
     view! {
         <section class="card" aria-labelledby=TITLE_ID>
             <h2 id=TITLE_ID tabindex="-1">{tr!(i18n, sessions_section)}</h2>
             <p>{tr!(i18n, sessions_intro)}</p>
             <p class=move || if outcome().0 { "success" } else { "alert" } role="status">{move || outcome().1}</p>
-            <Loaded load=move || listed.with(|l| Load::of(l.as_ref()))
-                on_retry=Callback::new(move |()| listed.refetch())>
+            <Loaded load=move || listed.value.with(|l| Load::of(l.as_ref()))
+                on_retry=Callback::new(move |()| load())>
                 <ul class="plain device-list">
                     // Rows are drawn again when the language changes: plain text inside.
                     {move || list().map(|(_, l)| l).unwrap_or_default().iter().map(|d| device_row(i18n, d, ask, busy)).collect_view()}
@@ -96,7 +102,7 @@ fn device_row(
     i18n: leptos_i18n::I18nContext<Locale>,
     device: &Device,
     sign_out: Callback<SignOut>,
-    busy: Memo<bool>,
+    busy: RwSignal<bool>,
 ) -> impl IntoView {
     let locale = i18n.get_locale();
     let name_id = format!("device-{}", device.id);
