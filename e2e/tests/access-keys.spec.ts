@@ -8,7 +8,7 @@
 // OUTSCALE's API through the proxy, whose keys carry no last use.
 
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { startNginx, type Nginx } from '../nginx.mjs';
 import { consoleDist, startServer, type Server as StartedServer } from '../server.mjs';
 import { collectCspViolations, DEMO_ACCOUNT, expect, expectNoAxeViolations, signIn, test } from '../fixtures';
@@ -193,6 +193,9 @@ for (const lang of ['fr', 'en'] as const) {
 }
 
 test('a key made without a date within a password sign-in ends with the session, as the hint says', async ({ page, freshServer }) => {
+  // This API has no access policy: the console does not ask for one.
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await signIn(page, { ...DEMO_ACCOUNT, baseURL: freshServer.baseURL });
   await page.goto(`${freshServer.baseURL}/access-keys`);
   await press(page.getByRole('button', { name: TEXT.fr.create, exact: true }));
@@ -205,6 +208,7 @@ test('a key made without a date within a password sign-in ends with the session,
   await page.getByLabel(TEXT.fr.expiration).fill('');
   await page.keyboard.press('Enter');
   await expect(page.getByText('Cette access key expire le')).toBeVisible();
+  expect(asked.filter((p) => p.endsWith('/ReadApiAccessPolicy'))).toEqual([]);
 });
 
 test('the key this session signs with is neither deactivated nor deleted', async ({ page, freshServer, request }) => {
@@ -326,6 +330,56 @@ test.describe('on OUTSCALE through the proxy', () => {
     await standIn?.stop();
   });
 
+  /** Signs in to the stand-in through the proxy with one of its keys, then opens Clés d'accès. */
+  async function openKeysOnOutscale(page: Page, request: APIRequestContext) {
+    const key = await demoKey(request, standIn.baseURL);
+    await page.goto(`${nginx.baseURL}/sign-in`);
+    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
+    await page.getByLabel("Clé d'accès et clé secrète").check();
+    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
+    await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+    await openKeys(page, TEXT.fr);
+    return key;
+  }
+
+  test("the account's access policy limits a new key's lifetime (keyboard only)", async ({ page, request }) => {
+    const csp = await collectCspViolations(page);
+    // OUTSCALE's ReadApiAccessPolicy, as it answers for an account with a 30-day limit.
+    await page.route('**/outscale/eu-west-2/api/v1/ReadApiAccessPolicy', (route) => route.fulfill({
+      json: { ApiAccessPolicy: { MaxAccessKeyExpirationSeconds: 30 * 86400, RequireTrustedEnv: false }, ResponseContext: { RequestId: 'policy' } },
+    }));
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/CreateAccessKey')) sent.push(r.postData() ?? '');
+    });
+    await openKeysOnOutscale(page, request);
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+    await press(page.getByRole('button', { name: TEXT.fr.create, exact: true }));
+    const date = page.getByLabel("Date d'expiration", { exact: true });
+    await expect(date).toBeFocused();
+    await expect(date).toHaveAttribute('required', '');
+    await expect(date).toHaveAccessibleDescription(/limite la durée des access keys à 30 jours/);
+    await expectNoAxeViolations(page, 'access policy (fr)');
+    // No date, then a date past the limit: each refused next to the field, nothing sent.
+    await page.keyboard.press('Enter');
+    await expect(date).toHaveAccessibleDescription(/veut que chaque access key expire/);
+    await expect(date).toBeFocused();
+    await date.fill(inDays(40));
+    await page.keyboard.press('Enter');
+    await expect(date).toHaveAccessibleDescription(/au plus tard le/);
+    await expect(date).toBeFocused();
+    expect(sent).toEqual([]);
+    // Within it: made, with that date.
+    await date.fill(inDays(20));
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Cette access key expire le')).toBeVisible();
+    expect(sent.map((body) => JSON.parse(body).ExpirationDate)).toEqual([inDays(20)]);
+    await csp.expectNone('access policy');
+  });
+
   test('the page works without the last-use extension', async ({ page, request }) => {
     const csp = await collectCspViolations(page);
     // OUTSCALE's keys have no last use: the stand-in's answers are stripped of it.
@@ -338,15 +392,7 @@ test.describe('on OUTSCALE through the proxy', () => {
       }
       await route.fulfill({ response, json: body });
     });
-    const key = await demoKey(request, standIn.baseURL);
-    await page.goto(`${nginx.baseURL}/sign-in`);
-    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
-    await page.getByLabel("Clé d'accès et clé secrète").check();
-    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
-    await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
-    await openKeys(page, TEXT.fr);
+    const key = await openKeysOnOutscale(page, request);
     await expect(row(page, key.id)).toContainText(TEXT.fr.thisSession);
 
     // Without a date, a key made with a lasting key does not expire.

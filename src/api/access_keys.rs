@@ -4,7 +4,7 @@
 
 use account_contract::{
     AccessKey, AccessKeySecretKey, CreateAccessKeyRequest, DeleteAccessKeyRequest, KeyState,
-    ReadAccessKeysRequest, UpdateAccessKeyRequest,
+    ReadAccessKeysRequest, ReadApiAccessPolicyRequest, UpdateAccessKeyRequest,
 };
 use leptos::prelude::*;
 
@@ -20,6 +20,14 @@ impl Api {
         let req = ReadAccessKeysRequest { user_name, ..Default::default() };
         let keys = self.call(&req).await?.access_keys.unwrap_or_default();
         Ok(keys.into_iter().filter(|k| k.tag.as_deref() != Some(CONSOLE_TAG)).collect())
+    }
+
+    /// The longest a new key may live, in seconds, where the account's API access policy
+    /// sets a limit (OUTSCALE's `ReadApiAccessPolicy`, whose `0` is no limit). `None`
+    /// where the call is refused or not served.
+    pub async fn max_key_lifetime(self) -> Option<u64> {
+        let answer = self.call(&ReadApiAccessPolicyRequest::default()).await.ok()?;
+        answer.api_access_policy?.max_access_key_expiration_seconds.filter(|s| *s > 0)
     }
 
     /// A new key, with its secret (shown once). `expiration_date`: `YYYY-MM-DD`. A date

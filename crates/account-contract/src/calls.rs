@@ -78,6 +78,14 @@ macro_rules! implement_calls {
 
 with_calls!(implement_calls);
 
+/// A call of OUTSCALE's API that this API does not serve (not in `CALLS`): the console
+/// makes it where it is served and does without it elsewhere.
+impl Call for crate::types::ReadApiAccessPolicyRequest {
+    const NAME: &'static str = "ReadApiAccessPolicy";
+    const BASIC_AUTH: bool = false;
+    type Response = crate::types::ReadApiAccessPolicyResponse;
+}
+
 /// The call of that name, if the API serves it.
 pub fn call_named(name: &str) -> Option<CallInfo> {
     CALLS.iter().copied().find(|c| c.name == name)

@@ -272,6 +272,40 @@ pub struct ReadAccessKeysResponse {
     pub response_context: ResponseContext,
 }
 
+/// `ReadApiAccessPolicy`, OUTSCALE's: the account's API access policy. This API does not
+/// serve it (it has no access policy: a key may have no expiration date); the console
+/// reads it on OUTSCALE for the keys' maximum lifetime (`calls.rs`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ReadApiAccessPolicyRequest {
+    /// If true, checks whether you have the required permissions to perform the action.
+    pub dry_run: Option<bool>,
+}
+
+/// The answer of `ReadApiAccessPolicy`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReadApiAccessPolicyResponse {
+    /// Information about the API access policy.
+    pub api_access_policy: Option<ApiAccessPolicy>,
+    /// Information about the context of the response.
+    pub response_context: Option<ResponseContext>,
+}
+
+/// Information about the API access policy.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ApiAccessPolicy {
+    /// The maximum possible lifetime for your access keys, in seconds. If `0`, your
+    /// access keys can have unlimited lifetimes.
+    pub max_access_key_expiration_seconds: Option<u64>,
+    /// If true, a trusted session is activated.
+    pub require_trusted_env: Option<bool>,
+}
+
 /// `UpdateAccessKey`: changes a key's state, expiration or tag.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

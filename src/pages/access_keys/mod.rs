@@ -103,6 +103,13 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
         });
     };
     load();
+    // The keys' longest lifetime, where OUTSCALE's access policy sets one; this API has
+    // no such policy (nothing to ask). Créer waits for it.
+    let max_lifetime = Task::<Option<u64>>::new();
+    match extensions {
+        true => max_lifetime.value.set(Some(None)),
+        false => max_lifetime.run(api.max_key_lifetime()),
+    }
     // The new key, its secret in memory only, until the person closes it.
     let created = RwSignal::new(None::<AccessKeySecretKey>);
     // The key whose deletion waits for a confirmation.
@@ -217,7 +224,9 @@ pub fn KeysSection(#[prop(optional)] user_name: Option<String>) -> impl IntoView
                 })>
                 <KeyList keys in_use=in_use.clone() last_use_known=extensions on_change problem
                     busy=changing.pending />
-                <CreateKey user_name=owner session_bound on_created />
+                {move || max_lifetime.value.get().map(|max_lifetime| view! {
+                    <CreateKey user_name=owner session_bound max_lifetime on_created />
+                })}
             </Loaded>
             {move || asked.get().map(|key_id| {
                 let title = move || t_string!(i18n, keys_delete_title, id = key_id.clone()).to_string();
