@@ -66,10 +66,15 @@ impl Postgres {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .application_name("account-api")
-            // A statement stuck behind a lock, or a transaction left open, is given up;
-            // notices are heard whatever the server's default (a revocation's, `pg_conn.rs`).
+            // A statement stuck behind a lock is given up after 30 s. A transaction whose
+            // client went silent (an instance whose link froze mid-write) is ended by the
+            // server after 10 s, so its locks stop holding up the other instances: a key
+            // that instance was noting the use of could not be deleted (revoked) meanwhile.
+            // Our transactions never wait on anything but their own statements (hashing
+            // is done before they begin). Notices are heard whatever the server's default
+            // (a revocation's, `pg_conn.rs`).
             .options(
-                "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000 \
+                "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=10000 \
                  -c client_min_messages=notice",
             );
         let reads = super::pg_reads::AsyncReads::new(settings.clone(), tls.clone());
