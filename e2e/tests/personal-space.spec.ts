@@ -30,7 +30,7 @@ test.describe('Espace personnel', () => {
 
     await page.getByLabel('Ville').fill('Lyon');
     await page.getByRole('button', { name: 'Ajouter une adresse e-mail' }).click();
-    await page.getByLabel('Adresse supplémentaire 2').fill('ops@example.com');
+    await page.getByLabel('Adresse supplémentaire 2', { exact: true }).fill('ops@example.com');
     await expect(save).toBeEnabled();
     const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/UpdateAccount'));
     await save.click();

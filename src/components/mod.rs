@@ -12,3 +12,4 @@ pub mod password_checklist;
 pub mod problem_text;
 pub mod task;
 pub mod text;
+pub mod unset;

@@ -18,6 +18,9 @@ pub fn problem_text(locale: Locale, problem: Problem, max_chars: usize) -> Strin
         Problem::ControlCharacters => td_string!(locale, invalid_chars).to_string(),
         Problem::NotAnEmail => td_string!(locale, invalid_email).to_string(),
         Problem::NotAPhoneNumber => td_string!(locale, invalid_phone).to_string(),
+        Problem::UnknownCountry => td_string!(locale, unknown_country).to_string(),
+        Problem::VatFormat => td_string!(locale, vat_format).to_string(),
+        Problem::PostalCodeFormat => td_string!(locale, postal_code_format).to_string(),
         Problem::UserNameCharacters => td_string!(locale, invalid_user_name).to_string(),
         Problem::PathShape => td_string!(locale, invalid_path).to_string(),
     }

@@ -8,7 +8,7 @@ use crate::i18n::*;
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <PageHeading>{tr!(i18n, not_found_title)}</PageHeading>
+        <PageHeading text=tr!(not_found_title) />
         <p><a href="/personal-space">{tr!(i18n, not_found_back)}</a></p>
     }
 }

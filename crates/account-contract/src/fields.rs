@@ -13,6 +13,8 @@ pub enum FieldKind {
     Email,
     /// A phone number.
     Phone,
+    /// A country of ISO 3166-1.
+    Country,
     /// Free text.
     Text,
 }
@@ -82,6 +84,7 @@ impl AccountField {
         match self {
             AccountField::Email => FieldKind::Email,
             AccountField::PhoneNumber | AccountField::MobileNumber => FieldKind::Phone,
+            AccountField::Country => FieldKind::Country,
             _ => FieldKind::Text,
         }
     }

@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod calls;
 pub mod context;
 pub mod error;

@@ -19,8 +19,14 @@ pub enum Problem {
     ControlCharacters,
     /// The value is not an email address.
     NotAnEmail,
-    /// The value is not a phone number.
+    /// The value is not a phone number in international form (`+33 1 23 45 67 89`).
     NotAPhoneNumber,
+    /// A country that is not in ISO 3166-1's list (`address::countries`).
+    UnknownCountry,
+    /// A VAT number that does not follow its country's format (`address::vat_formats`).
+    VatFormat,
+    /// A postal code that does not follow its country's format (`address::postal_formats`).
+    PostalCodeFormat,
     /// An EIM user name with characters other than letters, digits and `+=,.@-_`.
     UserNameCharacters,
     /// An EIM path that does not start and end with `/`.
@@ -29,7 +35,7 @@ pub enum Problem {
 
 impl Problem {
     /// Every problem, so tests (and the console's translations) can walk them.
-    pub const ALL: [Problem; 9] = [
+    pub const ALL: [Problem; 12] = [
         Problem::Required,
         Problem::TooLong,
         Problem::TooMany,
@@ -37,6 +43,9 @@ impl Problem {
         Problem::ControlCharacters,
         Problem::NotAnEmail,
         Problem::NotAPhoneNumber,
+        Problem::UnknownCountry,
+        Problem::VatFormat,
+        Problem::PostalCodeFormat,
         Problem::UserNameCharacters,
         Problem::PathShape,
     ];
@@ -51,6 +60,9 @@ impl Problem {
             Problem::ControlCharacters => "control-characters",
             Problem::NotAnEmail => "not-an-email",
             Problem::NotAPhoneNumber => "not-a-phone-number",
+            Problem::UnknownCountry => "unknown-country",
+            Problem::VatFormat => "vat-format",
+            Problem::PostalCodeFormat => "postal-code-format",
             Problem::UserNameCharacters => "user-name-characters",
             Problem::PathShape => "path-shape",
         }
@@ -64,6 +76,9 @@ impl Problem {
             Problem::ListedTwice
             | Problem::ControlCharacters
             | Problem::NotAPhoneNumber
+            | Problem::UnknownCountry
+            | Problem::VatFormat
+            | Problem::PostalCodeFormat
             | Problem::UserNameCharacters
             | Problem::PathShape => ErrorCode::InvalidParameterValue,
         }

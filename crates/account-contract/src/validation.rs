@@ -1,11 +1,15 @@
 //! Field validation shared by the console (before sending) and the server (always).
 //! Every error names its parameter, so the console can show it next to the field.
 
+use crate::address::{
+    country_of, example, is_international_phone, is_postal_code, is_vat_number, postal_formats,
+    vat_formats, PHONE_EXAMPLE,
+};
 use crate::error::ApiError;
 pub use crate::fields::EMAIL_MAX_CHARS;
 use crate::fields::{AccountField, FieldKind};
 use crate::problem::Problem;
-use crate::types::UpdateAccountRequest;
+use crate::types::{Account, UpdateAccountRequest};
 
 /// Most additional emails an account may have.
 pub const ADDITIONAL_EMAILS_MAX: usize = 10;
@@ -29,10 +33,6 @@ pub fn is_email(s: &str) -> bool {
             .iter()
             .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     local_ok && domain_ok
-}
-
-fn is_phone(s: &str) -> bool {
-    s.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
 }
 
 /// Checks one value of an account field.
@@ -64,10 +64,15 @@ pub fn check_field(field: AccountField, value: &str) -> Result<(), ApiError> {
         FieldKind::Email if !is_email(value) => {
             Err(ApiError::invalid(name, Problem::NotAnEmail, "is not a valid email address."))
         }
-        FieldKind::Phone if !is_phone(value) => Err(ApiError::invalid(
+        FieldKind::Phone if !is_international_phone(value) => Err(ApiError::invalid(
             name,
             Problem::NotAPhoneNumber,
-            "may contain only digits, spaces and + - . ( ) /.",
+            format!("must be in international form, + and the country code ({PHONE_EXAMPLE})."),
+        )),
+        FieldKind::Country if country_of(value).is_none() => Err(ApiError::invalid(
+            name,
+            Problem::UnknownCountry,
+            "is not a country of ISO 3166-1 (its English name or its code).",
         )),
         _ => Ok(()),
     }
@@ -128,6 +133,42 @@ pub fn check_update_account(update: &UpdateAccountRequest) -> Result<(), ApiErro
         if let Err(e) = check_additional_emails(list) {
             push(e);
         }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Checks an update's VAT number and postal code against the country the account will
+/// have, where that country's format is known (`current`: the account as it is, for what
+/// the update leaves out). Each is checked when it or the country changes, so that a
+/// value stored before, or on OUTSCALE's API, holds until one of them is edited.
+pub fn check_address(update: &UpdateAccountRequest, current: &Account) -> Result<(), ApiError> {
+    let after = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    let country = after(&update.country, &current.country).unwrap_or_default();
+    let Some(country) = country_of(&country) else { return Ok(()) };
+    let mut errors: Option<ApiError> = None;
+    let vat = after(&update.vat_number, &current.vat_number).unwrap_or_default();
+    let vat_edited = update.vat_number.is_some() || update.country.is_some();
+    if vat_edited && !vat.is_empty() && !is_vat_number(country.code, &vat) {
+        let like = vat_formats(country.code).first().map(|f| example(f)).unwrap_or_default();
+        errors = Some(ApiError::invalid(
+            AccountField::VatNumber.name(),
+            Problem::VatFormat,
+            format!("is not a VAT number of {} (for example {like}).", country.name),
+        ));
+    }
+    let zip = after(&update.zip_code, &current.zip_code).unwrap_or_default();
+    let zip_edited = update.zip_code.is_some() || update.country.is_some();
+    if zip_edited && !zip.is_empty() && !is_postal_code(country.code, &zip) {
+        let like = postal_formats(country.code).first().map(|f| example(f)).unwrap_or_default();
+        let e = ApiError::invalid(
+            AccountField::ZipCode.name(),
+            Problem::PostalCodeFormat,
+            format!("is not a postal code of {} (for example {like}).", country.name),
+        );
+        errors = Some(match errors {
+            Some(all) => all.and(e),
+            None => e,
+        });
     }
     errors.map_or(Ok(()), Err)
 }
@@ -309,8 +350,52 @@ mod tests {
     }
 
     #[test]
-    fn phones_take_digits_and_separators() {
+    fn phones_are_international_with_separators() {
         assert!(check_field(AccountField::PhoneNumber, "+33 (0)1 23-45.67").is_ok());
         assert!(check_field(AccountField::PhoneNumber, "call me").is_err());
+        let national = check_field(AccountField::MobileNumber, "06 12 34 56 78").unwrap_err();
+        assert_eq!(national.items[0].problem(), Some(Problem::NotAPhoneNumber));
+    }
+
+    #[test]
+    fn a_country_set_is_one_of_the_list() {
+        assert!(check_field(AccountField::Country, "France").is_ok());
+        assert!(check_field(AccountField::Country, "").is_ok(), "cleared");
+        let e = check_field(AccountField::Country, "Frannce").unwrap_err();
+        assert_eq!(e.items[0].problem(), Some(Problem::UnknownCountry));
+    }
+
+    #[test]
+    fn vat_and_postal_code_follow_the_country_they_will_have() {
+        let current = Account {
+            country: Some("France".into()),
+            vat_number: Some("FR40303265045".into()),
+            zip_code: Some("75001".into()),
+            ..Default::default()
+        };
+        let update = |f: fn(&mut UpdateAccountRequest)| {
+            let mut u = UpdateAccountRequest::default();
+            f(&mut u);
+            check_address(&u, &current)
+        };
+        assert!(update(|u| u.vat_number = Some("FR 12 345678901".into())).is_ok());
+        let e = update(|u| u.vat_number = Some("FR123".into())).unwrap_err();
+        assert_eq!(e.items[0].field(), Some("VatNumber"));
+        assert_eq!(e.items[0].problem(), Some(Problem::VatFormat));
+        assert!(e.items[0].details.contains("FR12345678901"), "{}", e.items[0].details);
+        let e = update(|u| u.zip_code = Some("7500".into())).unwrap_err();
+        assert_eq!(e.items[0].problem(), Some(Problem::PostalCodeFormat));
+        // Moving to the Netherlands: both stored values are checked against its formats.
+        let e = update(|u| u.country = Some("Netherlands".into())).unwrap_err();
+        let fields: Vec<_> = e.items.iter().filter_map(|i| i.field()).collect();
+        assert_eq!(fields, ["VatNumber", "ZipCode"]);
+        // Unchanged values stored before are not checked; nor any where no format is known.
+        let odd = Account { zip_code: Some("7500".into()), ..current.clone() };
+        let u = UpdateAccountRequest { city: Some("Paris".into()), ..Default::default() };
+        assert!(check_address(&u, &odd).is_ok());
+        assert!(update(|u| u.country = Some("United Kingdom".into())).is_ok());
+        let unknown = Account { country: Some("Gaule".into()), ..current.clone() };
+        let u = UpdateAccountRequest { vat_number: Some("??".into()), ..Default::default() };
+        assert!(check_address(&u, &unknown).is_ok(), "a country out of the list: nothing to check");
     }
 }

@@ -19,6 +19,9 @@ pub fn FormField(
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] max_chars: Option<usize>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
 ) -> impl IntoView {
     let field = Field::new(id, label, hint, error, None);
     let input = view! {
@@ -28,6 +31,7 @@ pub fn FormField(
             type=input_type
             autocomplete=autocomplete
             inputmode=input_mode
+            list=list
             required=required
             maxlength=max_chars.map(|m| (m + 1).to_string())
             aria-invalid=field.invalid()

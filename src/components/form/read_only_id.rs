@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::text::tr;
+use crate::components::unset::Unset;
 use crate::i18n::*;
 
 #[component]
@@ -22,17 +23,23 @@ pub fn ReadOnlyId(
         Some(id) => view! {
             <div class="field read-only">
                 <label for=id>{title}</label>
-                <input id=id type="text" readonly aria-readonly="true" prop:value=value />
+                <input id=id type="text" readonly aria-readonly="true" placeholder="—" prop:value=value />
             </div>
         }
         .into_any(),
         None => view! {
             <div class="row read-only">
                 <dt>{title}</dt>
-                <dd>
-                    <span class="mono">{value}</span>
-                    <CopyButton value field=label />
-                </dd>
+                {move || match value.with(String::is_empty) {
+                    // OUTSCALE's API may leave an ID out: nothing to copy.
+                    true => view! { <dd class="unset"><Unset /></dd> }.into_any(),
+                    false => view! {
+                        <dd>
+                            <span class="mono">{value}</span>
+                            <CopyButton value field=label />
+                        </dd>
+                    }.into_any(),
+                }}
             </div>
         }
         .into_any(),

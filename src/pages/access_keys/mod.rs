@@ -34,7 +34,7 @@ const TITLE_ID: &str = KEYS_TITLE_ID;
 pub fn AccessKeys() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <PageHeading>{tr!(i18n, keys_title)}</PageHeading>
+        <PageHeading text=tr!(keys_title) />
         <p class="intro">{tr!(i18n, keys_intro)}</p>
         <KeysSection />
     }

@@ -21,7 +21,7 @@ pub fn AuthenticationSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let password_change = state.current_endpoint().is_some_and(|e| e.password_change);
     view! {
-        <PageHeading>{tr!(i18n, auth_title)}</PageHeading>
+        <PageHeading text=tr!(auth_title) />
         <p class="intro">{tr!(i18n, auth_intro)}</p>
         <div class="sections">
             <PasswordSection supported=password_change />

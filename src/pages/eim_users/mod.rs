@@ -49,7 +49,7 @@ pub fn EimUsers() -> impl IntoView {
     // An EIM user has no users (the API answers 401 4): the menu does not offer the page.
     let account_id = session.filter(|s| !s.is_user()).map(|s: Session| s.account_id);
     view! {
-        <PageHeading>{tr!(i18n, users_title)}</PageHeading>
+        <PageHeading text=tr!(users_title) />
         <p class="intro">{tr!(i18n, users_intro)}</p>
         {match account_id {
             Some(account_id) => view! { <UsersSection account_id /> }.into_any(),

@@ -3,16 +3,25 @@
 use account_contract::{Account, AccountField};
 use leptos::prelude::*;
 
+use super::country::{country_names, shown};
 use super::labels::{field_label, section_title, Section, SECTIONS};
 use crate::components::form::ReadOnlyId;
 use crate::components::text::tr;
+use crate::components::unset::Unset;
 use crate::i18n::*;
 
 #[component]
 pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
     let i18n = use_i18n();
+    let countries = Memo::new(move |_| country_names(i18n.get_locale()));
     let value = move |field: AccountField| {
-        account.with(|a| a.as_ref().and_then(|a| field.of_account(a).cloned()).unwrap_or_default())
+        let stored = account
+            .with(|a| a.as_ref().and_then(|a| field.of_account(a).cloned()).unwrap_or_default());
+        match field {
+            // In the reader's language (stored in English), or as stored if no country.
+            AccountField::Country => countries.with(|names| shown(&stored, names)),
+            _ => stored,
+        }
     };
     let id_of = move |get: fn(&Account) -> Option<String>| {
         move || account.with(|a| a.as_ref().and_then(get).unwrap_or_default())
@@ -25,7 +34,7 @@ pub fn AccountDetails(account: Signal<Option<Account>>) -> impl IntoView {
 
     let shown = move |value: String| {
         if value.is_empty() {
-            view! { <dd class="unset">{tr!(i18n, not_set)}</dd> }.into_any()
+            view! { <dd class="unset"><Unset /></dd> }.into_any()
         } else {
             view! { <dd>{value}</dd> }.into_any()
         }

@@ -1,15 +1,29 @@
 //! The fields of the edit form, section by section, over a [`Draft`] of the
 //! account: one input per account field, and the list of additional emails.
 
+use account_contract::address::{self, PHONE_EXAMPLE};
 use account_contract::validation::{ADDITIONAL_EMAILS_MAX, EMAIL_MAX_CHARS};
 use account_contract::{Account, AccountField, ErrorItem};
 use leptos::prelude::*;
 
+use super::country;
 use super::details::section_key;
 use super::labels::{error_text, field_label, input_id, input_kind, section_title, SECTIONS};
 use crate::components::form::{focus_by_id, FormField};
 use crate::components::text::tr;
 use crate::i18n::*;
+
+/// An example of what parameter `VatNumber` or `ZipCode` looks like in the account's
+/// country, where its format is known (for a hint, and in a format error).
+pub fn example_for(account: &Account, parameter: &str) -> Option<String> {
+    let code = address::country_of(account.country.as_deref()?)?.code;
+    let formats = match parameter {
+        "VatNumber" => address::vat_formats(code),
+        "ZipCode" => address::postal_formats(code),
+        _ => return None,
+    };
+    formats.first().map(|f| address::example(f))
+}
 
 /// The longest value a parameter takes (its field's limit; an email's for the list).
 pub fn max_chars_of(parameter: &str) -> usize {
@@ -35,15 +49,21 @@ impl Draft {
         let i18n = use_i18n();
         Signal::derive(move || {
             let server = self.server_errors.with(|s| {
-                s.iter()
-                    .find(|(p, _)| *p == parameter)
-                    .map(|(p, item)| error_text(i18n, item, max_chars_of(p)))
+                s.iter().find(|(p, _)| *p == parameter).map(|(p, item)| {
+                    let example = self.account.with(|a| example_for(a, p));
+                    error_text(i18n, item, max_chars_of(p), example)
+                })
             });
             server.or_else(|| {
                 self.client_errors
                     .with(|c| c.iter().find(|(p, _)| *p == parameter).map(|(_, m)| m.clone()))
             })
         })
+    }
+
+    /// An example of the VAT number or the postal code in the account's country.
+    pub fn example_of(self, field: AccountField) -> Option<String> {
+        self.account.with(|a| example_for(a, field.name()))
     }
 
     /// The API's errors about parameters `matching` go: they were edited.
@@ -75,20 +95,65 @@ pub fn AccountFields(draft: Draft) -> impl IntoView {
 fn text_field(draft: Draft, field: AccountField) -> impl IntoView {
     let i18n = use_i18n();
     let (input_type, autocomplete) = input_kind(field);
+    let stored = move || draft.account.with(|d| field.of_account(d).cloned().unwrap_or_default());
+    // Pays shows and takes names in the reader's language, and stores English ones.
+    let countries = Memo::new(move |_| {
+        (field == AccountField::Country).then(|| country::country_names(i18n.get_locale()))
+    });
     let value = Signal::derive(move || {
-        draft.account.with(|d| field.of_account(d).cloned().unwrap_or_default())
+        countries.with(|names| match names {
+            Some(names) => country::shown(&stored(), names),
+            None => stored(),
+        })
     });
     let on_input = Callback::new(move |v: String| {
+        let v = countries.with_untracked(|names| match names {
+            Some(names) => country::to_store(&v, names),
+            None => v,
+        });
         draft.edited(|p| p == field.name());
         draft.account.update(|d| *field.of_account_mut(d) = Some(v));
     });
     let (id, label) = (input_id(field.name()), move || field_label(i18n, field));
     let (error, required, max_chars) =
         (draft.error_of(field.name().to_owned()), !field.may_be_empty(), field.max_chars());
-    if field == AccountField::Email {
-        view! { <FormField id label value on_input error input_type autocomplete required max_chars hint=tr!(i18n, email_hint) /> }.into_any()
-    } else {
-        view! { <FormField id label value on_input error input_type autocomplete required max_chars /> }.into_any()
+    let hint = Signal::derive(move || field_hint(i18n, field, draft));
+    let has_hint = matches!(
+        field,
+        AccountField::Email
+            | AccountField::PhoneNumber
+            | AccountField::MobileNumber
+            | AccountField::VatNumber
+            | AccountField::ZipCode
+            | AccountField::Country
+    );
+    match field {
+        AccountField::Country => view! {
+            <FormField id label value on_input error input_type autocomplete required max_chars
+                hint list=country::LIST_ID />
+            <datalist id=country::LIST_ID>
+                {move || countries.get().unwrap_or_default().into_iter()
+                    .map(|(_, name)| view! { <option value=name></option> }).collect_view()}
+            </datalist>
+        }.into_any(),
+        _ if has_hint => view! { <FormField id label value on_input error input_type autocomplete required max_chars hint /> }.into_any(),
+        _ => view! { <FormField id label value on_input error input_type autocomplete required max_chars /> }.into_any(),
+    }
+}
+
+/// What a field expects, said before anything is typed.
+fn field_hint(i18n: leptos_i18n::I18nContext<Locale>, field: AccountField, draft: Draft) -> String {
+    match field {
+        AccountField::Email => tr!(i18n, email_hint)().to_owned(),
+        AccountField::PhoneNumber | AccountField::MobileNumber => {
+            t_string!(i18n, phone_hint, example = PHONE_EXAMPLE).to_string()
+        }
+        AccountField::VatNumber | AccountField::ZipCode => match draft.example_of(field) {
+            Some(example) => t_string!(i18n, format_hint, example).to_string(),
+            None => String::new(),
+        },
+        AccountField::Country => tr!(i18n, country_hint)().to_owned(),
+        _ => String::new(),
     }
 }
 
@@ -132,13 +197,22 @@ fn AdditionalEmails(draft: Draft) -> impl IntoView {
                 });
             })
         };
+        // Named for the address it removes (its number while it is empty).
+        let remove_label = move || {
+            let email = value.get();
+            match email.trim().is_empty() {
+                true => t_string!(i18n, remove_email, n = i + 1).to_string(),
+                false => t_string!(i18n, remove_email_named, email).to_string(),
+            }
+        };
         view! {
             <li class="email-item">
                 <FormField id=input_id(&parameter) input_type="email" autocomplete="email"
                     label=move || t_string!(i18n, additional_email_n, n = i + 1).to_string()
                     value on_input error=draft.error_of(parameter.clone()) max_chars=EMAIL_MAX_CHARS />
-                <button type="button" class="ghost small" on:click=move |_| remove(i)>
-                    {t!(i18n, remove_email, n = i + 1)}
+                <button type="button" class="ghost small" aria-label=remove_label
+                    on:click=move |_| remove(i)>
+                    {tr!(i18n, remove)}
                 </button>
             </li>
         }

@@ -3,11 +3,11 @@
 //! Sauvegarder is enabled only when something changed and everything is valid.
 //! Errors from the API land next to their field; nothing typed is lost.
 
-use account_contract::validation::check_update_account;
+use account_contract::validation::{check_address, check_update_account};
 use account_contract::{Account, UpdateAccountRequest};
 use leptos::prelude::*;
 
-use super::edit_fields::{max_chars_of, AccountFields, Draft};
+use super::edit_fields::{example_for, max_chars_of, AccountFields, Draft};
 use super::labels::{error_text, input_id};
 use crate::api::{use_api, CallError};
 use crate::components::failure::{failure_text, Failed};
@@ -31,15 +31,23 @@ pub fn EditForm(
     let changes = Memo::new(move |_| {
         original.with_value(|o| account.with(|d| UpdateAccountRequest::diff(o, d)))
     });
-    let client_errors = Memo::new(move |_| match check_update_account(&changes.get()) {
-        Ok(()) => Vec::new(),
-        Err(e) => e
-            .items
-            .iter()
-            .filter_map(|item| {
-                item.field().map(|f| (f.to_owned(), error_text(i18n, item, max_chars_of(f))))
-            })
-            .collect::<Vec<_>>(),
+    // The contract's checks, as the server makes them: each field, then the VAT number
+    // and postal code against the country the account will have.
+    let client_errors = Memo::new(move |_| {
+        let changes = changes.get();
+        let found = check_update_account(&changes)
+            .and_then(|()| original.with_value(|o| check_address(&changes, o)));
+        let Err(e) = found else { return Vec::new() };
+        account.with(|a| {
+            e.items
+                .iter()
+                .filter_map(|item| {
+                    let f = item.field()?;
+                    let text = error_text(i18n, item, max_chars_of(f), example_for(a, f));
+                    Some((f.to_owned(), text))
+                })
+                .collect::<Vec<_>>()
+        })
     });
     let draft = Draft { account, server_errors: RwSignal::new(Vec::new()), client_errors };
 

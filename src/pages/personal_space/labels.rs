@@ -1,7 +1,7 @@
 //! How each account field is labelled, grouped and typed on screen, and how a
 //! field error reads.
 
-use account_contract::{AccountField, ErrorCode, ErrorItem};
+use account_contract::{AccountField, ErrorCode, ErrorItem, Problem};
 
 use crate::components::problem_text::item_text;
 use crate::i18n::*;
@@ -79,14 +79,24 @@ pub fn input_id(parameter: &str) -> String {
 }
 
 /// A field error in the reader's language: from its problem ID when it has one, from
-/// its code for the conflicts; the API's own words otherwise.
+/// its code for the conflicts; the API's own words otherwise. `example`: what the VAT
+/// number or postal code looks like in the account's country, for a format error.
 pub fn error_text(
     i18n: leptos_i18n::I18nContext<Locale>,
     item: &ErrorItem,
     max_chars: usize,
+    example: Option<String>,
 ) -> String {
     if item.problem().is_none() && item.code == ErrorCode::DuplicateEmail.code() {
         return t_string!(i18n, duplicate_email).to_string();
     }
-    item_text(i18n.get_locale(), item, max_chars)
+    match (item.problem(), example) {
+        (Some(Problem::VatFormat), Some(example)) => {
+            t_string!(i18n, vat_format_example, example).to_string()
+        }
+        (Some(Problem::PostalCodeFormat), Some(example)) => {
+            t_string!(i18n, postal_code_format_example, example).to_string()
+        }
+        _ => item_text(i18n.get_locale(), item, max_chars),
+    }
 }

@@ -1,6 +1,7 @@
 //! Espace personnel: the account's information (ReadAccounts), and its edit panel
 //! (UpdateAccount).
 
+mod country;
 mod details;
 mod edit_fields;
 mod edit_form;
@@ -16,6 +17,7 @@ use crate::components::loaded::{Load, Loaded};
 use crate::components::page_heading::PageHeading;
 use crate::components::task::Task;
 use crate::components::text::tr;
+use crate::components::unset::Unset;
 use crate::i18n::*;
 use details::AccountDetails;
 use edit_form::EditForm;
@@ -47,7 +49,7 @@ fn UserSpace() -> impl IntoView {
         (tr!(i18n, field_account_id), session.account_id.clone()),
     ];
     view! {
-        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <PageHeading text=tr!(personal_space_title) />
         <p class="intro">{tr!(i18n, user_space_intro)}</p>
         <section class="card" aria-labelledby="page-heading">
             <dl>
@@ -55,7 +57,7 @@ fn UserSpace() -> impl IntoView {
                     <div class="row read-only">
                         <dt>{label}</dt>
                         {if value.is_empty() {
-                            view! { <dd class="unset">{tr!(i18n, not_set)}</dd> }.into_any()
+                            view! { <dd class="unset"><Unset /></dd> }.into_any()
                         } else {
                             view! { <dd>{value}</dd> }.into_any()
                         }}
@@ -97,7 +99,7 @@ fn AccountSpace() -> impl IntoView {
     };
 
     view! {
-        <PageHeading>{tr!(i18n, personal_space_title)}</PageHeading>
+        <PageHeading text=tr!(personal_space_title) />
         <p class="intro">{tr!(i18n, personal_space_intro)}</p>
         <p class="success" role="status">
             {move || saved.get().then(|| tr!(i18n, saved))}

@@ -184,7 +184,7 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <section class="card narrow" aria-labelledby="page-heading">
-            <PageHeading>{tr!(i18n, sign_in_title)}</PageHeading>
+            <PageHeading text=tr!(sign_in_title) />
             {second_step}
             <div hidden=second_step_shown>
             <p>{tr!(i18n, sign_in_intro)}</p>

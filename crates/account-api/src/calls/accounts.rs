@@ -1,6 +1,6 @@
 //! ReadAccounts, UpdateAccount, CheckAuthentication.
 
-use account_contract::validation::{check_update_account, normalize_login};
+use account_contract::validation::{check_address, check_update_account, normalize_login};
 use account_contract::{
     ApiError, CheckAuthenticationRequest, CheckAuthenticationResponse, ErrorCode,
     ReadAccountsRequest, ReadAccountsResponse, UpdateAccountRequest, UpdateAccountResponse,
@@ -36,13 +36,19 @@ pub async fn update_account(
 ) -> Result<UpdateAccountResponse, ApiError> {
     account_only(ctx)?;
     check_update_account(&req)?;
+    let account_id = ctx.caller.owner.account_id.clone();
+    // The VAT number and postal code follow the country the account will have: what the
+    // update leaves out is read from the account (cached, no query on a warm path).
+    if req.vat_number.is_some() || req.zip_code.is_some() || req.country.is_some() {
+        let record = ctx.account(&account_id).await?.ok_or_else(gone)?;
+        check_address(&req, &record.account)?;
+    }
     let mut req = req;
     if ctx.dry_run {
         // Whether another account holds the email is not a dry run's to tell: any
         // account could test addresses. The real change still answers 9007.
         req.email = None;
     }
-    let account_id = ctx.caller.owner.account_id.clone();
     let email_taken = || {
         ApiError::field(ErrorCode::DuplicateEmail, "Email", "is already used by another account.")
     };

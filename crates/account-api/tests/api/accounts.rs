@@ -27,10 +27,11 @@ fn update_account_changes_only_the_fields_sent() {
     let c = server.client();
     let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
     let before = c.account(&key);
-    let body = c.signed(&key, "UpdateAccount", json!({"City": "Lyon", "VatNumber": "FR123"})).ok();
+    let body =
+        c.signed(&key, "UpdateAccount", json!({"City": "Lyon", "VatNumber": "FR40303265045"})).ok();
     let after = &body["Account"];
     assert_eq!(after["City"], "Lyon");
-    assert_eq!(after["VatNumber"], "FR123");
+    assert_eq!(after["VatNumber"], "FR40303265045");
     for untouched in [
         "Email",
         "FirstName",
@@ -97,6 +98,41 @@ fn invalid_values_are_refused_field_by_field_and_change_nothing() {
     let too_many: Vec<String> = (0..11).map(|i| format!("n{i}@example.com")).collect();
     c.signed(&key, "UpdateAccount", json!({ "AdditionalEmails": too_many })).err(400, "4106");
     assert_eq!(c.account(&key), before, "a refused update changes nothing");
+}
+
+#[test]
+fn phones_countries_vat_numbers_and_postal_codes_follow_the_contracts_rules() {
+    let server = Server::start();
+    let c = server.client();
+    let key = c.sign_in(DEMO_EMAIL, DEMO_PASSWORD);
+    let before = c.account(&key);
+    assert_eq!(before["Country"], "France");
+    let problem = |r: &Reply| {
+        r.details()[0].split(": [").nth(1).unwrap().split(']').next().unwrap().to_owned()
+    };
+    // A phone in national form: the international one is asked for.
+    let r =
+        c.signed(&key, "UpdateAccount", json!({"MobileNumber": "06 12 34 56 78"})).err(400, "4047");
+    assert_eq!(problem(&r), "not-a-phone-number");
+    let r = c.signed(&key, "UpdateAccount", json!({"Country": "Frankreich"})).err(400, "4047");
+    assert_eq!(problem(&r), "unknown-country");
+    // Against the stored country (France), with the update's own country first.
+    let r = c.signed(&key, "UpdateAccount", json!({"VatNumber": "FR123"})).err(400, "4047");
+    assert_eq!(problem(&r), "vat-format");
+    assert!(r.details()[0].starts_with("VatNumber: "), "{:?}", r.details());
+    let r = c.signed(&key, "UpdateAccount", json!({"ZipCode": "9221"})).err(400, "4047");
+    assert_eq!(problem(&r), "postal-code-format");
+    assert_eq!(c.account(&key), before, "a refused update changes nothing");
+    let moved = json!({"Country": "Germany", "VatNumber": "DE123456789", "ZipCode": "10115"});
+    let after = c.signed(&key, "UpdateAccount", moved).ok();
+    assert_eq!(after["Account"]["Country"], "Germany");
+    // A country without a known format accepts any number.
+    c.signed(
+        &key,
+        "UpdateAccount",
+        json!({"Country": "United Kingdom", "VatNumber": "GB 123 4567 89", "ZipCode": "SW1A 1AA"}),
+    )
+    .ok();
 }
 
 #[test]

@@ -74,13 +74,14 @@ fn thirty_two_clients_updating_different_fields_lose_no_update() {
     let server = Server::start();
     let c = server.client();
     let key = Arc::new(c.permanent_key(DEMO_EMAIL, DEMO_PASSWORD));
-    let value = |client: usize, round: usize| {
-        let field = FIELDS[client % FIELDS.len()];
-        if field.ends_with("Number") && field != "VatNumber" {
-            format!("+33 {client} {round}")
-        } else {
-            format!("c{client}-r{round}")
-        }
+    // Values each rule accepts whatever the country is when they land: French VAT
+    // numbers and postal codes (the demo is in France; the United Kingdom has no format).
+    let value = |client: usize, round: usize| match FIELDS[client % FIELDS.len()] {
+        "PhoneNumber" | "MobileNumber" => format!("+33 1 {client:02} {round:02} 00 00"),
+        "VatNumber" => format!("FR{client:02}{round:09}"),
+        "ZipCode" => format!("{:05}", client * 100 + round),
+        "Country" => ["France", "United Kingdom"][round % 2].to_owned(),
+        _ => format!("c{client}-r{round}"),
     };
     let threads: Vec<_> = (0..CLIENTS)
         .map(|client| {
