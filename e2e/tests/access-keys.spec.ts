@@ -9,10 +9,12 @@
 
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { startNginx, type Nginx } from '../nginx.mjs';
-import { consoleDist, startServer, type Server as StartedServer } from '../server.mjs';
 import { collectCspViolations, DEMO_ACCOUNT, expect, expectNoAxeViolations, signIn, test } from '../fixtures';
-import { basicCall, demoKey, demoUser, sessionOf, signedCall } from './helpers';
+import { startServer } from '../server.mjs';
+import {
+  basicCall, demoKey, demoUser, expectSecretKept, openFromProfileMenu, press, sessionOf, signedCall, signInWithKey,
+} from './helpers';
+import { signInWithKeyOnOutscale, useOutscaleStandIn } from './outscale-stand-in';
 
 const TEXT = {
   fr: {
@@ -48,21 +50,8 @@ const TEXT = {
 };
 type Text = (typeof TEXT)['fr'];
 
-/** Presses Enter on a control, as a keyboard user who tabbed to it. */
-async function press(control: ReturnType<Page['getByRole']>) {
-  await control.focus();
-  await control.press('Enter');
-}
-
 /** Opens Clés d'accès from the profile menu, with the keyboard. */
-async function openKeys(page: Page, t: Text) {
-  await press(page.getByRole('button', { name: t.profile }));
-  const item = page.getByRole('menuitem', { name: t.menu, exact: true });
-  await expect(item).toBeVisible();
-  await press(item);
-  await expect(page).toHaveURL(/\/access-keys$/);
-  await expect(page.getByRole('heading', { level: 1, name: t.title })).toBeFocused();
-}
+const openKeys = (page: Page, t: Text) => openFromProfileMenu(page, t, /\/access-keys$/);
 
 /** The row of key `id`. */
 const row = (page: Page, id: string) => page.getByRole('listitem').filter({ hasText: id });
@@ -80,16 +69,6 @@ async function createKey(page: Page, t: Text, date: string | null) {
   expect(id).toMatch(/^[A-Z0-9]{20}$/);
   expect(secret).toMatch(/^[A-Za-z0-9]{40}$/);
   return { id, secret };
-}
-
-/** The secret is in none of the browser's storage, nor in the address. */
-async function expectSecretKept(page: Page, secret: string) {
-  const stored = await page.evaluate(() => {
-    const all = (s: Storage) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`).join('\n');
-    return `${all(localStorage)}\n${all(sessionStorage)}`;
-  });
-  expect(stored).not.toContain(secret);
-  expect(page.url()).not.toContain(secret);
 }
 
 for (const lang of ['fr', 'en'] as const) {
@@ -215,11 +194,7 @@ test('the key this session signs with is neither deactivated nor deleted', async
   const baseURL = freshServer.baseURL;
   const key = await demoKey(request, baseURL);
   await page.goto(`${baseURL}/sign-in`);
-  await page.getByLabel("Clé d'accès et clé secrète").check();
-  await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
-  await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
-  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+  await signInWithKey(page, key, 'Espace personnel');
   await openKeys(page, TEXT.fr);
   const mine = row(page, key.id);
   await expect(mine).toContainText(TEXT.fr.thisSession);
@@ -238,11 +213,7 @@ test('the key this session signs with is neither deactivated nor deleted', async
 test('an EIM user manages its own keys, its active key deactivated before deletion', async ({ page, freshServer }) => {
   const user = demoUser(freshServer);
   await page.goto(`${freshServer.baseURL}/sign-in`);
-  await page.getByLabel("Clé d'accès et clé secrète").check();
-  await page.getByLabel("Clé d'accès", { exact: true }).fill(user.accessKey);
-  await page.getByLabel('Clé secrète', { exact: true }).fill(user.secretKey);
-  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeVisible();
+  await signInWithKey(page, { id: user.accessKey, secret: user.secretKey }, "Paramètres d'authentification");
   await openKeys(page, TEXT.fr);
   await expect(row(page, user.accessKey)).toContainText(TEXT.fr.thisSession);
   const { id } = await createKey(page, TEXT.fr, null);
@@ -313,33 +284,13 @@ test('a key that outlives the session, and activating one, ask for the password 
 });
 
 test.describe('on OUTSCALE through the proxy', () => {
-  let standIn: StartedServer;
-  let nginx: Nginx;
-
-  test.beforeEach(async ({ freshServer }) => {
-    standIn = await startServer({ extraArgs: ['--public-host', 'api.eu-west-2.outscale.com'] });
-    nginx = await startNginx({
-      root: consoleDist(),
-      accountApi: new URL(freshServer.baseURL).host,
-      regions: { 'eu-west-2': standIn.baseURL },
-    });
-  });
-
-  test.afterEach(async () => {
-    await nginx?.stop();
-    await standIn?.stop();
-  });
+  const outscale = useOutscaleStandIn();
 
   /** Signs in to the stand-in through the proxy with one of its keys, then opens Clés d'accès. */
   async function openKeysOnOutscale(page: Page, request: APIRequestContext) {
-    const key = await demoKey(request, standIn.baseURL);
-    await page.goto(`${nginx.baseURL}/sign-in`);
-    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
-    await page.getByLabel("Clé d'accès et clé secrète").check();
-    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
-    await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+    const key = await demoKey(request, outscale.api.baseURL);
+    await page.goto(`${outscale.nginx.baseURL}/sign-in`);
+    await signInWithKeyOnOutscale(page, key);
     await openKeys(page, TEXT.fr);
     return key;
   }

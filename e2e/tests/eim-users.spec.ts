@@ -9,10 +9,9 @@
 // HasPassword nor NextPageToken.
 
 import type { Page, Request } from '@playwright/test';
-import { startNginx, type Nginx } from '../nginx.mjs';
-import { consoleDist, startServer, type Server as StartedServer } from '../server.mjs';
 import { collectCspViolations, DEMO_ACCOUNT, expect, expectNoAxeViolations, signIn, test } from '../fixtures';
-import { demoKey, demoUser, sessionOf, signedCall } from './helpers';
+import { demoKey, demoUser, expectSecretKept, openFromProfileMenu, press, sessionOf, signedCall, signInWithKey } from './helpers';
+import { signInWithKeyOnOutscale, useOutscaleStandIn } from './outscale-stand-in';
 
 const TEXT = {
   fr: {
@@ -56,21 +55,8 @@ const TEXT = {
 };
 type Text = (typeof TEXT)['fr'];
 
-/** Presses Enter on a control, as a keyboard user who tabbed to it. */
-async function press(control: ReturnType<Page['getByRole']>) {
-  await control.focus();
-  await control.press('Enter');
-}
-
 /** Opens Utilisateurs EIM from the profile menu, with the keyboard. */
-async function openUsers(page: Page, t: Text) {
-  await press(page.getByRole('button', { name: t.profile }));
-  const item = page.getByRole('menuitem', { name: t.menu, exact: true });
-  await expect(item).toBeVisible();
-  await press(item);
-  await expect(page).toHaveURL(/\/eim-users$/);
-  await expect(page.getByRole('heading', { level: 1, name: t.title })).toBeFocused();
-}
+const openUsers = (page: Page, t: Text) => openFromProfileMenu(page, t, /\/eim-users$/);
 
 /** The row of user `name`. */
 const row = (page: Page, name: string) =>
@@ -78,16 +64,6 @@ const row = (page: Page, name: string) =>
 
 /** The names listed, in order. */
 const names = (page: Page) => page.locator('.user-list > li strong');
-
-/** The secret is in none of the browser's storage, nor in the address. */
-async function expectSecretKept(page: Page, secret: string) {
-  const stored = await page.evaluate(() => {
-    const all = (s: Storage) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`).join('\n');
-    return `${all(localStorage)}\n${all(sessionStorage)}`;
-  });
-  expect(stored).not.toContain(secret);
-  expect(page.url()).not.toContain(secret);
-}
 
 for (const lang of ['fr', 'en'] as const) {
   const t = TEXT[lang];
@@ -299,11 +275,7 @@ test('at 320 px, the list, the form and a user key fit without scrolling sideway
 test('an EIM user is not offered the page, and is told so at its address', async ({ page, freshServer }) => {
   const user = demoUser(freshServer);
   await page.goto(`${freshServer.baseURL}/sign-in`);
-  await page.getByLabel("Clé d'accès et clé secrète").check();
-  await page.getByLabel("Clé d'accès", { exact: true }).fill(user.accessKey);
-  await page.getByLabel('Clé secrète', { exact: true }).fill(user.secretKey);
-  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: "Paramètres d'authentification" })).toBeVisible();
+  await signInWithKey(page, { id: user.accessKey, secret: user.secretKey }, "Paramètres d'authentification");
   await page.getByRole('button', { name: /Menu du profil/ }).click();
   await expect(page.getByRole('menuitem', { name: 'Utilisateurs EIM' })).toHaveCount(0);
   await page.keyboard.press('Escape');
@@ -314,22 +286,7 @@ test('an EIM user is not offered the page, and is told so at its address', async
 });
 
 test.describe('on OUTSCALE through the proxy', () => {
-  let standIn: StartedServer;
-  let nginx: Nginx;
-
-  test.beforeEach(async ({ freshServer }) => {
-    standIn = await startServer({ extraArgs: ['--public-host', 'api.eu-west-2.outscale.com'] });
-    nginx = await startNginx({
-      root: consoleDist(),
-      accountApi: new URL(freshServer.baseURL).host,
-      regions: { 'eu-west-2': standIn.baseURL },
-    });
-  });
-
-  test.afterEach(async () => {
-    await nginx?.stop();
-    await standIn?.stop();
-  });
+  const outscale = useOutscaleStandIn();
 
   test('the page pages with FirstItem and works without HasPassword', async ({ page, request }) => {
     const csp = await collectCspViolations(page);
@@ -350,17 +307,12 @@ test.describe('on OUTSCALE through the proxy', () => {
       for (const u of body.Users ?? []) delete u.HasPassword;
       await route.fulfill({ response, json: body });
     });
-    const key = await demoKey(request, standIn.baseURL);
+    const key = await demoKey(request, outscale.api.baseURL);
     for (let i = 1; i <= 10; i++) {
-      await signedCall(request, standIn.baseURL, key, 'CreateUser', { UserName: `user-${String(i).padStart(2, '0')}` });
+      await signedCall(request, outscale.api.baseURL, key, 'CreateUser', { UserName: `user-${String(i).padStart(2, '0')}` });
     }
-    await page.goto(`${nginx.baseURL}/sign-in`);
-    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
-    await page.getByLabel("Clé d'accès et clé secrète").check();
-    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
-    await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+    await page.goto(`${outscale.nginx.baseURL}/sign-in`);
+    await signInWithKeyOnOutscale(page, key);
     await openUsers(page, t);
     await expect(names(page)).toHaveCount(10);
     const list = page.getByRole('region', { name: t.list });
@@ -377,7 +329,7 @@ test.describe('on OUTSCALE through the proxy', () => {
     await page.keyboard.type('zoe');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('status').filter({ hasText: t.created('zoe') })).toBeVisible();
-    await signedCall(request, standIn.baseURL, key, 'CreateAccessKey', { UserName: 'zoe' });
+    await signedCall(request, outscale.api.baseURL, key, 'CreateAccessKey', { UserName: 'zoe' });
     await expect(row(page, 'zoe')).toBeVisible();
     await press(row(page, 'zoe').getByRole('button', { name: t.delete, exact: true }));
     await press(page.getByRole('dialog').getByRole('button', { name: t.delete, exact: true }));
@@ -385,7 +337,7 @@ test.describe('on OUTSCALE through the proxy', () => {
     await page.keyboard.press('Enter');
     await press(page.getByRole('dialog').getByRole('button', { name: t.withKeys }));
     await expect(page.getByRole('status').filter({ hasText: t.deleted('zoe') })).toBeVisible();
-    const left = await signedCall(request, standIn.baseURL, key, 'ReadUsers', {});
+    const left = await signedCall(request, outscale.api.baseURL, key, 'ReadUsers', {});
     expect(left.Users.map((u: { UserName: string }) => u.UserName)).not.toContain('zoe');
     await csp.expectNone('EIM users on OUTSCALE');
   });

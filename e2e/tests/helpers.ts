@@ -211,3 +211,41 @@ export function recordCalls(page: Page): string[] {
 /** The calls made before the session key existed: up to the last CreateAccessKey (each
  * call after it is signed with that key). */
 export const beforeTheKey = (calls: string[]) => calls.slice(0, calls.lastIndexOf('CreateAccessKey') + 1);
+
+/** Presses Enter on a control, as a keyboard user who tabbed to it. */
+export async function press(control: ReturnType<Page['getByRole']>) {
+  await control.focus();
+  await control.press('Enter');
+}
+
+/** Opens a page from the profile menu, with the keyboard: the menu button named `profile`,
+ * its item `menu`; the page at `path` shows its title `title`, which has the focus. */
+export async function openFromProfileMenu(page: Page, t: { profile: RegExp | string; menu: string; title: string }, path: RegExp) {
+  await press(page.getByRole('button', { name: t.profile }));
+  const item = page.getByRole('menuitem', { name: t.menu, exact: true });
+  await expect(item).toBeVisible();
+  await press(item);
+  await expect(page).toHaveURL(path);
+  await expect(page.getByRole('heading', { level: 1, name: t.title })).toBeFocused();
+}
+
+/** The secret is in none of the browser's storage, nor in the address. */
+export async function expectSecretKept(page: Page, secret: string) {
+  const stored = await page.evaluate(() => {
+    const all = (s: Storage) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`).join('\n');
+    return `${all(localStorage)}\n${all(sessionStorage)}`;
+  });
+  expect(stored).not.toContain(secret);
+  expect(page.url()).not.toContain(secret);
+}
+
+/** From the sign-in page, signs in with an access key, in French, at the endpoint labelled
+ * `endpoint` when one is given; waits for the page it lands on, titled `lands`. */
+export async function signInWithKey(page: Page, key: Key, lands: string, endpoint?: string) {
+  if (endpoint) await page.getByLabel("Point d'accès de l'API").selectOption({ label: endpoint });
+  await page.getByLabel("Clé d'accès et clé secrète").check();
+  await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
+  await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: lands })).toBeVisible();
+}

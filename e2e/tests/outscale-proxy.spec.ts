@@ -3,11 +3,8 @@
 // account API standing in for OUTSCALE's eu-west-2 (it accepts signatures over
 // api.eu-west-2.outscale.com, the Host the recipe sends). The console must sign OUTSCALE's
 // host and path, not the browser's, for the stand-in to accept its calls.
-import { startNginx, type Nginx } from '../nginx.mjs';
-import { consoleDist, startServer, type Server } from '../server.mjs';
 import { collectCspViolations, DEMO_ACCOUNT, expect, expectNoAxeViolations, signIn, test } from '../fixtures';
-
-const PUBLIC_HOST = 'api.eu-west-2.outscale.com';
+import { PUBLIC_HOST, signInWithKeyOnOutscale, useOutscaleStandIn } from './outscale-stand-in';
 
 function oscDate(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -27,48 +24,28 @@ async function createAccessKey(baseURL: string): Promise<{ AccessKeyId: string; 
 }
 
 test.describe('behind nginx (deploy/nginx.conf)', () => {
-  let standIn: Server;
-  let nginx: Nginx;
-
-  test.beforeEach(async ({ freshServer }) => {
-    standIn = await startServer({ extraArgs: ['--public-host', PUBLIC_HOST] });
-    nginx = await startNginx({
-      root: consoleDist(),
-      accountApi: new URL(freshServer.baseURL).host,
-      regions: { 'eu-west-2': standIn.baseURL },
-    });
-  });
-
-  test.afterEach(async () => {
-    await nginx?.stop();
-    await standIn?.stop();
-  });
+  const outscale = useOutscaleStandIn();
 
   test('the console signs in to an OUTSCALE region through the proxy with access keys', async ({ page }) => {
     const csp = await collectCspViolations(page);
     // The static files carry the console's headers; a client route is index.html.
-    const response = await page.goto(`${nginx.baseURL}/personal-space`);
+    const response = await page.goto(`${outscale.nginx.baseURL}/personal-space`);
     const headers = response!.headers();
     expect(response!.status()).toBe(200);
     expect(headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['cache-control']).toBe('no-cache');
-    const config = await fetch(`${nginx.baseURL}/config.json`);
+    const config = await fetch(`${outscale.nginx.baseURL}/config.json`);
     expect(config.headers.get('cache-control')).toBe('no-cache');
     const endpoint = (await config.json()).endpoints.find((e: { id: string }) => e.id === 'eu-west-2');
     expect(endpoint.url).toBe('/outscale/eu-west-2/api/v1');
     expect(endpoint.host).toBe(PUBLIC_HOST);
 
     // The key exists only on the stand-in: only the eu-west-2 route can accept it.
-    const key = await createAccessKey(standIn.baseURL);
+    const key = await createAccessKey(outscale.api.baseURL);
     await expect(page.getByRole('heading', { level: 1, name: 'Connexion' })).toBeVisible();
-    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
-    await page.getByLabel("Clé d'accès et clé secrète").check();
-    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.AccessKeyId);
-    await page.getByLabel('Clé secrète', { exact: true }).fill(key.SecretKey);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+    await signInWithKeyOnOutscale(page, { id: key.AccessKeyId, secret: key.SecretKey });
     await expect(page).toHaveURL(/\/personal-space$/);
     await expect(page.getByRole('button', { name: `Menu du profil ${DEMO_ACCOUNT.email}`, exact: true })).toBeVisible();
     await expect(page.getByRole('main').getByText(DEMO_ACCOUNT.email).first()).toBeVisible();
@@ -78,7 +55,7 @@ test.describe('behind nginx (deploy/nginx.conf)', () => {
 
   test('email/password sign-in on the account API through the proxy', async ({ page }) => {
     const csp = await collectCspViolations(page);
-    await signIn(page, { ...DEMO_ACCOUNT, baseURL: nginx.baseURL });
+    await signIn(page, { ...DEMO_ACCOUNT, baseURL: outscale.nginx.baseURL });
     await expect(page.getByRole('main').getByText(DEMO_ACCOUNT.email).first()).toBeVisible();
     await expectNoAxeViolations(page, 'personal space through nginx (/api/v1/)');
     await csp.expectNone('the console through nginx');

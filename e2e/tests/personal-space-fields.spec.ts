@@ -4,10 +4,9 @@
 // empty value shown as "—" without Copier, and a tab title per page. French and
 // English, keyboard only, at 320 px and 1280 px, on this API and on the OUTSCALE stand-in.
 import type { Page } from '@playwright/test';
-import { startNginx, type Nginx } from '../nginx.mjs';
-import { consoleDist, startServer, type Server as StartedServer } from '../server.mjs';
 import { DEMO_ACCOUNT, expect, expectNoAxeViolations, signIn, test } from '../fixtures';
 import { demoKey } from './helpers';
+import { signInWithKeyOnOutscale, useOutscaleStandIn } from './outscale-stand-in';
 
 const TEXT = {
   fr: {
@@ -122,22 +121,7 @@ test('a country without a known format blocks no VAT number', async ({ page, fre
 });
 
 test.describe('on OUTSCALE through the proxy', () => {
-  let standIn: StartedServer;
-  let nginx: Nginx;
-
-  test.beforeEach(async ({ freshServer }) => {
-    standIn = await startServer({ extraArgs: ['--public-host', 'api.eu-west-2.outscale.com'] });
-    nginx = await startNginx({
-      root: consoleDist(),
-      accountApi: new URL(freshServer.baseURL).host,
-      regions: { 'eu-west-2': standIn.baseURL },
-    });
-  });
-
-  test.afterEach(async () => {
-    await nginx?.stop();
-    await standIn?.stop();
-  });
+  const outscale = useOutscaleStandIn();
 
   test('an empty ID shows "—" without Copier; a country out of the list is kept as it is', async ({ page, request }) => {
     // OUTSCALE's mock answers an empty AccountId, and its accounts may hold any country.
@@ -150,14 +134,9 @@ test.describe('on OUTSCALE through the proxy', () => {
       }
       await route.fulfill({ response, json: body });
     });
-    const key = await demoKey(request, standIn.baseURL);
-    await page.goto(`${nginx.baseURL}/sign-in`);
-    await page.getByLabel("Point d'accès de l'API").selectOption({ label: 'OUTSCALE eu-west-2 (via proxy)' });
-    await page.getByLabel("Clé d'accès et clé secrète").check();
-    await page.getByLabel("Clé d'accès", { exact: true }).fill(key.id);
-    await page.getByLabel('Clé secrète', { exact: true }).fill(key.secret);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Espace personnel' })).toBeVisible();
+    const key = await demoKey(request, outscale.api.baseURL);
+    await page.goto(`${outscale.nginx.baseURL}/sign-in`);
+    await signInWithKeyOnOutscale(page, key);
     await expect(page).toHaveTitle(TEXT.fr.title);
 
     const row = page.locator('.row').filter({ has: page.getByText('ID du compte') });
