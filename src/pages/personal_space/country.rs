@@ -28,10 +28,9 @@ pub fn country_names(locale: Locale) -> Vec<(&'static str, String)> {
             (country.code, named.unwrap_or_else(|| country.name.to_owned()))
         })
         .collect();
-    let locales = Array::of1(&tag);
+    let (locales, options) = (Array::of1(&tag), Object::new());
     names.sort_by(|a, b| {
-        let order = JsString::from(a.1.as_str()).locale_compare(&b.1, &locales, &Object::new());
-        order.cmp(&0)
+        JsString::from(a.1.as_str()).locale_compare(&b.1, &locales, &options).cmp(&0)
     });
     names
 }

@@ -96,65 +96,62 @@ fn text_field(draft: Draft, field: AccountField) -> impl IntoView {
     let i18n = use_i18n();
     let (input_type, autocomplete) = input_kind(field);
     let stored = move || draft.account.with(|d| field.of_account(d).cloned().unwrap_or_default());
-    // Pays shows and takes names in the reader's language, and stores English ones.
-    let countries = Memo::new(move |_| {
-        (field == AccountField::Country).then(|| country::country_names(i18n.get_locale()))
-    });
-    let value = Signal::derive(move || {
-        countries.with(|names| match names {
-            Some(names) => country::shown(&stored(), names),
-            None => stored(),
-        })
+    // Pays (only) shows and takes names in the reader's language, and stores English ones.
+    let countries = (field == AccountField::Country)
+        .then(|| Memo::new(move |_| country::country_names(i18n.get_locale())));
+    let value = Signal::derive(move || match countries {
+        Some(names) => names.with(|names| country::shown(&stored(), names)),
+        None => stored(),
     });
     let on_input = Callback::new(move |v: String| {
-        let v = countries.with_untracked(|names| match names {
-            Some(names) => country::to_store(&v, names),
+        let v = match countries {
+            Some(names) => names.with_untracked(|names| country::to_store(&v, names)),
             None => v,
-        });
+        };
         draft.edited(|p| p == field.name());
         draft.account.update(|d| *field.of_account_mut(d) = Some(v));
     });
     let (id, label) = (input_id(field.name()), move || field_label(i18n, field));
     let (error, required, max_chars) =
         (draft.error_of(field.name().to_owned()), !field.may_be_empty(), field.max_chars());
-    let hint = Signal::derive(move || field_hint(i18n, field, draft));
-    let has_hint = matches!(
-        field,
-        AccountField::Email
-            | AccountField::PhoneNumber
-            | AccountField::MobileNumber
-            | AccountField::VatNumber
-            | AccountField::ZipCode
-            | AccountField::Country
-    );
-    match field {
-        AccountField::Country => view! {
+    match (countries, field_hint(i18n, field, draft)) {
+        (Some(names), Some(hint)) => view! {
             <FormField id label value on_input error input_type autocomplete required max_chars
                 hint list=country::LIST_ID />
             <datalist id=country::LIST_ID>
-                {move || countries.get().unwrap_or_default().into_iter()
+                {move || names.get().into_iter()
                     .map(|(_, name)| view! { <option value=name></option> }).collect_view()}
             </datalist>
         }.into_any(),
-        _ if has_hint => view! { <FormField id label value on_input error input_type autocomplete required max_chars hint /> }.into_any(),
-        _ => view! { <FormField id label value on_input error input_type autocomplete required max_chars /> }.into_any(),
+        (_, Some(hint)) => view! { <FormField id label value on_input error input_type autocomplete required max_chars hint /> }.into_any(),
+        (_, None) => view! { <FormField id label value on_input error input_type autocomplete required max_chars /> }.into_any(),
     }
 }
 
-/// What a field expects, said before anything is typed.
-fn field_hint(i18n: leptos_i18n::I18nContext<Locale>, field: AccountField, draft: Draft) -> String {
-    match field {
-        AccountField::Email => tr!(i18n, email_hint)().to_owned(),
-        AccountField::PhoneNumber | AccountField::MobileNumber => {
-            t_string!(i18n, phone_hint, example = PHONE_EXAMPLE).to_string()
-        }
-        AccountField::VatNumber | AccountField::ZipCode => match draft.example_of(field) {
-            Some(example) => t_string!(i18n, format_hint, example).to_string(),
-            None => String::new(),
-        },
-        AccountField::Country => tr!(i18n, country_hint)().to_owned(),
-        _ => String::new(),
-    }
+/// What a field expects, said before anything is typed; `None` for a field that needs
+/// no word.
+fn field_hint(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    field: AccountField,
+    draft: Draft,
+) -> Option<Signal<String>> {
+    use AccountField::*;
+    let hinted =
+        matches!(field, Email | PhoneNumber | MobileNumber | VatNumber | ZipCode | Country);
+    hinted.then(|| {
+        Signal::derive(move || match field {
+            Email => tr!(i18n, email_hint)().to_owned(),
+            PhoneNumber | MobileNumber => {
+                t_string!(i18n, phone_hint, example = PHONE_EXAMPLE).to_string()
+            }
+            VatNumber | ZipCode => match draft.example_of(field) {
+                Some(example) => t_string!(i18n, format_hint, example).to_string(),
+                None => String::new(),
+            },
+            Country => tr!(i18n, country_hint)().to_owned(),
+            _ => String::new(),
+        })
+    })
 }
 
 /// Additional emails: one input each, a button to remove it, one to add one.
