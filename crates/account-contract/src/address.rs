@@ -7,6 +7,8 @@
 //! that is not a known country (OUTSCALE's API stores any text) is kept as it is, and no
 //! format is checked against it.
 
+use crate::fields::AccountField;
+
 /// A country: its ISO 3166-1 alpha-2 code and its English name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Country {
@@ -294,8 +296,19 @@ fn matches(format: &str, value: &str) -> bool {
         })
 }
 
-/// An example of a format, for the message that asks for it (`FR12345678901`).
-pub fn example(format: &str) -> String {
+/// An example of the country's VAT number or postal code (`field`), where its format is
+/// known: the hint and the message that ask for one show it (`FR12345678901`).
+pub fn example_of(code: &str, field: AccountField) -> Option<String> {
+    let formats = match field {
+        AccountField::VatNumber => vat_formats(code),
+        AccountField::ZipCode => postal_formats(code),
+        _ => return None,
+    };
+    formats.first().map(|f| example(f))
+}
+
+/// An example of a format.
+fn example(format: &str) -> String {
     let mut digits = "1234567890".chars().cycle();
     format
         .chars()

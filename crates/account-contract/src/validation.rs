@@ -2,8 +2,7 @@
 //! Every error names its parameter, so the console can show it next to the field.
 
 use crate::address::{
-    country_of, example, is_international_phone, is_postal_code, is_vat_number, postal_formats,
-    vat_formats, PHONE_EXAMPLE,
+    country_of, example_of, is_international_phone, is_postal_code, is_vat_number, PHONE_EXAMPLE,
 };
 use crate::error::ApiError;
 pub use crate::fields::EMAIL_MAX_CHARS;
@@ -149,7 +148,7 @@ pub fn check_address(update: &UpdateAccountRequest, current: &Account) -> Result
     let vat = after(&update.vat_number, &current.vat_number).unwrap_or_default();
     let vat_edited = update.vat_number.is_some() || update.country.is_some();
     if vat_edited && !vat.is_empty() && !is_vat_number(country.code, &vat) {
-        let like = vat_formats(country.code).first().map(|f| example(f)).unwrap_or_default();
+        let like = example_of(country.code, AccountField::VatNumber).unwrap_or_default();
         errors = Some(ApiError::invalid(
             AccountField::VatNumber.name(),
             Problem::VatFormat,
@@ -159,7 +158,7 @@ pub fn check_address(update: &UpdateAccountRequest, current: &Account) -> Result
     let zip = after(&update.zip_code, &current.zip_code).unwrap_or_default();
     let zip_edited = update.zip_code.is_some() || update.country.is_some();
     if zip_edited && !zip.is_empty() && !is_postal_code(country.code, &zip) {
-        let like = postal_formats(country.code).first().map(|f| example(f)).unwrap_or_default();
+        let like = example_of(country.code, AccountField::ZipCode).unwrap_or_default();
         let e = ApiError::invalid(
             AccountField::ZipCode.name(),
             Problem::PostalCodeFormat,

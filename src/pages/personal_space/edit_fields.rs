@@ -16,13 +16,9 @@ use crate::i18n::*;
 /// An example of what parameter `VatNumber` or `ZipCode` looks like in the account's
 /// country, where its format is known (for a hint, and in a format error).
 pub fn example_for(account: &Account, parameter: &str) -> Option<String> {
+    let field = AccountField::ALL.into_iter().find(|f| f.name() == parameter)?;
     let code = address::country_of(account.country.as_deref()?)?.code;
-    let formats = match parameter {
-        "VatNumber" => address::vat_formats(code),
-        "ZipCode" => address::postal_formats(code),
-        _ => return None,
-    };
-    formats.first().map(|f| address::example(f))
+    address::example_of(code, field)
 }
 
 /// The longest value a parameter takes (its field's limit; an email's for the list).
